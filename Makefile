@@ -1,0 +1,39 @@
+# TribeLens. `make run` sets up and launches the app; `make test` sets up and runs every test.
+SWIFT    ?= swift
+CONFIG   ?= release
+BUILDDIR := .build/$(CONFIG)
+SWIFTPM  := $(SWIFT) build -c $(CONFIG)
+
+.PHONY: all deps test-deps build run test test-swift test-gui bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	$(SWIFTPM)
+
+run: build
+	$(BUILDDIR)/tribelens $(ARGS)
+
+# One build serves unit and GUI tests (release: the numerical tests train real networks).
+test: test-deps
+	$(SWIFTPM) --build-tests
+	$(MAKE) --no-print-directory test-swift test-gui
+
+test-swift:
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+test-gui:
+	Tests/GUI/run-gui-tests.sh $(BUILDDIR)
+
+bench: deps
+	$(SWIFTPM)
+	bench/run.sh $(BUILDDIR)
+
+clean:
+	rm -rf .build artifacts

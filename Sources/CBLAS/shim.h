@@ -1,0 +1,2 @@
+// OpenBLAS' CBLAS interface (Debian: libopenblas-dev, pkg-config "openblas").
+#include <cblas.h>

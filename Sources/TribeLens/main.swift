@@ -1,0 +1,2 @@
+// Placeholder until the window lands.
+print("tribelens")

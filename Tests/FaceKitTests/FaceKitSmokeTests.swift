@@ -1,0 +1,5 @@
+import XCTest
+@testable import FaceKit
+final class FaceKitSmokeTests: XCTestCase {
+    func testAppID() { XCTAssertEqual(FaceKitInfo.appID, "io.github.tribelens.TribeLens") }
+}

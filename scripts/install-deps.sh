@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages TribeLens builds, runs and tests with, when they are missing.
+# As root it runs apt-get itself; otherwise it prints the exact command and fails.
+#   scripts/install-deps.sh          build + run
+#   scripts/install-deps.sh --test   also what the GUI tests need (Xvfb, AT-SPI, xdotool, ...)
+set -euo pipefail
+
+packages=(
+  pkg-config libgtk-4-dev libopencv-dev opencv-data libopenblas-dev libhdf5-dev libdnnl-dev
+  fonts-noto-cjk gettext
+)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(
+    xvfb xauth xdotool dbus dbus-x11 at-spi2-core python3-pyatspi python3-gi gir1.2-atspi-2.0
+    gir1.2-gtk-3.0 imagemagick appstream desktop-file-utils
+  )
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "TribeLens needs these Debian packages: ${missing[*]}" >&2
+  echo "Run:  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$cmd
