@@ -21,8 +21,9 @@ run: build
 	$(BUILDDIR)/tribelens $(ARGS)
 
 # One build serves unit and GUI tests (release: the numerical tests train real networks).
+# -enable-testing: release builds otherwise refuse `@testable import`.
 test: test-deps
-	$(SWIFTPM) --build-tests
+	$(SWIFTPM) --build-tests -Xswiftc -enable-testing
 	$(MAKE) --no-print-directory test-swift test-gui
 
 test-swift:
