@@ -27,7 +27,7 @@ test: test-deps
 	$(MAKE) --no-print-directory test-swift test-gui
 
 test-swift:
-	$(SWIFT) test -c $(CONFIG) --skip-build
+	$(SWIFT) test -c $(CONFIG) --skip-build --disable-swift-testing
 
 test-gui:
 	Tests/GUI/run-gui-tests.sh $(BUILDDIR)
