@@ -22,6 +22,7 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
         .target(
@@ -32,7 +33,7 @@ let package = Package(
         ),
 
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CBLAS"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL"], path: "Sources/NeuralKit"),
 
         // UI-free application logic.
         .target(name: "FaceKit", dependencies: ["CVision"], path: "Sources/FaceKit"),
