@@ -66,12 +66,13 @@ final class LayerTests: XCTestCase {
     }
 
     func testMaxPoolMatchesNaiveAndRoutesGradientsToTheMaximum() throws {
-        for (hh, ww) in [(4, 4), (5, 7), (3, 2)] {
-            let h = try LayerHarness(MaxPool2D(name: "p"), input: [hh, ww, 3], batch: 2)
+        // 32 and 35 channels take the 16-wide vector path (35: plus a scalar tail).
+        for (hh, ww, cc) in [(4, 4, 3), (5, 7, 3), (3, 2, 3), (4, 6, 32), (5, 5, 35)] {
+            let h = try LayerHarness(MaxPool2D(name: "p"), input: [hh, ww, cc], batch: 2)
             // A permutation of distinct values spaced 0.1 apart: no ties, no kinks within eps.
             var g = SeededGenerator(seed: UInt64(hh * 10 + ww))
             let x = g.permutation(h.inputCount).map { Float($0) * 0.1 }
-            XCTAssertEqual(try h.forward(x, []), Naive.maxPool(x, n: 2, h: hh, w: ww, c: 3))
+            XCTAssertEqual(try h.forward(x, []), Naive.maxPool(x, n: 2, h: hh, w: ww, c: cc))
             try h.checkGradients(x, [], r: randomFloats(h.outputCount, seed: 9), eps: 1e-2, tolerance: 1e-3)
         }
     }
@@ -80,6 +81,16 @@ final class LayerTests: XCTestCase {
         let h = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 1], batch: 1)
         let (dx, _) = try h.backward([1, 1, 1, 1], [], r: [5])
         XCTAssertEqual(dx, [5, 0, 0, 0])
+        // Vector path: 16 channels, ties between various positions of the window.
+        let v = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 16], batch: 1)
+        var x = [Float](repeating: 0, count: 64)
+        for ch in 0..<16 { for pos in 0..<4 { x[pos * 16 + ch] = (ch >> pos) & 1 == 1 ? 2 : 1 } }
+        let dv = try v.backward(x, [], r: [Float](repeating: 3, count: 16)).dx
+        for ch in 0..<16 {
+            let winners = (0..<4).filter { dv[$0 * 16 + ch] != 0 }
+            let first = ch == 0 ? 0 : (0..<4).first { (ch >> $0) & 1 == 1 }!
+            XCTAssertEqual(winners, [first], "channel \(ch)")
+        }
     }
 
     func testActivationLayersMatchNaiveAndFiniteDifferences() throws {

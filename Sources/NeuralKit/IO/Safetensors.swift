@@ -70,7 +70,7 @@ public enum Safetensors {
             #endif
             result[name] = try Tensor(shape: shape, scalars: scalars)
         }
-        ranges.sort { $0.0 < $1.0 }
+        ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }  // empty tensors first at a shared offset
         for i in ranges.indices.dropFirst() where ranges[i].0 < ranges[i - 1].1 {
             throw fail("'\(ranges[i].2)' overlaps '\(ranges[i - 1].2)'")
         }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Keras' activations that the write-up's networks use. Backward passes are written in terms of the
-/// activation's output `y`, so the pre-activation never needs to be kept.
+/// activation's output `y`, so the pre-activation never needs to be kept. Single-threaded: they run
+/// inside a batch shard (see Parallel).
 public enum Activation: String, Sendable, Codable, CaseIterable {
     case linear, relu, sigmoid, softmax
 
@@ -12,11 +13,9 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         case .linear:
             return
         case .relu:
-            Parallel.chunks(total) { r in for i in r where !(v[i] > 0) { v[i] = 0 } }
+            for i in 0..<total where !(v[i] > 0) { v[i] = 0 }
         case .sigmoid:
-            Parallel.chunks(total, minimumPerChunk: 8192) { r in
-                for i in r { v[i] = 1 / (1 + expf(-v[i])) }
-            }
+            for i in 0..<total { v[i] = 1 / (1 + expf(-v[i])) }
         case .softmax:
             for row in 0..<rows {
                 let p = v + row * width
@@ -37,9 +36,9 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         case .linear:
             return
         case .relu:
-            Parallel.chunks(total) { r in for i in r where !(y[i] > 0) { g[i] = 0 } }
+            for i in 0..<total where !(y[i] > 0) { g[i] = 0 }
         case .sigmoid:
-            Parallel.chunks(total) { r in for i in r { g[i] *= y[i] * (1 - y[i]) } }
+            for i in 0..<total { g[i] *= y[i] * (1 - y[i]) }
         case .softmax:
             for row in 0..<rows {
                 let yp = y + row * width, gp = g + row * width

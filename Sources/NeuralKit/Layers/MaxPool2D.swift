@@ -32,24 +32,31 @@ final class MaxPoolKernel: LayerKernel {
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  parameters: [UnsafeMutablePointer<Float>]) throws {
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
-        Parallel.chunks(batch * oh, minimumPerChunk: 1) { rows in
-            for row in rows {
-                let n = row / oh, y = row % oh
-                let src0 = input + ((n * h + 2 * y) * w) * c
-                let src1 = src0 + w * c
-                let dst = output + ((n * oh + y) * ow) * c
-                for x in 0..<ow {
-                    let a = src0 + 2 * x * c, b = src1 + 2 * x * c, d = dst + x * c
-                    for ch in 0..<c {
-                        d[ch] = max(max(a[ch], a[ch + c]), max(b[ch], b[ch + c]))
-                    }
+        let vectorChannels = c - c % 16
+        for row in 0..<(batch * oh) {
+            let n = row / oh, y = row % oh
+            let src0 = input + ((n * h + 2 * y) * w) * c
+            let src1 = src0 + w * c
+            let dst = output + row * ow * c
+            for x in 0..<ow {
+                let a = src0 + 2 * x * c, b = src1 + 2 * x * c, d = dst + x * c
+                var ch = 0
+                while ch < vectorChannels {
+                    let m = vmax(vmax(load16(a + ch), load16(a + ch + c)), vmax(load16(b + ch), load16(b + ch + c)))
+                    store16(m, d + ch)
+                    ch += 16
+                }
+                for ch in vectorChannels..<c {
+                    d[ch] = max(max(a[ch], a[ch + c]), max(b[ch], b[ch + c]))
                 }
             }
         }
     }
 
     /// The gradient goes to the first maximum of each window in row-major order (TensorFlow's rule
-    /// for ties), found again from input and output instead of storing argmax indices.
+    /// for ties), found again from input and output instead of storing argmax indices. Written with
+    /// vector selects: on real data the winner is unpredictable, and the branchy scalar loop took a
+    /// quarter of a scratch-CNN training step.
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGrad: UnsafeMutablePointer<Float>, gradIsPreActivation: Bool,
                   inputGrad: UnsafeMutablePointer<Float>?,
@@ -57,27 +64,57 @@ final class MaxPoolKernel: LayerKernel {
                   parameterGrads: [UnsafeMutablePointer<Float>]?) throws {
         guard let dx = inputGrad else { return }
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
-        Parallel.chunks(batch * oh, minimumPerChunk: 1) { rows in
-            for row in rows {
-                let n = row / oh, y = row % oh
-                let base = ((n * h + 2 * y) * w) * c
-                // Clear both input rows of this output row (and the dropped odd column/row).
-                let rowEnd = (y == oh - 1) ? (n + 1) * h * w * c : base + 2 * w * c
-                (dx + base).update(repeating: 0, count: rowEnd - base)
-                let o = output + ((n * oh + y) * ow) * c
-                let g = outputGrad + ((n * oh + y) * ow) * c
-                for x in 0..<ow {
-                    let i00 = base + 2 * x * c
-                    let offsets = (i00, i00 + c, i00 + w * c, i00 + w * c + c)
-                    for ch in 0..<c {
-                        let m = o[x * c + ch], gv = g[x * c + ch]
-                        if input[offsets.0 + ch] == m { dx[offsets.0 + ch] = gv }
-                        else if input[offsets.1 + ch] == m { dx[offsets.1 + ch] = gv }
-                        else if input[offsets.2 + ch] == m { dx[offsets.2 + ch] = gv }
-                        else { dx[offsets.3 + ch] = gv }
-                    }
+        if h % 2 != 0 || w % 2 != 0 { dx.update(repeating: 0, count: batch * h * w * c) }  // dropped rows/columns
+        let vectorChannels = c - c % 16
+        let zero = SIMD16<Float>(repeating: 0)
+        for row in 0..<(batch * oh) {
+            let n = row / oh, y = row % oh
+            let base = ((n * h + 2 * y) * w) * c
+            let o = output + row * ow * c, g = UnsafePointer(outputGrad + row * ow * c)
+            for x in 0..<ow {
+                let a = input + base + 2 * x * c, b = a + w * c
+                let da = dx + base + 2 * x * c, db = da + w * c
+                let ox = o + x * c, gx = g + x * c
+                var ch = 0
+                while ch < vectorChannels {
+                    let m = load16(ox + ch), gv = load16(gx + ch)
+                    let e0 = load16(a + ch) .== m, e1 = load16(a + ch + c) .== m, e2 = load16(b + ch) .== m
+                    let left1 = gv.replacing(with: 0, where: e0)
+                    let left2 = left1.replacing(with: 0, where: e1)
+                    store16(zero.replacing(with: gv, where: e0), da + ch)
+                    store16(zero.replacing(with: left1, where: e1), da + ch + c)
+                    store16(zero.replacing(with: left2, where: e2), db + ch)
+                    store16(left2.replacing(with: 0, where: e2), db + ch + c)
+                    ch += 16
+                }
+                for ch in vectorChannels..<c {
+                    let m = ox[ch], gv = gx[ch]
+                    let e0 = a[ch] == m, e1 = a[ch + c] == m, e2 = b[ch] == m
+                    let left1: Float = e0 ? 0 : gv
+                    let left2: Float = e1 ? 0 : left1
+                    da[ch] = e0 ? gv : 0
+                    da[ch + c] = e1 ? left1 : 0
+                    db[ch] = e2 ? left2 : 0
+                    db[ch + c] = e2 ? 0 : left2
                 }
             }
         }
     }
+}
+
+@inline(__always) func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always) func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+/// Lane-wise max as a compare and select (the standard library's pointwiseMax is a scalar loop).
+@inline(__always) func vmax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    a.replacing(with: b, where: b .> a)
+}
+
+@inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }

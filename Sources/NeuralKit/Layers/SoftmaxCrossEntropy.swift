@@ -2,15 +2,17 @@ import Foundation
 
 /// Categorical cross-entropy on softmax outputs, fused with the softmax for the gradient.
 /// Loss per sample: -log(clip(p[label], 1e-7, 1 - 1e-7)) (Keras' probability formula); the batch loss
-/// is the mean. Gradient w.r.t. the softmax's input: (p - onehot) / n.
+/// is the mean. Gradient w.r.t. the softmax's input: (p - onehot) * gradientScale, where the scale is
+/// 1 / (whole batch size) so that the gradients of a batch's shards add up to the batch's.
 public enum SoftmaxCrossEntropy {
     public static let epsilon: Float = 1e-7
 
     public static func lossAndGradient(probabilities p: UnsafePointer<Float>, labels: [Int], classes: Int,
-                                       gradient: UnsafeMutablePointer<Float>?) throws -> (loss: Double, correct: Int) {
+                                       gradient: UnsafeMutablePointer<Float>?,
+                                       gradientScale: Float? = nil) throws -> (loss: Double, correct: Int) {
         let n = labels.count
         var loss = 0.0, correct = 0
-        let scale = 1 / Float(n)
+        let scale = gradientScale ?? 1 / Float(n)
         for r in 0..<n {
             let label = labels[r]
             guard label >= 0, label < classes else {

@@ -1,30 +1,21 @@
-/// A network's parameters copied into aligned buffers, with gradient and momentum buffers for the
-/// trainable ones. Pointers stay valid for the store's lifetime, so kernels can hold on to them.
+/// A network's parameters copied into aligned buffers, with momentum buffers for the trainable
+/// ones (gradients live in each `Shard`). Pointers stay valid for the store's lifetime.
 final class ParameterStore {
     let names: [[String]]
     let shapes: [[[Int]]]
     let values: [[FloatBuffer]]
-    let grads: [[FloatBuffer]?]
     let velocities: [[FloatBuffer]?]
+    let valuePointers: [[UnsafeMutablePointer<Float>]]
 
     init(model: Sequential, training: Bool) {
         names = model.parameterSpecs.map { $0.map(\.name) }
         shapes = model.parameterSpecs.map { $0.map(\.shape) }
         values = model.parameterSpecs.map { specs in specs.map { FloatBuffer(model.parameters[$0.name]!.scalars) } }
-        var g: [[FloatBuffer]?] = [], v: [[FloatBuffer]?] = []
-        for (i, specs) in model.parameterSpecs.enumerated() {
-            if training && model.isTrainable(layerAt: i) {
-                g.append(specs.map { FloatBuffer(count: $0.shape.reduce(1, *)) })
-                v.append(specs.map { FloatBuffer(count: $0.shape.reduce(1, *)) })
-            } else {
-                g.append(nil); v.append(nil)
-            }
+        velocities = model.parameterSpecs.enumerated().map { i, specs in
+            training && model.isTrainable(layerAt: i) ? specs.map { FloatBuffer(count: $0.shape.reduce(1, *)) } : nil
         }
-        grads = g; velocities = v
+        valuePointers = values.map { $0.map(\.pointer) }
     }
-
-    var valuePointers: [[UnsafeMutablePointer<Float>]] { values.map { $0.map(\.pointer) } }
-    var gradPointers: [[UnsafeMutablePointer<Float>]?] { grads.map { $0?.map(\.pointer) } }
 
     func tensors() -> [String: Tensor] {
         var out: [String: Tensor] = [:]

@@ -4,25 +4,25 @@ public final class Predictor {
     public let model: Sequential
     public let batchSize: Int
     private let store: ParameterStore
-    private var plans: [Int: ExecutionPlan] = [:]
+    private let shards: [Shard]
+    private let outputs: FloatBuffer
 
     public init(model: Sequential, batchSize: Int = 32) throws {
         guard batchSize > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batchSize)") }
         self.model = model
         self.batchSize = batchSize
         store = ParameterStore(model: model, training: false)
-        plans[batchSize] = try ExecutionPlan(model: model, batch: batchSize, training: false)
+        shards = (0..<min(Parallel.workers, batchSize)).map { _ in Shard(model: model, training: false) }
+        outputs = FloatBuffer(count: batchSize * model.outputShape.reduce(1, *))
+        let parts = Parallel.split(batchSize, parts: shards.count)
+        Parallel.shards(parts.count) { s in
+            do { _ = try shards[s].plan(batch: parts[s].count) } catch { shards[s].failure = error }
+        }
+        if let e = shards.compactMap(\.failure).first { throw e }
     }
 
-    private func plan(for n: Int) throws -> ExecutionPlan {
-        if let p = plans[n] { return p }
-        let p = try ExecutionPlan(model: model, batch: n, training: false)
-        plans[n] = p
-        return p
-    }
-
-    /// Runs `count` samples from `fill` (which writes sample k of the chunk at the given pointer) and
-    /// hands each chunk's outputs to `consume(firstIndex, outputs, n)`.
+    /// Runs `count` samples: `fill(i, p)` writes sample i at p (called from several threads at once,
+    /// for different i), and `consume(first, outputs)` receives each batch's outputs in order.
     public func run(count: Int, fill: (_ index: Int, _ destination: UnsafeMutablePointer<Float>) -> Void,
                     consume: (_ first: Int, _ outputs: UnsafeBufferPointer<Float>) throws -> Void) throws {
         let size = model.inputShape.reduce(1, *)
@@ -30,10 +30,22 @@ public final class Predictor {
         var start = 0
         while start < count {
             let n = min(batchSize, count - start)
-            let p = try plan(for: n)
-            for k in 0..<n { fill(start + k, p.input.pointer + k * size) }
-            try p.forward(parameters: store.valuePointers)
-            try consume(start, UnsafeBufferPointer(start: p.output.pointer, count: n * outSize))
+            let parts = Parallel.split(n, parts: shards.count)
+            let params = store.valuePointers, out = outputs.pointer, first = start
+            Parallel.shards(parts.count) { s in
+                let shard = shards[s], range = parts[s]
+                shard.failure = nil
+                do {
+                    let p = try shard.plan(batch: range.count)
+                    for k in range { fill(first + k, p.input.pointer + (k - range.lowerBound) * size) }
+                    try p.forward(parameters: params)
+                    (out + range.lowerBound * outSize).update(from: p.output.pointer, count: range.count * outSize)
+                } catch {
+                    shard.failure = error
+                }
+            }
+            if let e = shards.prefix(parts.count).compactMap(\.failure).first { throw e }
+            try consume(start, UnsafeBufferPointer(start: outputs.pointer, count: n * outSize))
             start += n
         }
     }

@@ -9,9 +9,16 @@ public struct SGD: Sendable, Equatable {
         self.momentum = momentum
     }
 
-    func update(_ w: UnsafeMutablePointer<Float>, grad g: UnsafePointer<Float>,
+    /// Updates `w` with the sum of the shards' gradients `gs` (one per batch shard).
+    func update(_ w: UnsafeMutablePointer<Float>, grads gs: [UnsafeMutablePointer<Float>],
                 velocity v: UnsafeMutablePointer<Float>, count: Int) {
         let lr = learningRate, m = momentum
+        let g = gs[0]
+        if gs.count > 1 {
+            Parallel.chunks(count, minimumPerChunk: 65_536) { r in
+                for extra in gs.dropFirst() { for i in r { g[i] += extra[i] } }
+            }
+        }
         if m == 0 {
             Parallel.chunks(count, minimumPerChunk: 65_536) { r in
                 for i in r { w[i] -= lr * g[i] }

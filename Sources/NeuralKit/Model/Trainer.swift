@@ -10,31 +10,43 @@ public struct EpochMetrics: Sendable, Equatable {
 
 /// Trains a `Sequential` whose last layer ends in softmax, with categorical cross-entropy fused
 /// with the softmax (gradient softmax - onehot, as Keras computes it from the logits) and SGD.
-/// Holds buffers for one batch size (plus one for a smaller last batch); not thread-safe.
+/// Buffers are allocated once per batch size (plus once for a smaller last batch); each batch is
+/// split over the cores (see `Parallel`). A trainer is not thread-safe; `Dataset.copySample` is
+/// called from several threads at once and must only read.
 public final class Trainer {
     public private(set) var optimizer: SGD
     public let batchSize: Int
     private let template: Sequential
     private let store: ParameterStore
-    private var plans: [Int: ExecutionPlan] = [:]
+    private let shards: [Shard]
     private var generator: SeededGenerator
     private let classes: Int
-    private var batchIndices: [Int]
+    private var batchIndices: [Int] = []
+    private var batchLabels: [Int] = []
 
     public init(model: Sequential, optimizer: SGD, batchSize: Int = 32, seed: UInt64 = 0) throws {
         guard model.layers.last!.activation == .softmax, model.outputShape.count == 1 else {
             throw NeuralKitError.invalidConfiguration("categorical cross-entropy needs a network ending in softmax")
         }
         guard batchSize > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batchSize)") }
+        guard (0..<model.layers.count).contains(where: { model.isTrainable(layerAt: $0) }) else {
+            throw NeuralKitError.invalidConfiguration("every layer is frozen; nothing to train")
+        }
         template = model
         self.optimizer = optimizer
         self.batchSize = batchSize
         store = ParameterStore(model: model, training: true)
+        shards = (0..<min(Parallel.workers, batchSize)).map { _ in Shard(model: model, training: true) }
         generator = SeededGenerator(seed: seed)
         classes = model.outputShape[0]
-        batchIndices = []
         batchIndices.reserveCapacity(batchSize)
-        plans[batchSize] = try ExecutionPlan(model: model, batch: batchSize, training: true)
+        batchLabels.reserveCapacity(batchSize)
+        // Build the full-batch plans now so that configuration errors surface here.
+        let parts = Parallel.split(batchSize, parts: shards.count)
+        Parallel.shards(parts.count) { s in
+            do { _ = try shards[s].plan(batch: parts[s].count) } catch { shards[s].failure = error }
+        }
+        if let e = shards.compactMap(\.failure).first { throw e }
     }
 
     /// The network with the current parameters.
@@ -50,13 +62,6 @@ public final class Trainer {
         set { optimizer.learningRate = newValue }
     }
 
-    private func plan(for n: Int) throws -> ExecutionPlan {
-        if let p = plans[n] { return p }
-        let p = try ExecutionPlan(model: template, batch: n, training: true)
-        plans[n] = p
-        return p
-    }
-
     /// One SGD step on samples `indices` of `data`. Returns the batch's mean loss and how many
     /// samples were classified correctly (both from the forward pass before the update).
     @discardableResult
@@ -65,24 +70,44 @@ public final class Trainer {
         guard data.sampleShape == template.inputShape else {
             throw NeuralKitError.shapeMismatch("samples are \(data.sampleShape), network wants \(template.inputShape)")
         }
-        let p = try plan(for: indices.count)
+        guard indices.allSatisfy({ $0 >= 0 && $0 < data.count }) else {
+            throw NeuralKitError.invalidConfiguration("sample index outside 0..<\(data.count)")
+        }
+        batchLabels.removeAll(keepingCapacity: true)
+        for i in indices { batchLabels.append(data.label(at: i)) }
+        let parts = Parallel.split(indices.count, parts: shards.count)
         let size = template.inputShape.reduce(1, *)
-        for (k, i) in indices.enumerated() { data.copySample(at: i, into: p.input.pointer + k * size) }
+        let scale = 1 / Float(indices.count)
         let params = store.valuePointers
-        try p.forward(parameters: params)
-        let (loss, correct) = try SoftmaxCrossEntropy.lossAndGradient(
-            probabilities: p.output.pointer, labels: indices.map { data.label(at: $0) }, classes: classes,
-            gradient: p.gradA!.pointer)
-        try p.backward(parameters: params, grads: store.gradPointers)
-        for i in store.values.indices {
-            guard let grads = store.grads[i], let vel = store.velocities[i] else { continue }
-            for j in store.values[i].indices {
-                optimizer.update(store.values[i][j].pointer, grad: grads[j].pointer, velocity: vel[j].pointer,
-                                 count: store.values[i][j].count)
+        let labels = batchLabels
+        Parallel.shards(parts.count) { s in
+            let shard = shards[s], range = parts[s]
+            shard.failure = nil
+            do {
+                let p = try shard.plan(batch: range.count)
+                for (k, i) in indices[range].enumerated() { data.copySample(at: i, into: p.input.pointer + k * size) }
+                try p.forward(parameters: params)
+                let r = try SoftmaxCrossEntropy.lossAndGradient(
+                    probabilities: p.output.pointer, labels: Array(labels[range]), classes: classes,
+                    gradient: p.gradA!.pointer, gradientScale: scale)
+                shard.lossSum = r.loss * Double(range.count)
+                shard.correct = r.correct
+                try p.backward(parameters: params, grads: shard.gradPointers)
+            } catch {
+                shard.failure = error
             }
         }
-        for plan in plans.values { plan.parametersChanged() }
-        return (loss, correct)
+        let used = shards.prefix(parts.count)
+        if let e = used.compactMap(\.failure).first { throw e }
+        for i in store.values.indices {
+            guard let vel = store.velocities[i] else { continue }
+            for j in store.values[i].indices {
+                optimizer.update(store.values[i][j].pointer, grads: used.map { $0.grads[i]![j].pointer },
+                                 velocity: vel[j].pointer, count: store.values[i][j].count)
+            }
+        }
+        for s in shards { s.parametersChanged() }
+        return (used.reduce(0.0) { $0 + $1.lossSum } / Double(indices.count), used.reduce(0) { $0 + $1.correct })
     }
 
     /// One epoch over `data` in mini-batches, shuffled with the trainer's seeded generator.
