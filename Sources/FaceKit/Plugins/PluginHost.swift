@@ -44,10 +44,8 @@ public struct PluginHost: Sendable {
     }
 
     /// Loads every candidate. The first plugin of an id wins; later ones are refused as shadowed.
-    /// Plain libraries next to the executable that lack the entry symbol (e.g. the Swift runtime
-    /// or FaceKit itself in a build folder) are not plugins at all and are left out quietly
-    /// unless `reportNonPlugins` is set.
-    public func discover(reportNonPlugins: Bool = false) -> Catalog {
+    /// Every refused file is reported (with its reason), so a user can see why a plugin is missing.
+    public func discover() -> Catalog {
         var catalog = Catalog(backends: [], refused: [], notes: searchPath.ignored, searched: searchPath.entries)
         var loadedPaths = Set<String>()
         for url in candidates() {
@@ -63,7 +61,6 @@ public struct PluginHost: Sendable {
                     catalog.backends.append(backend)
                 }
             } catch {
-                if error.reason == .missingSymbol && !reportNonPlugins { continue }
                 catalog.refused.append(Refusal(path: error.path, reason: error.reason, message: error.message))
             }
         }
