@@ -48,8 +48,10 @@ def run_case(name, val_loss, initial_lr, reduce, early):
     callbacks = [InjectValLoss(val_loss, lrs)]
     if reduce is not None:
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_loss", **reduce))
+    stopper = None
     if early is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", **early))
+        stopper = keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", **early)
+        callbacks.append(stopper)
     history = model.fit(x, y, batch_size=8, epochs=len(val_loss), verbose=0, callbacks=callbacks)
     epochs_run = len(history.history["loss"])
     return {
@@ -60,7 +62,8 @@ def run_case(name, val_loss, initial_lr, reduce, early):
         "val_loss": [float(v) for v in val_loss],
         "expected_lr": lrs[:epochs_run],
         "epochs_run": epochs_run,
-        "stopped_early": epochs_run < len(val_loss),
+        # EarlyStopping fired (possibly on the very last epoch, where it changes nothing visible).
+        "stopped_early": bool(stopper is not None and stopper.model.stop_training),
     }
 
 
