@@ -25,6 +25,12 @@ public struct BackendInfo: Codable, Sendable, Equatable {
         self.abiMinor = abiMinor
         self.path = path
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, description, path
+        case displayName = "display_name", defaultHyperParametersJSON = "default_hyperparameters_json"
+        case abiMajor = "abi_major", abiMinor = "abi_minor"
+    }
 }
 
 /// How to build a model: the fields every backend shares, plus the backend's own JSON.
