@@ -57,7 +57,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.stop = stop
         self.testMetrics = testMetrics
         self.datasetFingerprint = datasetFingerprint
-        self.createdAt = createdAt
+        // Whole seconds: model.json stores ISO 8601 without fractions, so a reloaded manifest equals this one.
+        self.createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
     }
 
     enum CodingKeys: String, CodingKey {
