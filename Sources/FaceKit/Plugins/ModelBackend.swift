@@ -69,6 +69,13 @@ public struct BatchProgress: Sendable, Equatable {
     public var batchesTotal: Int
     public var runningLoss: Double
     public var runningAccuracy: Double
+
+    public init(batchesDone: Int, batchesTotal: Int, runningLoss: Double, runningAccuracy: Double) {
+        self.batchesDone = batchesDone
+        self.batchesTotal = batchesTotal
+        self.runningLoss = runningLoss
+        self.runningAccuracy = runningAccuracy
+    }
 }
 
 /// A model backend: the C plugin wrapper (`PluginBackend`) or an in-process double for tests.

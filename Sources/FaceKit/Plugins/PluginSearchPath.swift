@@ -12,6 +12,11 @@ public struct PluginSearchPath: Sendable, Equatable {
         public enum Origin: String, Sendable, Codable { case environment, executable, userData, prefix }
         public var directory: URL
         public var origin: Origin
+
+        public init(directory: URL, origin: Origin) {
+            self.directory = directory
+            self.origin = origin
+        }
     }
 
     public var entries: [Entry]

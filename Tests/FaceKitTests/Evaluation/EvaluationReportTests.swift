@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class EvaluationReportTests: XCTestCase {
     // 3 members; A and B are in group X, B also in Y, C only in Y.

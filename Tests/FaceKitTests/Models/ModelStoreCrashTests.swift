@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Kills a real process in the middle of saving and checks the previous model survives.
 /// The child is this same test binary running `testCrashChildEntryPoint` with instructions in

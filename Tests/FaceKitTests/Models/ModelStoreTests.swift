@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// A manifest for tests; the values are arbitrary but complete.
 func sampleManifest(_ info: BackendInfo, classes: [String] = ["a", "b", "c"], fingerprint: String = "sha256:test") -> ModelManifest {

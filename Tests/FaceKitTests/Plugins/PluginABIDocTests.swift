@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Compiles the complete C plugin printed in docs/plugin-abi.md and runs it through the host,
 /// so the documentation cannot drift from the header.

@@ -1,7 +1,7 @@
 import BackendABI
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class PluginHostTests: XCTestCase {
     override func tearDown() {

@@ -1,7 +1,7 @@
 import BackendABI
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Records which indices a plugin fetches, and can fail on demand.
 final class RecordingSource: SampleSource {

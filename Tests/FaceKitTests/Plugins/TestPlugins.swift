@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Finds the C test plugins SwiftPM builds next to the test bundle (.build/<triple>/<config>/),
 /// or in `$TRIBELENS_TEST_PLUGIN_DIR` when set.

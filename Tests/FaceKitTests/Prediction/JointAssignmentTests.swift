@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class JointAssignmentTests: XCTestCase {
     private var state: UInt64 = 12345

@@ -1,5 +1,5 @@
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class PredictionPolicyTests: XCTestCase {
     let classes = ["TAKAHIRO", "AKIRA", "NAOTO", "RYUJI"]

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// ReduceLROnPlateau and EarlyStopping against decisions recorded from a real Keras `fit`
 /// (Tests/Fixtures/keras-callbacks/generate_keras_callbacks.py).

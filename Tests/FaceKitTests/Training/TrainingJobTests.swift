@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class TrainingJobTests: XCTestCase {
     var root: URL!

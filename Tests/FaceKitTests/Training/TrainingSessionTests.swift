@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class TrainingSessionTests: XCTestCase {
     private func linearRun(seed: UInt64, epochs: Int = 8, lr: Double = 0.05)
