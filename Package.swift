@@ -33,6 +33,7 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
         .target(
@@ -44,6 +45,9 @@ let package = Package(
 
         // Tensors, layers, optimisers, weight files.
         .target(name: "NeuralKit", dependencies: ["CBLAS"], path: "Sources/NeuralKit"),
+
+        // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
+        .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
         .target(name: "FaceKit", dependencies: ["CVision", "BackendABI"], path: "Sources/FaceKit"),
@@ -63,6 +67,8 @@ let package = Package(
         ),
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests"),
+        .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
     ] + pluginTargets,
