@@ -8,10 +8,14 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 
 // Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
 // host is tested with (built as real .so files next to the test bundle).
+// BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
-let pluginProducts: [Product] = testPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) }
-let pluginTargets: [Target] = [.target(name: "BackendABI", path: "Sources/BackendABI")]
-    + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"]).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+let pluginTargets: [Target] = [
+    .target(name: "BackendABI", path: "Sources/BackendABI"),
+    .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
+    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
+] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(
     name: "TribeLens",

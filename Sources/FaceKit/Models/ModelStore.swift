@@ -16,9 +16,9 @@ public struct ModelStore: Sendable {
         self.root = root
     }
 
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> ModelStore {
-        ModelStore(root: UserDataDirectories.dataHome(environment: environment)
-            .appendingPathComponent("tribelens/models", isDirectory: true))
+    /// `$XDG_DATA_HOME/tribelens/models` (read from the environment on each call).
+    public static func standard() -> ModelStore {
+        ModelStore(root: AppPaths.dataHome.appendingPathComponent("models", isDirectory: true))
     }
 
     /// One line per model for `model list`.

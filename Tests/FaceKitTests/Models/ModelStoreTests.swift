@@ -165,7 +165,12 @@ final class ModelStoreTests: XCTestCase {
     }
 
     func testStandardLocationFollowsXDG() {
-        XCTAssertEqual(ModelStore.standard(environment: ["XDG_DATA_HOME": "/x/data"]).root.path, "/x/data/tribelens/models")
-        XCTAssertEqual(ModelStore.standard(environment: ["HOME": "/home/u"]).root.path, "/home/u/.local/share/tribelens/models")
+        let saved = ProcessInfo.processInfo.environment["XDG_DATA_HOME"]
+        defer { if let saved { setenv("XDG_DATA_HOME", saved, 1) } else { unsetenv("XDG_DATA_HOME") } }
+        setenv("XDG_DATA_HOME", "/x/data", 1)
+        XCTAssertEqual(ModelStore.standard().root.path, "/x/data/tribelens/models")
+        setenv("XDG_DATA_HOME", "relative", 1)
+        XCTAssertEqual(ModelStore.standard().root.path,
+                       FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/tribelens/models").path)
     }
 }
