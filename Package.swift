@@ -10,11 +10,15 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 // host is tested with (built as real .so files next to the test bundle).
 // BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
-let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"]).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+// The real backends: NeuralKit networks behind the same C table.
+let neuralPlugins = ["ScratchCNN"]
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
     .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
     .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
+    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(
