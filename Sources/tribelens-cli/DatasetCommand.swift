@@ -45,8 +45,11 @@ struct DatasetSourceOptions: ParsableArguments {
         switch detector {
         case "haar": return .haar(preset == .original ? .original : .default)
         case "yunet":
-            guard let yunetModel else { throw ValidationError("--detector yunet needs --yunet-model PATH") }
-            return .yunet(modelPath: yunetModel)
+            guard let path = yunetModel ?? YuNetModelLocator.find() else {
+                throw ValidationError("--detector yunet needs --yunet-model PATH (or \(YuNetModelLocator.fileName) in "
+                    + "\(YuNetModelLocator.searchFolders.map(\.path).joined(separator: " or ")))")
+            }
+            return .yunet(modelPath: path)
         default: throw ValidationError("unknown detector \"\(detector)\" (use haar or yunet)")
         }
     }
@@ -66,13 +69,15 @@ final class StderrProgress: @unchecked Sendable {
     private let label: String
     private let lock = NSLock()
     private var last = Date.distantPast
+    /// On a terminal the line redraws in place; into a file or pipe only the last count is written.
+    private let interactive = isatty(2) != 0
 
     init(_ label: String) { self.label = label }
 
     func callAsFunction(_ done: Int, _ total: Int) {
         lock.lock(); defer { lock.unlock() }
         let now = Date()
-        guard done == total || now.timeIntervalSince(last) > 0.1 else { return }
+        guard done == total || (interactive && now.timeIntervalSince(last) > 0.1) else { return }
         last = now
         FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) photos\(done == total ? "\n" : "")".utf8))
     }
@@ -86,9 +91,6 @@ func printJSON<T: Encodable>(_ value: T) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
-func printLine(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
-}
 
 extension DatasetCommand {
     struct Build: ParsableCommand {
@@ -110,7 +112,7 @@ extension DatasetCommand {
         var json = false
 
         func run() throws {
-            let storage = DatasetStorage.fromEnvironment()
+            let storage = DatasetStorage.standard
             var builder = try source.builder(storage: storage)
             builder.seed = seed
             let progress = StderrProgress("Extracting faces")
@@ -120,12 +122,12 @@ extension DatasetCommand {
                 try printJSON(BuildOutput(dataset: summary, report: analysis.report))
                 return
             }
-            printLine(summary.text)
+            Console.out(summary.text)
             let r = analysis.report
             let extraction = analysis.statistics
-            printLine(String(format: "Faces: %d photos in %.1f s (%d from cache), %d crops usable",
+            Console.out(String(format: "Faces: %d photos in %.1f s (%d from cache), %d crops usable",
                              extraction.photos, extraction.seconds, extraction.fromCache, r.totals.usable))
-            printLine("Health: \(r.unusableFiles.count) unusable files, \(r.severalFaces.count) photos with several faces, "
+            Console.out("Health: \(r.unusableFiles.count) unusable files, \(r.severalFaces.count) photos with several faces, "
                       + "\(r.exactDuplicates.count) exact and \(r.nearDuplicates.count) near-duplicate groups, "
                       + "\(r.membersBelowMinimum.count) members below \(r.minimumPerMember)"
                       + " (details: tribelens-cli dataset check --name \(name))")
@@ -152,7 +154,7 @@ extension DatasetCommand {
         }
 
         func run() throws {
-            let storage = DatasetStorage.fromEnvironment()
+            let storage = DatasetStorage.standard
             var builder: DatasetBuilder
             let root: URL
             if let name {
@@ -174,7 +176,7 @@ extension DatasetCommand {
             }
             let progress = StderrProgress("Checking photos")
             let analysis = try builder.analyse(photoRoot: root) { progress($0, $1) }
-            if json { try printJSON(analysis.report) } else { printLine(analysis.report.text) }
+            if json { try printJSON(analysis.report) } else { Console.out(analysis.report.text) }
         }
     }
 
@@ -185,10 +187,10 @@ extension DatasetCommand {
         var json = false
 
         func run() throws {
-            let datasets = DatasetStore(storage: DatasetStorage.fromEnvironment()).list().map(DatasetSummary.init)
+            let datasets = DatasetStore(storage: DatasetStorage.standard).list().map(DatasetSummary.init)
             if json { try printJSON(datasets); return }
-            if datasets.isEmpty { printLine("No datasets yet (tribelens-cli dataset build --photos DIR --name NAME)."); return }
-            for dataset in datasets { printLine(dataset.line) }
+            if datasets.isEmpty { Console.out("No datasets yet (tribelens-cli dataset build --photos DIR --name NAME)."); return }
+            for dataset in datasets { Console.out(dataset.line) }
         }
     }
 }

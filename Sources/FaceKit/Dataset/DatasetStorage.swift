@@ -15,21 +15,8 @@ public struct DatasetStorage: Sendable, Equatable {
         self.dataRoot = dataRoot
     }
 
-    /// The XDG locations, with the spec's fallbacks (`~/.cache`, `~/.local/share`) when a variable
-    /// is unset, empty or not absolute.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DatasetStorage {
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser
-        func base(_ variable: String, _ fallback: String) -> URL {
-            if let value = environment[variable], value.hasPrefix("/") {
-                return URL(fileURLWithPath: value, isDirectory: true)
-            }
-            return home.appendingPathComponent(fallback, isDirectory: true)
-        }
-        return DatasetStorage(
-            cacheRoot: base("XDG_CACHE_HOME", ".cache").appendingPathComponent("tribelens", isDirectory: true),
-            dataRoot: base("XDG_DATA_HOME", ".local/share").appendingPathComponent("tribelens", isDirectory: true))
-    }
+    /// The user's XDG locations (`AppPaths`: `$XDG_CACHE_HOME/tribelens`, `$XDG_DATA_HOME/tribelens`).
+    public static var standard: DatasetStorage { DatasetStorage(cacheRoot: AppPaths.cacheHome, dataRoot: AppPaths.dataHome) }
 
     /// Face-extraction results, one entry per (detector settings, photo content hash).
     public var faceCache: URL { cacheRoot.appendingPathComponent("faces", isDirectory: true) }

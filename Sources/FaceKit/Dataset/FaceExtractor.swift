@@ -18,7 +18,7 @@ public struct PhotoFaces: Sendable, Codable, Equatable {
 /// worker) and a content-keyed cache, so a rebuild only processes photos added or changed.
 public struct FaceExtractor: Sendable {
     public static let cropSide = 64
-    /// Smallest photo side accepted as an already-cropped face.
+    /// Smaller photos are reported as too small instead of searched (a face needs ~20 px for Haar).
     public static let minimumCropSide = 16
 
     public var source: FaceSource
@@ -104,7 +104,7 @@ public struct FaceExtractor: Sendable {
             return (PhotoFaces(contentHash: "", byteCount: 0, width: 0, height: 0, faces: [], perceptualHash: nil,
                                failure: "cannot read the file"), false)
         }
-        let hash = SHA256.hex(data)
+        let hash = ContentHash.sha256(data)
         let entry = entryURL(hash)
         if let cached = cachedFaces(contentHash: hash) { return (cached, true) }
         var result = PhotoFaces(contentHash: hash, byteCount: data.count, width: 0, height: 0, faces: [], perceptualHash: nil, failure: nil)
@@ -115,11 +115,12 @@ public struct FaceExtractor: Sendable {
             result.height = image.height
             result.perceptualHash = try PerceptualHash(of: image)
             var boxes: [FaceBox]
-            if let detector {
-                boxes = try detector.detect(in: image).filter { $0.width > 0 && $0.height > 0 }
-            } else if min(image.width, image.height) < FaceExtractor.minimumCropSide {
+            if min(image.width, image.height) < FaceExtractor.minimumCropSide {
+                // Icons and spacer images of scraped pages: say so rather than "no face found".
                 boxes = []
-                result.failure = "too small for a face crop (\(image.width)x\(image.height))"
+                result.failure = "too small to hold a face (\(image.width)x\(image.height))"
+            } else if let detector {
+                boxes = try detector.detect(in: image).filter { $0.width > 0 && $0.height > 0 }
             } else {
                 boxes = [FaceBox(x: 0, y: 0, width: image.width, height: image.height, score: nil)]
             }
@@ -131,7 +132,7 @@ public struct FaceExtractor: Sendable {
             }
             result.faces = boxes
         } catch let error as PhotoError {
-            result.failure = Self.reason(of: error)
+            result.failure = error.reason
         } catch let error as DatasetError {
             throw error
         } catch {
@@ -139,13 +140,6 @@ public struct FaceExtractor: Sendable {
         }
         try store(result, crops: crops, at: entry)
         return (result, false)
-    }
-
-    /// PhotoError says "<file>: <reason>"; the report names the file itself.
-    static func reason(of error: PhotoError) -> String {
-        let text = "\(error)"
-        if let range = text.range(of: ": ") { return String(text[range.upperBound...]) }
-        return text
     }
 
     private func entryURL(_ hash: String) -> URL {

@@ -67,12 +67,13 @@ public struct HealthReport: Sendable, Codable, Equatable {
         lines.append("Photo root: \(photoRoot)")
         lines.append("Roster \(roster), preset \(preset.rawValue), faces by \(detector)")
         lines.append("")
-        let nameWidth = max(6, members.map(\.name.count).max() ?? 0)
-        lines.append("member".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  photos  faces  usable  no-face  multi  rejected  review")
+        let nameWidth = max(6, members.map { Self.displayWidth($0.name) }.max() ?? 0)
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, nameWidth - Self.displayWidth(s))) }
+        lines.append(pad("member") + "  photos  faces  usable  no-face  multi  rejected  review")
         for m in members {
             let cells = [m.photos, m.faces, m.usable, m.noFace, m.severalFaces, m.rejected, m.heldForReview]
             let widths = [6, 5, 6, 7, 5, 8, 6]
-            lines.append(m.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+            lines.append(pad(m.name) + "  "
                          + zip(cells, widths).map { String(repeating: " ", count: max(0, $1 - "\($0)".count)) + "\($0)" }.joined(separator: "  "))
         }
         lines.append("total: \(totals.files) files, \(totals.photos) photos, \(totals.faces) faces, \(totals.usable) usable crops")
@@ -95,6 +96,17 @@ public struct HealthReport: Sendable, Codable, Equatable {
             lines.append(String(format: "Class imbalance: the largest member has %.1fx the crops of the smallest", imbalanceRatio))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Terminal columns of a string: East Asian wide characters (kana, kanji, hangul, full-width
+    /// forms) take two, so Japanese names line up with the numbers.
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { width, scalar in
+            let v = scalar.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+            return width + (wide ? 2 : 1)
+        }
     }
 
     private func describe(_ group: DuplicateGroup) -> String {

@@ -89,7 +89,8 @@ public enum RosterLoader {
             var seenGroups = Set<String>()
             for (g, groupID) in member.groups.enumerated() {
                 guard groupIDs.contains(groupID) else {
-                    throw fail("\(at).groups[\(g)]", "unknown group \(quoted(groupID)) (known: \(roster.groups.map(\.id).joined(separator: ", ")))")
+                    let known = roster.groups.isEmpty ? "the roster defines no groups" : "known: " + roster.groups.map(\.id).joined(separator: ", ")
+                    throw fail("\(at).groups[\(g)]", "unknown group \(quoted(groupID)) (\(known))")
                 }
                 guard seenGroups.insert(groupID).inserted else { throw fail("\(at).groups[\(g)]", "group \(quoted(groupID)) listed twice") }
             }

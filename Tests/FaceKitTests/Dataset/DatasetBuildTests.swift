@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Builds datasets from the shared photo sets and checks counts, split sizes, augmentation,
 /// determinism, incrementality, curation, and that photo folders are never written.
@@ -150,7 +150,7 @@ final class DatasetBuildTests: XCTestCase {
 
         let second = try builder.build(photoRoot: photos, name: "curated")
         XCTAssertEqual(try DatasetTestSupport.snapshot(photos), snapshot)
-        XCTAssertEqual(second.manifest.samples.count, 10, "12 crops minus the rejected one, minus nothing else")
+        XCTAssertEqual(second.manifest.samples.count, 11, "12 crops minus the rejected one")
         XCTAssertFalse(second.manifest.samples.contains { $0.crop == victim.crop })
         let excluded = try XCTUnwrap(second.manifest.excluded.first { $0.crop == victim.crop })
         XCTAssertEqual(excluded.reason, "rejected")
@@ -218,27 +218,20 @@ final class DatasetBuildTests: XCTestCase {
         let reported = Set(analysis.report.unusableFiles.map(\.path))
         XCTAssertEqual(used.union(reported), files, "files neither used nor reported: \(files.subtracting(used.union(reported)).sorted())")
         XCTAssertTrue(used.isDisjoint(with: reported))
-        XCTAssertTrue(reported.contains("jisoo_kim/arrow_down.png"), "a 7x4 icon must be reported")
+        XCTAssertEqual(analysis.report.unusableFiles.first { $0.path == "jisoo_kim/arrow_down.png" }?.problem,
+                       "too small to hold a face (7x4)")
         XCTAssertTrue(analysis.report.unusableFiles.allSatisfy { !$0.problem.isEmpty })
         XCTAssertGreaterThan(used.count, 0)
     }
 
     // MARK: - Small pieces
 
-    func testStorageFollowsXDGVariables() {
-        let env = ["HOME": "/home/u", "XDG_CACHE_HOME": "/tmp/c", "XDG_DATA_HOME": "relative/ignored"]
-        let storage = DatasetStorage.fromEnvironment(env)
-        XCTAssertEqual(storage.cacheRoot.path, "/tmp/c/tribelens")
-        XCTAssertEqual(storage.dataRoot.path, "/home/u/.local/share/tribelens")
-        XCTAssertEqual(storage.curationFile.path, "/home/u/.local/share/tribelens/curation.json")
-    }
-
     func testSHA256MatchesFIPSVectors() throws {
-        XCTAssertEqual(SHA256.hex(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+        XCTAssertEqual(ContentHash.sha256(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(ContentHash.sha256(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(ContentHash.sha256(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
                        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hex(Data(repeating: 0x61, count: 1_000_000)),
+        XCTAssertEqual(ContentHash.sha256(Data(repeating: 0x61, count: 1_000_000)),
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 

@@ -1,22 +1,10 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Temporary XDG homes, shared-data lookup and folder snapshots for the dataset tests.
 enum DatasetTestSupport {
-    /// `../shared/data` next to the checkout (CI clones the repo beside a copy of shared/).
-    static var sharedData: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/data", isDirectory: true).standardizedFileURL
-    }
-
-    static func shared(_ name: String) throws -> URL {
-        let url = sharedData.appendingPathComponent(name, isDirectory: true)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("shared data set \(url.path) is absent (clone the repo next to shared/ to run this test)")
-        }
-        return url
-    }
+    static func shared(_ name: String) throws -> URL { try SharedData.url("data/\(name)") }
 
     /// A fresh temporary folder holding cache/ and data/ (the test's XDG_CACHE_HOME and XDG_DATA_HOME).
     static func temporaryHome(_ label: String = "home") throws -> (root: URL, storage: DatasetStorage) {
@@ -38,7 +26,7 @@ enum DatasetTestSupport {
                 result[relative] = "dir"
             } else {
                 let data = try Data(contentsOf: url)
-                result[relative] = "\(data.count) \(SHA256.hex(data))"
+                result[relative] = "\(data.count) \(ContentHash.sha256(data))"
             }
         }
         return result

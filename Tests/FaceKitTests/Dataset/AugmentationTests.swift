@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 /// Compares the Swift/C++ augmentation with the write-up's Python functions, through the outputs
 /// that Fixtures/generate_augment_reference.py wrote with scipy 1.17 and OpenCV (PyPI).

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FaceKit
+import FaceKit
 
 final class RosterTests: XCTestCase {
     // The write-up's group lists, transcribed from its introduction (EXILE 15, THE SECOND 6,
