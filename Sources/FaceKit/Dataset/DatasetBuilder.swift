@@ -11,7 +11,7 @@ public struct DatasetBuilder: Sendable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public var minimumPerMember = 20
     /// dHash bits that may differ for two photos to count as near-duplicates.
-    public var nearDuplicateDistance = 6
+    public var nearDuplicateDistance = 4
     /// Faces with a side below this many pixels are reported as tiny.
     public var tinyFaceSide = 24
     /// The largest member may have this many times the crops of the smallest before it is flagged.
@@ -46,7 +46,18 @@ public struct DatasetBuilder: Sendable {
 
         var samples: [DatasetSample] = []
         var excluded: [ExcludedCrop] = []
+        var firstCopy: [String: String] = [:]  // content hash -> first photo path with it
         for (photo, found) in zip(photos.photos, faces) where found.failure == nil {
+            // `recommended` trains on one copy of byte-identical photos; `original` keeps all, as
+            // the write-up's folders did.
+            if let first = firstCopy[found.contentHash], preset == .recommended {
+                for box in found.faces {
+                    excluded.append(ExcludedCrop(crop: CropID(photoHash: found.contentHash, box: box), photo: photo.relativePath,
+                                                 member: photo.memberID, reason: "exact duplicate of \(first)"))
+                }
+                continue
+            }
+            firstCopy[found.contentHash] = firstCopy[found.contentHash] ?? photo.relativePath
             // `recommended` keeps the largest face; the others wait for the user's review.
             let largest = found.faces.indices.max { found.faces[$0].width * found.faces[$0].height < found.faces[$1].width * found.faces[$1].height }
             for (index, box) in found.faces.enumerated() {

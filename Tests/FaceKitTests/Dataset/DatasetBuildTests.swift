@@ -187,12 +187,20 @@ final class DatasetBuildTests: XCTestCase {
         XCTAssertEqual(expectedGroups.count, 11)
         XCTAssertEqual(Set(analysis.report.exactDuplicates.map { Set($0.paths) }), expectedGroups)
         XCTAssertEqual(analysis.report.totals.photos, total)
-        // Every readable crop is used whole; recommended keeps each duplicate pair on one side.
+        // Every readable crop is used whole, except that recommended trains on one copy of each
+        // duplicate and reports the other.
         XCTAssertEqual(manifest.samples.count + analysis.report.unusableFiles.count, total)
         for group in expectedGroups {
-            let parts = Set(manifest.samples.filter { group.contains($0.photo) }.map(\.split))
-            XCTAssertLessThanOrEqual(parts.count, 1, "duplicates \(group) split across \(parts)")
+            XCTAssertEqual(manifest.samples.filter { group.contains($0.photo) }.count, 1, "\(group)")
+            let reported = analysis.report.unusableFiles.filter { group.contains($0.path) }
+            XCTAssertEqual(reported.count, 1)
+            XCTAssertTrue(reported.allSatisfy { $0.problem.contains("exact duplicate of") }, "\(reported)")
         }
+        // The original preset keeps both copies, as the write-up's folders did.
+        let original = try DatasetBuilder(roster: DatasetTestSupport.roster(folders, id: "kpop"), storage: storage, preset: .original,
+                                          source: .alreadyCropped).build(photoRoot: kpop, name: nil).manifest
+        XCTAssertEqual(original.samples.count, total)
+        XCTAssertEqual(try DatasetTestSupport.snapshot(kpop), before)
         XCTAssertGreaterThan(manifest.samples(in: .validation).count, 0)
         let text = analysis.report.text
         XCTAssertTrue(text.contains("Exact duplicates (11):"), text)
