@@ -11,7 +11,7 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 // BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
 // The real backends: NeuralKit networks behind the same C table.
-let neuralPlugins = ["ScratchCNN"]
+let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
 let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
@@ -19,6 +19,8 @@ let pluginTargets: [Target] = [
     .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
     .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
     .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
+            path: "Plugins/VGG16Transfer"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(
