@@ -96,7 +96,7 @@ final class VGG16TransferBackend: SwiftBackend {
         }
     }
 
-    private func featureCache() throws -> FeatureCache {
+    func featureCache() throws -> FeatureCache {
         if let cache { return cache }
         let prefix = try model.prefix(frozenCount)
         let key = try Self.networkKey(prefix, preprocessing: preprocessing, scale: settings.inputScale)
@@ -126,7 +126,7 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     /// Features for `count` fetched images, from the cache or computed (and cached) now.
-    private func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
         let cache = try featureCache()
         let keys = pixels.withUnsafeBytes { raw in
             (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
