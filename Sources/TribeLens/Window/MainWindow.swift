@@ -38,7 +38,8 @@ final class MainWindow {
         gtk_overlay_set_child(overlay.opaque, stack)
         let dropHint = Gtk.label("Drop to find faces", classes: ["osd", "drop-hint"])
         gtk_widget_set_halign(dropHint, GTK_ALIGN_CENTER)
-        gtk_widget_set_valign(dropHint, GTK_ALIGN_CENTER)
+        gtk_widget_set_valign(dropHint, GTK_ALIGN_END)  // below the empty page's own text
+        gtk_widget_set_margin_bottom(dropHint, 72)
         gtk_widget_set_can_target(dropHint, 0)
         Gtk.setVisible(dropHint, false)
         for child in [badge.widget, toast.widget, dropHint] { gtk_overlay_add_overlay(overlay.opaque, child) }

@@ -1,7 +1,7 @@
 import CGtk
 
 /// The app's few style rules, loaded once per display. Colours come from the theme's named
-/// colours so light and dark styles both work.
+/// colours so light and dark styles both work (GTK 4.8's theme has no @accent_bg_color yet).
 @MainActor
 enum Styles {
     private static var loaded = false
@@ -21,8 +21,8 @@ enum Styles {
         .pill { border-radius: 9999px; padding: 10px 24px; }
         .face-count { border-radius: 9999px; padding: 6px 16px; font-weight: bold; }
         .photo-area.drop-highlight {
-            background-color: alpha(@accent_bg_color, 0.15);
-            box-shadow: inset 0 0 0 3px @accent_bg_color;
+            background-color: alpha(@theme_selected_bg_color, 0.15);
+            box-shadow: inset 0 0 0 4px @theme_selected_bg_color;
         }
         .drop-hint { border-radius: 12px; padding: 12px 24px; font-size: 14pt; font-weight: bold; }
         .toast { margin-top: 12px; }

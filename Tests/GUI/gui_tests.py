@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""TribeLens end-to-end GUI tests. Run by run-gui-tests.sh inside Xvfb and a private D-Bus
+session; do not run directly unless DISPLAY and DBUS_SESSION_BUS_ADDRESS point at throwaway ones.
+
+Usage: gui_tests.py APP_BINARY SHARED_DIR ARTIFACTS_DIR [TEST_NAME...]
+
+Each test starts the real app, drives it the way a user does (command line, a real XDND drag
+from another X client, buttons pressed through their accessible actions), reads the face count
+and other texts back through AT-SPI, and saves a screenshot. Prints one line per test and
+finally `GUI: N passed, M failed`.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+import atspi_helpers as at  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FACE_COUNT = "Face count"
+FINAL_COUNT = re.compile(r"^(\d+ faces?|No faces|Could not open this photo)$")
+
+
+class App:
+    """One running tribelens process; always killed at the end of its test."""
+
+    def __init__(self, binary, args, log_dir, name):
+        self.log_path = os.path.join(log_dir, "gui-%s.log" % name)
+        self.log = open(self.log_path, "w")
+        env = dict(os.environ, GSK_RENDERER="cairo", GTK_A11Y="atspi", NO_AT_BRIDGE="0")
+        self.process = subprocess.Popen([binary] + args, stdout=self.log, stderr=subprocess.STDOUT,
+                                        env=env, start_new_session=True)
+        self.accessible = at.find_app(self.process.pid)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        if self.alive():
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.log.close()
+
+
+def screenshot(artifacts, name):
+    path = os.path.join(artifacts, "gui-%s.png" % name)
+    subprocess.run(["import", "-window", "root", path], check=True, timeout=20,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return path
+
+
+def face_count(app, timeout=30.0):
+    """The final face-count text of the shown photo ("2 faces", ...), waiting out "Finding faces…"."""
+    return at.wait_for_text(app.accessible, FACE_COUNT, lambda t: bool(FINAL_COUNT.match(t)),
+                            "a final face count", timeout)
+
+
+def expect(actual, wanted, what):
+    if actual != wanted:
+        raise AssertionError("%s: expected %r, got %r" % (what, wanted, actual))
+
+
+def window_geometry(title_regex, timeout=15.0):
+    """(x, y, width, height) of the X window whose title matches, via xdotool."""
+    out = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title_regex,
+                          "getwindowgeometry", "--shell"], capture_output=True, text=True,
+                         timeout=timeout, check=True).stdout
+    values = dict(line.split("=", 1) for line in out.split() if "=" in line)
+    return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def xdotool(*args):
+    subprocess.run(["xdotool"] + [str(a) for a in args], check=True, timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests. Each gets a context with the binary, shared data, artifacts and a scratch folder.
+
+def test_command_line(ctx):
+    """`tribelens test1.jpg` shows the photo and says "2 faces"."""
+    photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
+    app = ctx.start([photo], "command-line")
+    expect(face_count(app), "2 faces", "face count of test1.jpg")
+    name = at.wait_for(app.accessible, "the file name in the header", description="Photo file name").name
+    expect(name, "test1.jpg", "header subtitle")
+    at.wait_for(app.accessible, "the photo described with its faces", name="test1.jpg, 2 faces")
+    ctx.shot("command-line")
+
+
+def test_drag_and_drop(ctx):
+    """A real XDND drag of a photo with a Japanese file name onto an empty window."""
+    photo = os.path.join(ctx.scratch, "集合写真 テスト.jpg")
+    shutil.copy(os.path.join(ctx.shared, "data/group-photos/test2.jpg"), photo)
+    app = ctx.start([], "drag-and-drop")
+    at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
+    target = window_geometry("^TribeLens$")
+
+    source = ctx.spawn(["/usr/bin/python3", os.path.join(HERE, "drag_source.py"), "1060", "80", photo],
+                       "drag-source")
+    source_box = window_geometry("^TribeLens test drag source$")
+    start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
+    end = (target[0] + target[2] // 2, target[1] + target[3] // 2)
+
+    # XDND needs the pointer to move in steps after the press: the source only starts the drag
+    # past a threshold, and the target only answers positions it has been told about.
+    xdotool("mousemove", *start)
+    time.sleep(0.3)
+    xdotool("mousedown", 1)
+    steps = 24
+    for i in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * i // steps
+        y = start[1] + (end[1] - start[1]) * i // steps
+        xdotool("mousemove", x, y)
+        time.sleep(0.05)
+    # While hovering, the window highlights itself and says what a drop will do.
+    at.wait_for(app.accessible, "the drop highlight", timeout=10, name="Drop to find faces")
+    ctx.shot("drag-hover")
+    xdotool("mousemove", end[0] + 5, end[1] + 5)
+    time.sleep(0.2)
+    xdotool("mouseup", 1)
+
+    expect(face_count(app), "2 faces", "face count of the dropped photo")
+    name = at.wait_for(app.accessible, "the file name in the header", description="Photo file name").name
+    expect(name, "集合写真 テスト.jpg", "header subtitle (Japanese file name)")
+    if at.find(app.accessible, name="Drop to find faces") is not None:
+        raise AssertionError("the drop highlight is still shown after the drop")
+    ctx.shot("drag-and-drop")
+
+
+def test_several_photos_and_a_bad_file(ctx):
+    """A folder of two photos plus a broken file: a clear message, the app keeps going, and
+    previous/next move between the photos."""
+    folder = os.path.join(ctx.scratch, "photos")
+    os.makedirs(folder)
+    for name in ("test1.jpg", "test2.jpg"):
+        shutil.copy(os.path.join(ctx.shared, "data/group-photos", name), os.path.join(folder, "a-" + name))
+    bad = os.path.join(ctx.scratch, "not-a-photo.jpg")
+    with open(bad, "w") as handle:
+        handle.write("this is text, not a JPEG\n")
+
+    app = ctx.start([folder, bad], "several-photos")
+    expect(face_count(app), "2 faces", "face count of the first photo")
+    expect(at.wait_for(app.accessible, "the position", description="Photo position").name, "1 of 3",
+           "position")
+    note = at.wait_for_text(app.accessible, "Notification", lambda t: "not-a-photo.jpg" in t,
+                            "a message naming the bad file")
+    ctx.note("message: %r" % note)
+    ctx.shot("several-photos")
+
+    next_button = at.wait_for(app.accessible, "the Next photo button", role="button", name="Next photo")
+    at.click(next_button)
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 3", "position 2 of 3")
+    expect(face_count(app), "2 faces", "face count of the second photo")
+    at.wait_for(app.accessible, "the second photo", description="Photo file name", name="a-test2.jpg")
+
+    at.click(next_button)
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "3 of 3", "position 3 of 3")
+    expect(face_count(app), "Could not open this photo", "face count of the bad file")
+    at.wait_for(app.accessible, "the error page", name="Could Not Open Photo")
+    if not app.alive():
+        raise AssertionError("the app exited after a bad file")
+    ctx.shot("bad-file")
+
+
+TESTS = [test_command_line, test_drag_and_drop, test_several_photos_and_a_bad_file]
+
+
+class Context:
+    def __init__(self, binary, shared, artifacts):
+        self.binary, self.shared, self.artifacts = binary, shared, artifacts
+        self.apps, self.helpers, self.notes = [], [], []
+        self.scratch = tempfile.mkdtemp(prefix="tribelens-gui-")
+
+    def start(self, args, name):
+        # Retry once: on a cold machine the accessibility bus can be slow to come up.
+        for attempt in (1, 2):
+            try:
+                app = App(self.binary, args, self.artifacts, name)
+                self.apps.append(app)
+                return app
+            except at.Timeout:
+                if attempt == 2:
+                    raise
+                self.close_apps()
+
+    def spawn(self, command, name):
+        log = open(os.path.join(self.artifacts, "gui-%s.log" % name), "w")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        log.close()
+        self.helpers.append(process)
+        return process
+
+    def shot(self, name):
+        self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name)))
+
+    def note(self, text):
+        self.notes.append(text)
+
+    def close_apps(self):
+        for app in self.apps:
+            app.stop()
+        self.apps = []
+
+    def close(self):
+        self.close_apps()
+        for process in self.helpers:
+            if process.poll() is None:
+                process.kill()
+                process.wait(5)
+        # A drag that failed half-way leaves the button pressed.
+        subprocess.run(["xdotool", "mouseup", "1"], stderr=subprocess.DEVNULL, timeout=10)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def main():
+    binary, shared, artifacts = sys.argv[1:4]
+    wanted = set(sys.argv[4:])
+    os.makedirs(artifacts, exist_ok=True)
+    passed = failed = 0
+    for test in TESTS:
+        name = test.__name__[len("test_"):].replace("_", "-")
+        if wanted and name not in wanted:
+            continue
+        ctx = Context(binary, shared, artifacts)
+        started = time.monotonic()
+        try:
+            test(ctx)
+            passed += 1
+            print("PASS %s (%.1f s)" % (name, time.monotonic() - started), flush=True)
+        except Exception as error:  # report and go on with the next test
+            failed += 1
+            print("FAIL %s (%.1f s): %s" % (name, time.monotonic() - started, error), flush=True)
+            if not isinstance(error, AssertionError):
+                traceback.print_exc()
+            try:
+                ctx.shot("FAILED-" + name)
+                for app in ctx.apps:
+                    with open(os.path.join(artifacts, "gui-%s-tree.txt" % name), "w") as out:
+                        at.dump(app.accessible, out)
+            except Exception:
+                pass
+        finally:
+            for text in ctx.notes:
+                print("     " + text, flush=True)
+            ctx.close()
+    print("GUI: %d passed, %d failed" % (passed, failed), flush=True)
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
