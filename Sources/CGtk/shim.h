@@ -31,6 +31,11 @@ static inline void tl_accessible_set_description(GtkWidget *widget, const char *
                                    description, -1);
 }
 
+// A drawing area that assistive technology announces as an image (the role is construct-only).
+static inline GtkWidget *tl_drawing_area_new_image(void) {
+    return GTK_WIDGET(g_object_new(GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG, NULL));
+}
+
 // GdkFileList travels in a GValue as a boxed pointer.
 static inline GSList *tl_value_get_files(const GValue *value) {
     if (value == NULL || !G_VALUE_HOLDS(value, GDK_TYPE_FILE_LIST)) return NULL;

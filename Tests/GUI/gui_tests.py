@@ -159,7 +159,7 @@ def test_several_photos_and_a_bad_file(ctx):
     ctx.note("message: %r" % note)
     ctx.shot("several-photos")
 
-    next_button = at.wait_for(app.accessible, "the Next photo button", role="button", name="Next photo")
+    next_button = at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo")
     at.click(next_button)
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 3", "position 2 of 3")
     expect(face_count(app), "2 faces", "face count of the second photo")
@@ -174,7 +174,36 @@ def test_several_photos_and_a_bad_file(ctx):
     ctx.shot("bad-file")
 
 
-TESTS = [test_command_line, test_drag_and_drop, test_several_photos_and_a_bad_file]
+def test_second_launch_hands_over(ctx):
+    """Opening a photo while the app runs (a file manager, or `tribelens photo` again) adds it
+    to the running window: GApplication forwards it over D-Bus and the second process exits."""
+    photos = os.path.join(ctx.shared, "data/group-photos")
+    app = ctx.start([os.path.join(photos, "test1.jpg")], "first-launch")
+    expect(face_count(app), "2 faces", "face count of test1.jpg")
+    with open(os.path.join(ctx.artifacts, "gui-second-launch.log"), "w") as log:
+        second = subprocess.run([ctx.binary, os.path.join(photos, "test2.jpg")], stdout=log,
+                                stderr=subprocess.STDOUT, timeout=20)
+    expect(second.returncode, 0, "exit status of the second launch")
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 2", "position 2 of 2")
+    at.wait_for(app.accessible, "the handed-over photo", description="Photo file name", name="test2.jpg")
+    expect(face_count(app), "2 faces", "face count of test2.jpg")
+
+
+def test_desktop_file(ctx):
+    """The desktop file that lets file managers open photos with TribeLens is valid."""
+    path = os.path.join(HERE, "../../Resources/io.github.tribelens.TribeLens.desktop")
+    result = subprocess.run(["desktop-file-validate", path], capture_output=True, text=True, timeout=20)
+    if result.returncode != 0 or result.stdout.strip():
+        raise AssertionError("desktop-file-validate: " + (result.stdout + result.stderr).strip())
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    for needed in ("Exec=tribelens %U", "MimeType=image/jpeg;"):
+        if needed not in text:
+            raise AssertionError("desktop file lacks %r" % needed)
+
+
+TESTS = [test_command_line, test_drag_and_drop, test_several_photos_and_a_bad_file,
+         test_second_launch_hands_over, test_desktop_file]
 
 
 class Context:
@@ -204,6 +233,7 @@ class Context:
         return process
 
     def shot(self, name):
+        time.sleep(0.5)  # let cross-fades and reveals finish
         self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name)))
 
     def note(self, text):

@@ -1,4 +1,5 @@
 import CGtk
+import Foundation
 
 /// Every widget is kept as a `GtkWidget *`. GTK 4 declares most widget structs opaque, so Swift
 /// sees their pointers as `OpaquePointer`; the others (window, box, button) keep their own type.
@@ -45,6 +46,15 @@ enum Gtk {
         gtk_widget_set_tooltip_text(button, name)
         tl_accessible_set_label(button, name)
         if let action { gtk_actionable_set_action_name(button.opaque, action) }
+        return button
+    }
+
+    /// A text button with a mnemonic; its accessible name is the text without the underscore.
+    static func button(_ mnemonic: String, action: String, classes: [String] = []) -> Widget {
+        let button = gtk_button_new_with_mnemonic(mnemonic)!
+        tl_accessible_set_label(button, mnemonic.replacingOccurrences(of: "_", with: ""))
+        gtk_actionable_set_action_name(button.opaque, action)
+        for name in classes { gtk_widget_add_css_class(button, name) }
         return button
     }
 

@@ -27,12 +27,8 @@ final class EmptyPage {
         let buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
         gtk_widget_set_halign(buttons, GTK_ALIGN_CENTER)
         gtk_widget_set_margin_top(buttons, 12)
-        let openPhotos = gtk_button_new_with_mnemonic("Open _Photos…")!
-        Gtk.addClasses(openPhotos, "suggested-action", "pill")
-        gtk_actionable_set_action_name(openPhotos.opaque, "win.open")
-        let openFolder = gtk_button_new_with_mnemonic("Open _Folder…")!
-        Gtk.addClasses(openFolder, "pill")
-        gtk_actionable_set_action_name(openFolder.opaque, "win.open-folder")
+        let openPhotos = Gtk.button("Open _Photos…", action: "win.open", classes: ["suggested-action", "pill"])
+        let openFolder = Gtk.button("Open _Folder…", action: "win.open-folder", classes: ["pill"])
         gtk_box_append(buttons.cast(), openPhotos)
         gtk_box_append(buttons.cast(), openFolder)
         gtk_box_append(widget.cast(), buttons)

@@ -10,7 +10,7 @@ final class PhotoCanvas {
     private var analysis: PhotoAnalysis?
 
     init() {
-        widget = gtk_drawing_area_new()
+        widget = tl_drawing_area_new_image()
         gtk_widget_set_hexpand(widget, 1)
         gtk_widget_set_vexpand(widget, 1)
         tl_accessible_set_label(widget, "Photo")

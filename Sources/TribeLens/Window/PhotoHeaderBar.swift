@@ -13,9 +13,8 @@ final class PhotoHeaderBar {
     init() {
         widget = gtk_header_bar_new()
 
-        let open = gtk_button_new_with_mnemonic("_Open")!
+        let open = Gtk.button("_Open", action: "win.open")
         gtk_widget_set_tooltip_text(open, "Open photos (Ctrl+O)")
-        gtk_actionable_set_action_name(open.opaque, "win.open")
         gtk_header_bar_pack_start(widget.opaque, open)
 
         navigation = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0)

@@ -36,6 +36,8 @@ final class Toast {
         var lines = Array(messages.suffix(Self.shownLines))
         if messages.count > Self.shownLines { lines.insert("\(messages.count) photos could not be opened; the latest:", at: 0) }
         gtk_label_set_text(label.opaque, lines.joined(separator: "\n"))
+        // A wrapping label asks only for its longest word; ask for the longest line (capped).
+        gtk_label_set_width_chars(label.opaque, Int32(min(lines.map(\.count).max() ?? 0, 60)))
         gtk_revealer_set_reveal_child(widget.opaque, 1)
         MainLoop.cancel(hideTimer)
         hideTimer = MainLoop.after(milliseconds: seconds * 1000) { [weak self] in
