@@ -189,6 +189,38 @@ def test_second_launch_hands_over(ctx):
     expect(face_count(app), "2 faces", "face count of test2.jpg")
 
 
+def test_stays_responsive_while_detecting(ctx):
+    """Detection runs off the GTK thread: while 12 MP photos are still being analysed, pressing
+    Next is answered at once (the accessible action is a synchronous call into the GTK thread)."""
+    folder = os.path.join(ctx.scratch, "big")
+    os.makedirs(folder)
+    first = os.path.join(folder, "big-1.jpg")
+    subprocess.run(["convert", os.path.join(ctx.shared, "data/group-photos/test1.jpg"),
+                    "-resize", "4000x3000!", "-quality", "90", first], check=True, timeout=60)
+    for index in range(2, 7):
+        shutil.copy(first, os.path.join(folder, "big-%d.jpg" % index))
+
+    app = ctx.start([folder], "responsive")
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "1 of 6", "position 1 of 6")
+    next_button = at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo")
+    busy_probes = []
+    for index in range(2, 7):
+        started = time.monotonic()
+        at.click(next_button)
+        at.wait_for_text(app.accessible, "Photo position", lambda t, i=index: t == "%d of 6" % i,
+                         "position %d of 6" % index, timeout=10)
+        latency = time.monotonic() - started
+        state = at.find(app.accessible, description=FACE_COUNT)
+        if state is not None and state.name == "Finding faces…":
+            busy_probes.append(latency)
+    if not busy_probes:
+        raise AssertionError("all photos were analysed before the first probe; nothing was measured")
+    ctx.note("Next answered in %s s while detecting" % ", ".join("%.2f" % l for l in busy_probes))
+    if max(busy_probes) > 1.0:
+        raise AssertionError("the window froze: Next took %.2f s while detecting" % max(busy_probes))
+    expect(face_count(app, timeout=120), "2 faces", "face count of the last 12 MP photo")
+
+
 def test_desktop_file(ctx):
     """The desktop file that lets file managers open photos with TribeLens is valid."""
     path = os.path.join(HERE, "../../Resources/io.github.tribelens.TribeLens.desktop")
@@ -203,7 +235,7 @@ def test_desktop_file(ctx):
 
 
 TESTS = [test_command_line, test_drag_and_drop, test_several_photos_and_a_bad_file,
-         test_second_launch_hands_over, test_desktop_file]
+         test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
 
 
 class Context:
