@@ -220,6 +220,18 @@ def test_stays_responsive_while_detecting(ctx):
         raise AssertionError("the window froze: Next took %.2f s while detecting" % max(busy_probes))
     expect(face_count(app, timeout=120), "2 faces", "face count of the last 12 MP photo")
 
+    # Back to the first photo: its preview was dropped from the cache (4 kept) and is decoded
+    # again; the face count comes from the first analysis.
+    previous = at.wait_for(app.accessible, "the Previous photo button", role="push button",
+                           name="Previous photo")
+    for index in range(5, 0, -1):
+        at.click(previous)
+        at.wait_for_text(app.accessible, "Photo position", lambda t, i=index: t == "%d of 6" % i,
+                         "position %d of 6" % index, timeout=10)
+    at.wait_for(app.accessible, "the first photo drawn again", timeout=60, role="image",
+                name="big-1.jpg, 2 faces")
+    ctx.shot("twelve-megapixels")
+
 
 def test_desktop_file(ctx):
     """The desktop file that lets file managers open photos with TribeLens is valid."""

@@ -29,14 +29,3 @@ struct Photo: Identifiable, Sendable {
         }
     }
 }
-
-/// The result of analysing one photo: its size, the faces in its pixel coordinates, and a
-/// screen-sized copy to draw.
-struct PhotoAnalysis: Sendable {
-    let width: Int
-    let height: Int
-    let faces: [FaceBox]
-    let preview: PreviewImage
-    /// Seconds spent decoding and detecting, shown in the log for tuning.
-    let seconds: Double
-}

@@ -2,13 +2,22 @@ import Dispatch
 import FaceKit
 import Foundation
 
-/// Decodes photos and finds their faces off the GTK thread, one photo at a time (the machine
-/// may have two cores; the detector itself is the heavy part), and reports each result back on
-/// the GTK thread. The detector is built lazily on the work queue: loading a cascade takes time.
+/// Decodes photos and finds their faces off the GTK thread and reports back on the GTK thread.
+/// Analyses run one at a time (the detector is the heavy part; the machine may have 2 cores);
+/// previews of already analysed photos are re-made on a second queue so that going back to a
+/// photo never waits behind a long list of analyses. The detector is built on first use:
+/// loading a cascade or a network takes time.
 final class PhotoAnalyzer: Sendable {
     typealias DetectorFactory = @Sendable () throws -> any FaceDetector
 
-    private let work = DispatchQueue(label: "io.github.tribelens.analyzer", qos: .userInitiated)
+    /// One analysis: the new state and, when the photo decoded, its preview.
+    struct Outcome: Sendable {
+        let state: Photo.State
+        let preview: PreviewImage?
+    }
+
+    private let analysisQueue = DispatchQueue(label: "io.github.tribelens.analysis", qos: .userInitiated)
+    private let previewQueue = DispatchQueue(label: "io.github.tribelens.preview", qos: .userInteractive)
     private let loader: PhotoLoader
     private let detector: LazyDetector
 
@@ -25,36 +34,43 @@ final class PhotoAnalyzer: Sendable {
         }
     }
 
-    /// Queues `photo` for analysis; `deliver` runs on the GTK thread with the outcome.
-    func analyze(_ photo: Photo, then deliver: @escaping @MainActor @Sendable (Int, Photo.State) -> Void) {
-        let id = photo.id, url = photo.url
-        work.async { [loader, detector] in
-            let state = Self.analyze(url, loader: loader, detector: detector)
-            MainLoop.post { deliver(id, state) }
+    /// Decodes `url` and finds its faces; `deliver` runs on the GTK thread.
+    func analyze(_ url: URL, then deliver: @escaping @MainActor @Sendable (Outcome) -> Void) {
+        analysisQueue.async { [loader, detector] in
+            let outcome = Self.analyze(url, loader: loader, detector: detector)
+            MainLoop.post { deliver(outcome) }
         }
     }
 
-    private static func analyze(_ url: URL, loader: PhotoLoader, detector: LazyDetector) -> Photo.State {
+    /// Decodes `url` again for its preview only (nil if it no longer decodes).
+    func preview(_ url: URL, then deliver: @escaping @MainActor @Sendable (PreviewImage?) -> Void) {
+        previewQueue.async { [loader] in
+            let preview = (try? loader.load(url)).map { PreviewImage($0) }
+            MainLoop.post { deliver(preview) }
+        }
+    }
+
+    private static func analyze(_ url: URL, loader: PhotoLoader, detector: LazyDetector) -> Outcome {
         let start = DispatchTime.now()
         let image: RGBImage
         do {
             image = try loader.load(url)
         } catch {
-            return .failed(String(describing: error))
+            return Outcome(state: .failed(String(describing: error)), preview: nil)
         }
         do {
             let faces = try detector.get().detect(in: image)
             let preview = PreviewImage(image)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            return .analyzed(PhotoAnalysis(width: image.width, height: image.height, faces: faces,
-                                           preview: preview, seconds: seconds))
+            let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds)
+            return Outcome(state: .analyzed(analysis), preview: preview)
         } catch {
-            return .failed("\(url.lastPathComponent): face detection failed: \(error)")
+            return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
         }
     }
 }
 
-/// The detector, created on first use. Only touched from the analyzer's serial queue.
+/// The detector, created on first use. Only touched from the analysis queue (serial).
 private final class LazyDetector: @unchecked Sendable {
     private let make: PhotoAnalyzer.DetectorFactory
     private var made: Result<any FaceDetector, any Error>?

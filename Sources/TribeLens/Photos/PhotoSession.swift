@@ -16,7 +16,7 @@ final class PhotoSession {
     var canGoForward: Bool { currentIndex.map { $0 + 1 < photos.count } ?? false }
 
     /// Adds the photos not open yet and shows the first of `urls` (new or already open).
-    /// Returns the newly added photos, for the analyzer.
+    /// Returns the newly added photos.
     @discardableResult
     func add(_ urls: [URL]) -> [Photo] {
         var added: [Photo] = []
@@ -42,6 +42,23 @@ final class PhotoSession {
         guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
         photos[index].state = state
         onChange(index == currentIndex)
+    }
+
+    /// Tells observers that something about `id` changed without a state change (a preview came).
+    func touch(_ id: Int) {
+        guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
+        onChange(index == currentIndex)
+    }
+
+    /// The next photo to analyse: the one on screen, else the first waiting one after it, else
+    /// the first waiting one at all.
+    func nextToAnalyze() -> Photo? {
+        let start = currentIndex ?? 0
+        let order = Array(photos[start...]) + Array(photos[..<start])
+        return order.first { photo in
+            if case .waiting = photo.state { return true }
+            return false
+        }
     }
 
     func goBack() { move(by: -1) }

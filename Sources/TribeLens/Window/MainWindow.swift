@@ -2,8 +2,8 @@ import CGtk
 import Foundation
 
 /// One TribeLens window: header bar, the photo with its face boxes, the face count, drop
-/// target and messages. It only shows state and forwards input: the photos and their analysis
-/// live in `PhotoSession` and `PhotoAnalyzer`.
+/// target and messages. It only shows state and forwards input: the photos, their analysis and
+/// previews live in `PhotoPipeline`.
 @MainActor
 final class MainWindow {
     let widget: Widget
@@ -14,12 +14,12 @@ final class MainWindow {
     private let badge = FaceCountBadge()
     private let toast = Toast()
     private var dropTarget: PhotoDropTarget?
-    private let session = PhotoSession()
-    private let analyzer: PhotoAnalyzer
+    private let pipeline: PhotoPipeline
+    private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
-        self.analyzer = analyzer
+        pipeline = PhotoPipeline(analyzer: analyzer)
         Styles.load()
         widget = gtk_application_window_new(application)
         gtk_window_set_title(widget.cast(), "TribeLens")
@@ -49,6 +49,7 @@ final class MainWindow {
         dropTarget?.onHighlight = { on in Gtk.setVisible(dropHint, on) }
         installActions()
         session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
+        pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
         refresh(currentChanged: true)
     }
 
@@ -56,30 +57,7 @@ final class MainWindow {
 
     /// Opens files and folders (folders are searched for photos); from drops, the Open dialog,
     /// the command line or a file manager.
-    func open(_ urls: [URL]) {
-        let asked = urls
-        analyzer.expand(urls) { [weak self] photos in
-            guard let self else { return }
-            if photos.isEmpty {
-                let names = asked.map(\.lastPathComponent).joined(separator: ", ")
-                self.toast.show("\(names): no photos found")
-                return
-            }
-            for photo in self.session.add(photos) {
-                self.analyzer.analyze(photo) { [weak self] id, state in self?.finished(id, state) }
-            }
-        }
-    }
-
-    private func finished(_ id: Int, _ state: Photo.State) {
-        if case .failed(let message) = state { toast.show(message) }
-        if case .analyzed(let analysis) = state {
-            let name = session.photos.first { $0.id == id }?.fileName ?? "?"
-            FileHandle.standardError.write(Data(String(format: "tribelens: %@: %d faces in %.2f s\n",
-                                                        name, analysis.faces.count, analysis.seconds).utf8))
-        }
-        session.update(id, state: state)
-    }
+    func open(_ urls: [URL]) { pipeline.open(urls) }
 
     private func refresh(currentChanged: Bool) {
         let photo = session.current
@@ -94,15 +72,17 @@ final class MainWindow {
         }
         switch photo.state {
         case .waiting:
-            canvas.show(nil, description: "\(photo.fileName): finding faces")
+            canvas.show(nil, preview: nil, description: "\(photo.fileName): finding faces")
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: true)
         case .analyzed(let analysis):
-            canvas.show(analysis, description: "\(photo.fileName), \(photo.faceCountText)")
+            let preview = pipeline.preview(for: photo)
+            canvas.show(analysis, preview: preview, description: "\(photo.fileName), \(photo.faceCountText)"
+                        + (preview == nil ? ", loading" : ""))
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: false)
         case .failed(let message):
-            canvas.show(nil, description: photo.fileName)
+            canvas.show(nil, preview: nil, description: photo.fileName)
             errorPage.show(message)
             gtk_stack_set_visible_child_name(stack.opaque, "error")
             badge.show(photo.faceCountText, busy: false)

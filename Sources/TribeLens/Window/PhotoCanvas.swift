@@ -8,6 +8,7 @@ final class PhotoCanvas {
     let widget: Widget
     private var surface: OpaquePointer?  // cairo_surface_t of the preview
     private var analysis: PhotoAnalysis?
+    private var preview: PreviewImage?
 
     init() {
         widget = tl_drawing_area_new_image()
@@ -25,11 +26,14 @@ final class PhotoCanvas {
         }, box, { data in Unmanaged<AnyObject>.fromOpaque(data!).release() })
     }
 
-    /// Shows `analysis` (nil: nothing), described for assistive technology as `description`.
-    func show(_ analysis: PhotoAnalysis?, description: String) {
+    /// Shows the photo `preview` with the faces of `analysis` (nil: nothing), described for
+    /// assistive technology as `description`.
+    func show(_ analysis: PhotoAnalysis?, preview: PreviewImage?, description: String) {
+        let preview = analysis == nil ? nil : preview
         if let surface { cairo_surface_destroy(surface) }
-        surface = analysis.map { Self.makeSurface($0.preview) }
+        surface = preview.map(Self.makeSurface)
         self.analysis = analysis
+        self.preview = preview
         tl_accessible_set_label(widget, description)
         gtk_widget_queue_draw(widget)
     }
@@ -52,7 +56,7 @@ final class PhotoCanvas {
     }
 
     private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
-        guard let analysis, let surface else { return }
+        guard let analysis, let preview, let surface else { return }
         let margin = 12.0
         let scale = min((width - 2 * margin) / Double(analysis.width),
                         (height - 2 * margin) / Double(analysis.height))
@@ -63,7 +67,7 @@ final class PhotoCanvas {
         // The preview may be smaller than the photo: scale it to the photo's shown size.
         cairo_save(cr)
         cairo_translate(cr, left, top)
-        cairo_scale(cr, shownWidth / Double(analysis.preview.width), shownHeight / Double(analysis.preview.height))
+        cairo_scale(cr, shownWidth / Double(preview.width), shownHeight / Double(preview.height))
         cairo_set_source_surface(cr, surface, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
         cairo_paint(cr)
