@@ -131,7 +131,8 @@ def test_drag_and_drop(ctx):
     time.sleep(0.2)
     xdotool("mouseup", 1)
 
-    expect(face_count(app), "2 faces", "face count of the dropped photo")
+    # test2.jpg shows one man (the folder's name notwithstanding; FaceKit's tests agree).
+    expect(face_count(app), "1 face", "face count of the dropped photo")
     name = at.wait_for(app.accessible, "the file name in the header", description="Photo file name").name
     expect(name, "集合写真 テスト.jpg", "header subtitle (Japanese file name)")
     if at.find(app.accessible, name="Drop to find faces") is not None:
@@ -162,7 +163,7 @@ def test_several_photos_and_a_bad_file(ctx):
     next_button = at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo")
     at.click(next_button)
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 3", "position 2 of 3")
-    expect(face_count(app), "2 faces", "face count of the second photo")
+    expect(face_count(app), "1 face", "face count of the second photo")
     at.wait_for(app.accessible, "the second photo", description="Photo file name", name="a-test2.jpg")
 
     at.click(next_button)
@@ -186,12 +187,14 @@ def test_second_launch_hands_over(ctx):
     expect(second.returncode, 0, "exit status of the second launch")
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 2", "position 2 of 2")
     at.wait_for(app.accessible, "the handed-over photo", description="Photo file name", name="test2.jpg")
-    expect(face_count(app), "2 faces", "face count of test2.jpg")
+    expect(face_count(app), "1 face", "face count of test2.jpg")
 
 
 def test_stays_responsive_while_detecting(ctx):
-    """Detection runs off the GTK thread: while 12 MP photos are still being analysed, pressing
-    Next is answered at once (the accessible action is a synchronous call into the GTK thread)."""
+    """Detection runs off the GTK thread: while six 12 MP photos are being analysed, the window
+    answers AT-SPI reads (each a D-Bus call served by the GTK thread) at once, and pressing Next
+    (a synchronous accessible action) is handled at once. A detector on the GTK thread would
+    stall reads for the length of a detection (about 1 s per photo here)."""
     folder = os.path.join(ctx.scratch, "big")
     os.makedirs(folder)
     first = os.path.join(folder, "big-1.jpg")
@@ -203,21 +206,36 @@ def test_stays_responsive_while_detecting(ctx):
     app = ctx.start([folder], "responsive")
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "1 of 6", "position 1 of 6")
     next_button = at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo")
-    busy_probes = []
-    for index in range(2, 7):
+    count_label = at.wait_for(app.accessible, "the face count", description=FACE_COUNT)
+
+    reads, clicks, shown = [], [], 1
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         started = time.monotonic()
-        at.click(next_button)
-        at.wait_for_text(app.accessible, "Photo position", lambda t, i=index: t == "%d of 6" % i,
-                         "position %d of 6" % index, timeout=10)
+        at.fresh(app.accessible)
+        text = count_label.name
         latency = time.monotonic() - started
-        state = at.find(app.accessible, description=FACE_COUNT)
-        if state is not None and state.name == "Finding faces…":
-            busy_probes.append(latency)
-    if not busy_probes:
-        raise AssertionError("all photos were analysed before the first probe; nothing was measured")
-    ctx.note("Next answered in %s s while detecting" % ", ".join("%.2f" % l for l in busy_probes))
-    if max(busy_probes) > 1.0:
-        raise AssertionError("the window froze: Next took %.2f s while detecting" % max(busy_probes))
+        if text != "Finding faces…":
+            if shown == 6:
+                break
+            started = time.monotonic()
+            at.click(next_button)  # on to a photo that is still waiting
+            # A button's accessible click lands after GTK's 250 ms pressed-look delay.
+            at.wait_for_text(app.accessible, "Photo position", lambda t, i=shown + 1: t == "%d of 6" % i,
+                             "position %d of 6" % (shown + 1), timeout=10)
+            clicks.append(time.monotonic() - started)
+            shown += 1
+            continue
+        reads.append(latency)
+        time.sleep(0.05)
+    expect(shown, 6, "photos shown before the deadline")
+    if len(reads) < 10:
+        raise AssertionError("only %d reads while detecting; nothing was measured" % len(reads))
+    ctx.note("%d reads while detecting: median %.3f s, max %.3f s; Next shown after max %.3f s"
+             % (len(reads), sorted(reads)[len(reads) // 2], max(reads), max(clicks)))
+    if max(reads) > 0.5 or max(clicks) > 1.0:
+        raise AssertionError("the window froze while detecting: a read took %.2f s, Next %.2f s"
+                             % (max(reads), max(clicks)))
     expect(face_count(app, timeout=120), "2 faces", "face count of the last 12 MP photo")
 
     # Back to the first photo: its preview was dropped from the cache (4 kept) and is decoded

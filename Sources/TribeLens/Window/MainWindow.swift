@@ -72,17 +72,17 @@ final class MainWindow {
         }
         switch photo.state {
         case .waiting:
-            canvas.show(nil, preview: nil, description: "\(photo.fileName): finding faces")
+            canvas.show(photo.id, nil, preview: nil, description: "\(photo.fileName): finding faces")
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: true)
         case .analyzed(let analysis):
             let preview = pipeline.preview(for: photo)
-            canvas.show(analysis, preview: preview, description: "\(photo.fileName), \(photo.faceCountText)"
+            canvas.show(photo.id, analysis, preview: preview, description: "\(photo.fileName), \(photo.faceCountText)"
                         + (preview == nil ? ", loading" : ""))
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: false)
         case .failed(let message):
-            canvas.show(nil, preview: nil, description: photo.fileName)
+            canvas.show(photo.id, nil, preview: nil, description: photo.fileName)
             errorPage.show(message)
             gtk_stack_set_visible_child_name(stack.opaque, "error")
             badge.show(photo.faceCountText, busy: false)
