@@ -100,14 +100,18 @@ def test_command_line(ctx):
 
 
 def test_drag_and_drop(ctx):
-    """A real XDND drag of a photo with a Japanese file name onto an empty window."""
+    """A real XDND drag of a photo with a Japanese file name and a folder, together, onto an
+    empty window."""
     photo = os.path.join(ctx.scratch, "集合写真 テスト.jpg")
     shutil.copy(os.path.join(ctx.shared, "data/group-photos/test2.jpg"), photo)
+    folder = os.path.join(ctx.scratch, "フォルダ")
+    os.makedirs(os.path.join(folder, "inner"))
+    shutil.copy(os.path.join(ctx.shared, "data/group-photos/test1.jpg"), os.path.join(folder, "inner", "二人.jpg"))
     app = ctx.start([], "drag-and-drop")
     at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
     target = window_geometry("^TribeLens$")
 
-    source = ctx.spawn(["/usr/bin/python3", os.path.join(HERE, "drag_source.py"), "1060", "80", photo],
+    source = ctx.spawn(["/usr/bin/python3", os.path.join(HERE, "drag_source.py"), "1060", "80", photo, folder],
                        "drag-source")
     source_box = window_geometry("^TribeLens test drag source$")
     start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
@@ -135,9 +139,15 @@ def test_drag_and_drop(ctx):
     expect(face_count(app), "1 face", "face count of the dropped photo")
     name = at.wait_for(app.accessible, "the file name in the header", description="Photo file name").name
     expect(name, "集合写真 テスト.jpg", "header subtitle (Japanese file name)")
+    expect(at.wait_for(app.accessible, "the position", description="Photo position").name, "1 of 2",
+           "position (the folder's photo is second)")
     if at.find(app.accessible, name="Drop to find faces") is not None:
         raise AssertionError("the drop highlight is still shown after the drop")
     ctx.shot("drag-and-drop")
+    at.click(at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo"))
+    at.wait_for(app.accessible, "the photo from the dropped folder", description="Photo file name",
+                name="二人.jpg")
+    expect(face_count(app), "2 faces", "face count of the photo from the dropped folder")
 
 
 def test_several_photos_and_a_bad_file(ctx):
@@ -207,6 +217,7 @@ def test_stays_responsive_while_detecting(ctx):
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "1 of 6", "position 1 of 6")
     next_button = at.wait_for(app.accessible, "the Next photo button", role="push button", name="Next photo")
     count_label = at.wait_for(app.accessible, "the face count", description=FACE_COUNT)
+    position_label = at.wait_for(app.accessible, "the position", description="Photo position")
 
     reads, clicks, shown = [], [], 1
     deadline = time.monotonic() + 90
@@ -221,8 +232,13 @@ def test_stays_responsive_while_detecting(ctx):
             started = time.monotonic()
             at.click(next_button)  # on to a photo that is still waiting
             # A button's accessible click lands after GTK's 250 ms pressed-look delay.
-            at.wait_for_text(app.accessible, "Photo position", lambda t, i=shown + 1: t == "%d of 6" % i,
-                             "position %d of 6" % (shown + 1), timeout=10)
+            wanted = "%d of 6" % (shown + 1)
+            while time.monotonic() - started < 10:
+                at.fresh(app.accessible)
+                if position_label.name == wanted:
+                    break
+                time.sleep(0.02)
+            expect(position_label.name, wanted, "position after Next")
             clicks.append(time.monotonic() - started)
             shown += 1
             continue
