@@ -184,6 +184,13 @@ def test_several_photos_and_a_bad_file(ctx):
         raise AssertionError("the app exited after a bad file")
     ctx.shot("bad-file")
 
+    # The keyboard works too: Left goes back (a real key press through the X server).
+    box = window_geometry("TribeLens$")
+    xdotool("mousemove", box[0] + box[2] // 2, box[1] + box[3] // 2)
+    xdotool("key", "--delay", "100", "Left")
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 3", "position 2 of 3 after Left",
+                     timeout=10)
+
 
 def test_second_launch_hands_over(ctx):
     """Opening a photo while the app runs (a file manager, or `tribelens photo` again) adds it
