@@ -191,6 +191,15 @@ def test_several_photos_and_a_bad_file(ctx):
     at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 3", "position 2 of 3 after Left",
                      timeout=10)
 
+    # The thumbnail strip: each tile is named after its photo and face count; a click shows it.
+    tile = at.wait_for(app.accessible, "the first photo's thumbnail", role="push button",
+                       name="a-test1.jpg, 2 faces")
+    at.wait_for(app.accessible, "the bad file's thumbnail", role="push button",
+                name="not-a-photo.jpg, Could not open this photo")
+    at.click(tile)
+    at.wait_for_text(app.accessible, "Photo position", lambda t: t == "1 of 3", "position 1 of 3 after the tile",
+                     timeout=10)
+
 
 def test_second_launch_hands_over(ctx):
     """Opening a photo while the app runs (a file manager, or `tribelens photo` again) adds it

@@ -10,10 +10,11 @@ import Foundation
 final class PhotoAnalyzer: Sendable {
     typealias DetectorFactory = @Sendable () throws -> any FaceDetector
 
-    /// One analysis: the new state and, when the photo decoded, its preview.
+    /// One analysis: the new state and, when the photo decoded, its preview and thumbnail.
     struct Outcome: Sendable {
         let state: Photo.State
         let preview: PreviewImage?
+        var thumbnail: PreviewImage? = nil
     }
 
     private let analysisQueue = DispatchQueue(label: "io.github.tribelens.analysis", qos: .userInitiated)
@@ -61,9 +62,10 @@ final class PhotoAnalyzer: Sendable {
         do {
             let faces = try detector.get().detect(in: image)
             let preview = PreviewImage(image)
+            let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds)
-            return Outcome(state: .analyzed(analysis), preview: preview)
+            return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
         }

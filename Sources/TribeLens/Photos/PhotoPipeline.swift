@@ -8,6 +8,7 @@ final class PhotoPipeline {
     let session = PhotoSession()
     private let analyzer: PhotoAnalyzer
     private let previews = PreviewCache()
+    private var thumbnails: [Int: PreviewImage] = [:]  // 128 px, about 50 kB each: kept for all
     private var analyzing: Int?              // id of the photo being analysed
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
 
@@ -50,6 +51,8 @@ final class PhotoPipeline {
         return nil
     }
 
+    func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
+
     private func analyzeNext() {
         guard analyzing == nil, let photo = session.nextToAnalyze() else { return }
         analyzing = photo.id
@@ -57,6 +60,7 @@ final class PhotoPipeline {
             guard let self else { return }
             self.analyzing = nil
             if let preview = outcome.preview { self.previews.insert(preview, for: photo.id) }
+            if let thumbnail = outcome.thumbnail { self.thumbnails[photo.id] = thumbnail }
             switch outcome.state {
             case .failed(let message): self.onProblem(message)
             case .analyzed(let analysis):

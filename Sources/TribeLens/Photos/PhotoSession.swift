@@ -61,6 +61,12 @@ final class PhotoSession {
         }
     }
 
+    func select(_ index: Int) {
+        guard photos.indices.contains(index), index != currentIndex else { return }
+        currentIndex = index
+        onChange(true)
+    }
+
     func goBack() { move(by: -1) }
     func goForward() { move(by: 1) }
 

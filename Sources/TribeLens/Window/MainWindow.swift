@@ -13,6 +13,7 @@ final class MainWindow {
     private let errorPage = ErrorPage()
     private let badge = FaceCountBadge()
     private let toast = Toast()
+    private var strip: PhotoStrip!
     private var dropTarget: PhotoDropTarget?
     private let pipeline: PhotoPipeline
     private var session: PhotoSession { pipeline.session }
@@ -43,7 +44,13 @@ final class MainWindow {
         gtk_widget_set_can_target(dropHint, 0)
         Gtk.setVisible(dropHint, false)
         for child in [badge.widget, toast.widget, dropHint] { gtk_overlay_add_overlay(overlay.opaque, child) }
-        gtk_window_set_child(widget.cast(), overlay)
+        // Photo area above, thumbnails below.
+        strip = PhotoStrip { [weak self] index in self?.session.select(index) }
+        let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        gtk_widget_set_vexpand(overlay, 1)
+        gtk_box_append(content.cast(), overlay)
+        gtk_box_append(content.cast(), strip.widget)
+        gtk_window_set_child(widget.cast(), content)
 
         dropTarget = PhotoDropTarget(on: overlay, highlight: overlay) { [weak self] urls in self?.open(urls) }
         dropTarget?.onHighlight = { on in Gtk.setVisible(dropHint, on) }
@@ -63,6 +70,7 @@ final class MainWindow {
         let photo = session.current
         header.update(fileName: photo?.fileName, index: session.currentIndex ?? 0, count: session.photos.count)
         gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
+        strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
         guard let photo else {

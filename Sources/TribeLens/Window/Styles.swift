@@ -26,5 +26,8 @@ enum Styles {
         }
         .drop-hint { border-radius: 12px; padding: 12px 24px; font-size: 14pt; font-weight: bold; }
         .toast { margin-top: 12px; }
+        .photo-strip { border-top: 1px solid alpha(currentColor, 0.15); }
+        .thumbnail { padding: 3px; border-radius: 8px; }
+        .thumbnail.selected { box-shadow: inset 0 0 0 3px @theme_selected_bg_color; }
         """
 }
