@@ -1,5 +1,4 @@
 import CGtk
-import Foundation
 
 /// Every widget is kept as a `GtkWidget *`. GTK 4 declares most widget structs opaque, so Swift
 /// sees their pointers as `OpaquePointer`; the others (window, box, button) keep their own type.
@@ -49,10 +48,13 @@ enum Gtk {
         return button
     }
 
-    /// A text button with a mnemonic; its accessible name is the text without the underscore.
+    /// A text button with a mnemonic. Built from a plain button and a mnemonic label: GTK 4.8
+    /// names a `gtk_button_new_with_mnemonic` button "_Open Open" for assistive technology.
     static func button(_ mnemonic: String, action: String, classes: [String] = []) -> Widget {
-        let button = gtk_button_new_with_mnemonic(mnemonic)!
-        tl_accessible_set_label(button, mnemonic.replacingOccurrences(of: "_", with: ""))
+        let button = gtk_button_new()!
+        let label = gtk_label_new_with_mnemonic(mnemonic)!
+        gtk_label_set_mnemonic_widget(label.opaque, button)
+        gtk_button_set_child(button.cast(), label)
         gtk_actionable_set_action_name(button.opaque, action)
         for name in classes { gtk_widget_add_css_class(button, name) }
         return button
