@@ -33,17 +33,21 @@ mkdir -p "$artifacts"
 
 # A fresh X server and D-Bus session per run: nothing leaks in from the desktop, and every
 # process the tests start dies with the session. The whole run is capped at 5 minutes.
-started=$(date +%s)
+log="$artifacts/gui-run.log"
 timeout --kill-after=10 300 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session -- \
   env -u SESSION_MANAGER -u AT_SPI_BUS_ADDRESS NO_AT_BRIDGE=0 LANG="${LANG:-C.UTF-8}" \
   "$python" "$here/gui_tests.py" "$binary" "$shared" "$artifacts" "$@" 2>&1 \
   | grep --line-buffered -v -e 'Failed to set fd limit' -e 'Activating service' \
-         -e 'Successfully activated' -e 'SpiRegistry daemon'
+         -e 'Successfully activated' -e 'SpiRegistry daemon' -e 'dbind-WARNING' -e '^$' \
+  | tee "$log"
 status=${PIPESTATUS[0]}
-echo "GUI tests took $(( $(date +%s) - started )) s; screenshots in artifacts/"
-if [ $status -eq 124 ] || [ $status -eq 137 ]; then
-  echo "GUI: 0 passed, 1 failed (timed out)"
+# The closing line must be there even when the driver itself died (timeout, crash).
+if ! grep -q '^GUI: [0-9]* passed, [0-9]* failed' "$log"; then
+  [ $status -eq 0 ] && status=1
+  reason="the test driver stopped early"
+  { [ $status -eq 124 ] || [ $status -eq 137 ]; } && reason="timed out after 300 s"
+  echo "GUI: 0 passed, 1 failed ($reason)"
 fi
 exit $status
