@@ -37,16 +37,6 @@ enum Signals {
         connect(instance, signal, unsafeBitCast(thunk, to: GCallback.self), handler)
     }
 
-    /// `gboolean (*)(GObject *self, gpointer data)`: "close-request".
-    static func connectBool(_ instance: UnsafeMutableRawPointer, _ signal: String,
-                            _ handler: @escaping @MainActor () -> Bool) {
-        typealias H = @MainActor () -> Bool
-        let thunk: @convention(c) (gpointer?, gpointer?) -> gboolean = { _, data in
-            MainActor.assumeIsolated { (Signals.handler(data) as H)() ? 1 : 0 }
-        }
-        connect(instance, signal, unsafeBitCast(thunk, to: GCallback.self), handler)
-    }
-
     /// `void (*)(GObject *self, int value, gpointer data)`: GtkNativeDialog "response".
     static func connectInt(_ instance: UnsafeMutableRawPointer, _ signal: String,
                            _ handler: @escaping @MainActor (Int32) -> Void) {

@@ -13,8 +13,8 @@ final class MainWindow {
     private let errorPage = ErrorPage()
     private let badge = FaceCountBadge()
     private let toast = Toast()
-    private var strip: PhotoStrip!
-    private var dropTarget: PhotoDropTarget?
+    private let strip = PhotoStrip()
+    private let dropTarget: PhotoDropTarget
     private let pipeline: PhotoPipeline
     private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
@@ -45,15 +45,16 @@ final class MainWindow {
         Gtk.setVisible(dropHint, false)
         for child in [badge.widget, toast.widget, dropHint] { gtk_overlay_add_overlay(overlay.opaque, child) }
         // Photo area above, thumbnails below.
-        strip = PhotoStrip { [weak self] index in self?.session.select(index) }
         let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         gtk_widget_set_vexpand(overlay, 1)
         gtk_box_append(content.cast(), overlay)
         gtk_box_append(content.cast(), strip.widget)
         gtk_window_set_child(widget.cast(), content)
 
-        dropTarget = PhotoDropTarget(on: overlay, highlight: overlay) { [weak self] urls in self?.open(urls) }
-        dropTarget?.onHighlight = { on in Gtk.setVisible(dropHint, on) }
+        dropTarget = PhotoDropTarget(on: overlay, highlight: overlay)
+        dropTarget.onDrop = { [weak self] urls in self?.open(urls) }
+        dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
+        strip.onSelect = { [weak self] index in self?.session.select(index) }
         installActions()
         session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
         pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
@@ -66,13 +67,16 @@ final class MainWindow {
     /// the command line or a file manager.
     func open(_ urls: [URL]) { pipeline.open(urls) }
 
+    /// Brings the widgets up to date with the session; the photo area only when the shown
+    /// photo (or its state) changed.
     private func refresh(currentChanged: Bool) {
         let photo = session.current
         header.update(fileName: photo?.fileName, index: session.currentIndex ?? 0, count: session.photos.count)
-        gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
         strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
+        guard currentChanged else { return }
+        gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
         guard let photo else {
             gtk_stack_set_visible_child_name(stack.opaque, "empty")
             badge.show(nil, busy: false)

@@ -9,9 +9,11 @@ final class PhotoDropTarget {
     private let highlighted: Widget
     /// Told when the highlight turns on or off (e.g. to show a "Drop to find faces" hint).
     var onHighlight: @MainActor (Bool) -> Void = { _ in }
+    /// Told the dropped files and folders.
+    var onDrop: @MainActor ([URL]) -> Void = { _ in }
 
     /// `highlight` gets the `drop-highlight` CSS class while a drag hovers.
-    init(on widget: Widget, highlight: Widget, onDrop: @escaping @MainActor ([URL]) -> Void) {
+    init(on widget: Widget, highlight: Widget) {
         highlighted = highlight
         target = gtk_drop_target_new(tl_type_file_list(), GDK_ACTION_COPY)
         Signals.connectDragMotion(target, "enter") { [weak self] in
@@ -20,10 +22,11 @@ final class PhotoDropTarget {
         }
         Signals.connect(UnsafeMutableRawPointer(target), "leave") { [weak self] in self?.setHighlighted(false) }
         Signals.connectDrop(target) { [weak self] value in
-            self?.setHighlighted(false)
+            guard let self else { return false }
+            self.setHighlighted(false)
             let urls = GFileURL.urls(tl_value_get_files(value))
             guard !urls.isEmpty else { return false }
-            onDrop(urls)
+            self.onDrop(urls)
             return true
         }
         gtk_widget_add_controller(widget, target)

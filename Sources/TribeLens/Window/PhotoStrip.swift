@@ -7,10 +7,10 @@ final class PhotoStrip {
     let widget: Widget
     private let row: Widget
     private var tiles: [ThumbnailButton] = []
-    private let onSelect: @MainActor (Int) -> Void
+    /// Told the index of a clicked tile.
+    var onSelect: @MainActor (Int) -> Void = { _ in }
 
-    init(onSelect: @escaping @MainActor (Int) -> Void) {
-        self.onSelect = onSelect
+    init() {
         widget = gtk_scrolled_window_new()
         gtk_scrolled_window_set_policy(widget.opaque, GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER)
         Gtk.addClasses(widget, "photo-strip")

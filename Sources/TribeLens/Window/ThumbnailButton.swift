@@ -8,6 +8,8 @@ final class ThumbnailButton {
     private let picture: Widget
     private var hasThumbnail = false
     private var placeholder: String?  // icon name shown until the thumbnail comes
+    private var name = ""
+    private var selected = false
 
     init(onClick: @escaping @MainActor () -> Void) {
         widget = gtk_button_new()
@@ -21,11 +23,18 @@ final class ThumbnailButton {
     }
 
     func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool) {
+        // Touch GTK only on change: the whole strip is updated whenever any photo changes.
         let name = "\(photo.fileName), \(photo.faceCountText)"
-        tl_accessible_set_label(widget, name)
-        gtk_widget_set_tooltip_text(widget, name)
-        if selected { gtk_widget_add_css_class(widget, "selected") }
-        else { gtk_widget_remove_css_class(widget, "selected") }
+        if name != self.name {
+            self.name = name
+            tl_accessible_set_label(widget, name)
+            gtk_widget_set_tooltip_text(widget, name)
+        }
+        if selected != self.selected {
+            self.selected = selected
+            if selected { gtk_widget_add_css_class(widget, "selected") }
+            else { gtk_widget_remove_css_class(widget, "selected") }
+        }
         if let thumbnail, !hasThumbnail {
             hasThumbnail = true
             let texture = Self.texture(thumbnail)
