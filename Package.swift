@@ -64,6 +64,7 @@ let package = Package(
         ),
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests"),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
