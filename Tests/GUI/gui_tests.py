@@ -32,11 +32,12 @@ FINAL_COUNT = re.compile(r"^(\d+ faces?|No faces|Could not open this photo)$")
 class App:
     """One running tribelens process; always killed at the end of its test."""
 
-    def __init__(self, binary, args, log_dir, name):
+    def __init__(self, binary, args, log_dir, name, extra_env=None):
         self.log_path = os.path.join(log_dir, "gui-%s.log" % name)
         self.log = open(self.log_path, "w")
         # No GL under Xvfb; no portal: GtkFileChooserNative falls back to GTK's own dialog.
         env = dict(os.environ, GSK_RENDERER="cairo", GTK_A11Y="atspi", NO_AT_BRIDGE="0", GTK_USE_PORTAL="0")
+        env.update(extra_env or {})
         self.process = subprocess.Popen([binary] + args, stdout=self.log, stderr=subprocess.STDOUT,
                                         env=env, start_new_session=True)
         self.accessible = at.find_app(self.process.pid)
@@ -98,6 +99,17 @@ def test_command_line(ctx):
     expect(name, "test1.jpg", "header subtitle")
     at.wait_for(app.accessible, "the photo described with its faces", name="test1.jpg, 2 faces")
     ctx.shot("command-line")
+
+
+def test_yunet_detector(ctx):
+    """TRIBELENS_YUNET_MODEL switches the window to the YuNet detector (same count on test1.jpg)."""
+    model = os.path.join(ctx.shared, "models/face_detection_yunet_2022mar.onnx")
+    photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
+    app = ctx.start([photo], "yunet", env={"TRIBELENS_YUNET_MODEL": model})
+    expect(face_count(app), "2 faces", "face count of test1.jpg with YuNet")
+    with open(app.log_path) as log:
+        if "yunet" not in log.read().lower():
+            raise AssertionError("the app's log does not name the YuNet detector")
 
 
 def test_drag_and_drop(ctx):
@@ -322,7 +334,7 @@ def test_desktop_file(ctx):
             raise AssertionError("desktop file lacks %r" % needed)
 
 
-TESTS = [test_command_line, test_drag_and_drop, test_open_dialog, test_several_photos_and_a_bad_file,
+TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_dialog, test_several_photos_and_a_bad_file,
          test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
 
 
@@ -332,11 +344,11 @@ class Context:
         self.apps, self.helpers, self.notes = [], [], []
         self.scratch = tempfile.mkdtemp(prefix="tribelens-gui-")
 
-    def start(self, args, name):
+    def start(self, args, name, env=None):
         # Retry once: on a cold machine the accessibility bus can be slow to come up.
         for attempt in (1, 2):
             try:
-                app = App(self.binary, args, self.artifacts, name)
+                app = App(self.binary, args, self.artifacts, name, env)
                 self.apps.append(app)
                 return app
             except at.Timeout:

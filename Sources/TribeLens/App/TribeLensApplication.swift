@@ -17,6 +17,12 @@ final class TribeLensApplication {
         self.analyzer = analyzer
         app = gtk_application_new(Self.id, G_APPLICATION_HANDLES_OPEN)
         g_set_application_name("TribeLens")
+        g_application_set_option_context_parameter_string(app.cast(), "[PHOTO|FOLDER…]")
+        g_application_set_option_context_summary(app.cast(), """
+            Finds the faces in photos and boxes them. Folders are searched for photos; \
+            photos also come by drag and drop or the Open button.
+            Environment: TRIBELENS_YUNET_MODEL=PATH uses the YuNet detector instead of Haar.
+            """)
         Signals.connect(app, "startup") { [weak self] in self?.startup() }
         Signals.connect(app, "activate") { [weak self] in self?.window().present() }
         Signals.connectOpen(app) { [weak self] files in

@@ -8,4 +8,6 @@ struct PhotoAnalysis: Sendable {
     let faces: [FaceBox]
     /// Seconds spent decoding and detecting, logged for tuning.
     let seconds: Double
+    /// The detector's name, for the log.
+    var detector = ""
 }

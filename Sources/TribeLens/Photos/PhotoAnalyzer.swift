@@ -60,11 +60,13 @@ final class PhotoAnalyzer: Sendable {
             return Outcome(state: .failed(String(describing: error)), preview: nil)
         }
         do {
-            let faces = try detector.get().detect(in: image)
+            let faceDetector = try detector.get()
+            let faces = try faceDetector.detect(in: image)
             let preview = PreviewImage(image)
             let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds)
+            let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds,
+                                         detector: faceDetector.name)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)

@@ -65,8 +65,8 @@ final class PhotoPipeline {
             case .failed(let message): self.onProblem(message)
             case .analyzed(let analysis):
                 FileHandle.standardError.write(Data(String(
-                    format: "tribelens: %@: %d faces in %.2f s\n",
-                    photo.fileName, analysis.faces.count, analysis.seconds).utf8))
+                    format: "tribelens: %@: %d faces in %.2f s (%@)\n",
+                    photo.fileName, analysis.faces.count, analysis.seconds, analysis.detector).utf8))
             case .waiting: break
             }
             self.session.update(photo.id, state: outcome.state)
