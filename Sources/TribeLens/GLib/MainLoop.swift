@@ -6,9 +6,11 @@ import CGtk
 /// and works either way.
 enum MainLoop {
     /// Runs `body` on the GTK thread at the loop's next turn. Callable from any thread.
-    static func post(_ body: @escaping @MainActor @Sendable () -> Void) {
+    /// `afterLayout`: only once GTK has laid out and drawn pending changes (idle priority below
+    /// GDK's redraw priority), e.g. to scroll to a widget that was just added.
+    static func post(afterLayout: Bool = false, _ body: @escaping @MainActor @Sendable () -> Void) {
         let box = Unmanaged.passRetained(HandlerBox(body)).toOpaque()
-        g_idle_add_full(G_PRIORITY_DEFAULT, { data in
+        g_idle_add_full(afterLayout ? G_PRIORITY_LOW : G_PRIORITY_DEFAULT, { data in
             let box = Unmanaged<HandlerBox<@MainActor @Sendable () -> Void>>.fromOpaque(data!)
                 .takeRetainedValue()
             MainActor.assumeIsolated { box.handler() }

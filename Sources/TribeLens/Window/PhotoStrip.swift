@@ -7,6 +7,7 @@ final class PhotoStrip {
     let widget: Widget
     private let row: Widget
     private var tiles: [ThumbnailButton] = []
+    private var current: Int?
     /// Told the index of a clicked tile.
     var onSelect: @MainActor (Int) -> Void = { _ in }
 
@@ -33,5 +34,23 @@ final class PhotoStrip {
             tiles[index].update(photo, thumbnail: thumbnail(photo), selected: index == current)
         }
         Gtk.setVisible(widget, photos.count > 1)
+        if current != self.current {
+            self.current = current
+            MainLoop.post(afterLayout: true) { [weak self] in self?.scrollToCurrent() }
+        }
+    }
+
+    /// Keeps the shown photo's tile in view (centred when the strip scrolls).
+    private func scrollToCurrent() {
+        guard let current, tiles.indices.contains(current) else { return }
+        var bounds = graphene_rect_t()
+        guard gtk_widget_compute_bounds(tiles[current].widget, widget, &bounds) != 0,
+              let adjustment = gtk_scrolled_window_get_hadjustment(widget.opaque) else { return }
+        let page = gtk_adjustment_get_page_size(adjustment)
+        let value = gtk_adjustment_get_value(adjustment)
+        let left = Double(bounds.origin.x), right = left + Double(bounds.size.width)
+        if left < 0 || right > page {
+            gtk_adjustment_set_value(adjustment, value + (left + right) / 2 - page / 2)
+        }
     }
 }
