@@ -29,7 +29,11 @@ class App:
         env.update(extra_env or {})
         self.process = subprocess.Popen([binary] + args, stdout=self.log, stderr=subprocess.STDOUT,
                                         env=env, start_new_session=True)
-        self.accessible = at.find_app(self.process.pid)
+        try:
+            self.accessible = at.find_app(self.process.pid)
+        except BaseException:
+            self.stop()  # never leave a half-started app behind
+            raise
 
     def alive(self):
         return self.process.poll() is None
