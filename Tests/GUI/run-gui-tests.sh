@@ -30,6 +30,7 @@ python=/usr/bin/python3
   2>/dev/null || fail "$python lacks pyatspi or GTK 3 PyGObject (run scripts/install-deps.sh --test)"
 fc-list :lang=ja family | grep -q . || fail "no Japanese font (fonts-noto-cjk)"
 mkdir -p "$artifacts"
+rm -f "$artifacts"/gui-*  # screenshots and logs of an earlier run would mislead
 
 # A fresh X server and D-Bus session per run: nothing leaks in from the desktop, and every
 # process the tests start dies with the session. The whole run is capped at 5 minutes.
