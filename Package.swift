@@ -75,6 +75,7 @@ let package = Package(
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
