@@ -46,7 +46,7 @@ final class ModelStoreTests: XCTestCase {
         try store.save(name: "m", manifest: sampleManifest(backend.info), model: model)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: store.directory(of: "m").appendingPathComponent("model.json"))) as! [String: Any]
         for key in ["backend", "classes", "roster", "member_groups", "preset", "hyper_parameters", "training", "history",
-                    "dataset_fingerprint", "created_at", "input_scale", "format"] {
+                    "dataset_fingerprint", "created_at", "input_scale", "format", "preprocessing"] {
             XCTAssertNotNil(json[key], key)
         }
         XCTAssertEqual((json["backend"] as? [String: Any])?["id"] as? String, "test-linear")
