@@ -105,6 +105,9 @@ final class ModelStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.activate(name: "nope")) { XCTAssertTrue("\($0)".contains("no model named \"nope\"")) }
         try store.delete(name: "b-model")
         XCTAssertNil(store.activeName(), "deleting the active model clears it")
+        try store.save(name: "b-model", manifest: sampleManifest(backend.info), model: model)
+        XCTAssertNil(store.activeName(), "a new model under the deleted name is not active by accident")
+        try store.delete(name: "b-model")
         XCTAssertEqual(store.list().map(\.name), ["a_model", "broken"])
         XCTAssertThrowsError(try store.delete(name: "b-model"))
     }
