@@ -91,6 +91,9 @@ struct ModelCommand: ParsableCommand {
             Console.out("backend:      \(manifest.backend.id) \(manifest.backend.version) (plugin ABI \(manifest.backend.abiMajor).\(manifest.backend.abiMinor))")
             Console.out("roster:       \(manifest.roster), \(manifest.classes.count) classes: \(manifest.classes.joined(separator: ", "))")
             Console.out("preset:       \(manifest.preset), input scale \(manifest.inputScale)")
+            if !manifest.preprocessing.isEmpty {
+                Console.out("preprocess:   \(JSONValue.object(manifest.preprocessing).jsonText)")
+            }
             Console.out("training:     \(manifest.training.epochs) epochs max, batch \(manifest.training.batchSize), lr \(manifest.training.learningRate), seed \(manifest.training.seed)")
             Console.out("hyper-params: \(JSONValue.object(manifest.hyperParameters).jsonText)")
             Console.out("dataset:      \(manifest.datasetFingerprint)")

@@ -186,11 +186,13 @@ public struct ModelStore: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ModelStoreError("no model named \"\(name)\" in \(root.path)")
         }
+        let wasActive = activeName() == name
         // Rename first so the model disappears at once even if removing its files is slow or fails.
         let trash = root.appendingPathComponent(".trash-\(name)-\(getpid())-\(UUID().uuidString)", isDirectory: true)
         try AtomicFiles.rename(url, trash)
         try? FileManager.default.removeItem(at: trash)
-        if activeName() == name { try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.activeFile)) }
+        // Otherwise a later model saved under the same name would silently become active.
+        if wasActive { try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.activeFile)) }
     }
 
     /// Makes `name` the model `predict` and the app use when none is given.

@@ -96,4 +96,41 @@ final class ModelAndPluginsCLITests: XCTestCase {
         XCTAssertEqual(try cli(["model", "delete", "exile"]).status, 0)
         XCTAssertTrue(try cli(["model", "list"]).stdout.hasPrefix("No saved models"))
     }
+
+    func testPredictNamesTheFacesOfPhotos() throws {
+        try requireCommand("predict")
+        let (_, _, manifest, model) = try PhotoPredictionTests.trainedPredictor()
+        let store = ModelStore(root: home.appendingPathComponent("data/tribelens/models"))
+        try store.save(name: "ldh", manifest: manifest, model: model)
+        let faces = try SyntheticFaces.make(classes: 4, perClass: 1, seed: 77)
+        let photo = home.appendingPathComponent("akira.png")
+        try RGBImage(width: 64, height: 64, pixels: Array(faces.pixels[ImageLayout.bytes ..< 2 * ImageLayout.bytes])).write(to: photo)
+        let pair = home.appendingPathComponent("pair.png")
+        try PhotoPredictionTests.photo(left: 1, right: 3).write(to: pair)
+        let plugins = TestPlugins.directory.path
+
+        var result = try cli(["predict", "--model", "ldh", "--json", photo.path], pluginPath: plugins)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let face = try XCTUnwrap((json.first?["faces"] as? [[String: Any]])?.first)
+        XCTAssertEqual(face["member"] as? String, "AKIRA")
+        XCTAssertEqual(face["groups"] as? [String], ["EXILE"])
+        XCTAssertEqual((face["box"] as? [String: Int])?["w"], 64)
+        XCTAssertEqual((face["top"] as? [[String: Any]])?.count, 3)
+        XCTAssertGreaterThan(face["probability"] as? Double ?? 0, 0.5)
+
+        // The active model is the default; the whole 128x64 photo is one face here.
+        XCTAssertEqual(try cli(["model", "activate", "ldh"]).status, 0)
+        result = try cli(["predict", pair.path, photo.path], pluginPath: plugins)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("\(photo.path): 1 face\n  0,0 64x64  AKIRA (EXILE) "), result.stdout)
+
+        result = try cli(["predict", "--model", "ldh", home.appendingPathComponent("missing.jpg").path, photo.path], pluginPath: plugins)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("AKIRA"), "the other photo is still processed")
+        result = try cli(["predict", "--model", "nope", photo.path], pluginPath: plugins)
+        XCTAssertTrue(result.stderr.contains("Error: no model named \"nope\""), result.stderr)
+        result = try cli(["predict", "--threshold", "2", photo.path], pluginPath: plugins)
+        XCTAssertTrue(result.stderr.contains("--threshold must be between 0 and 1"), result.stderr)
+    }
 }

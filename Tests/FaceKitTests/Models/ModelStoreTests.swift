@@ -46,7 +46,7 @@ final class ModelStoreTests: XCTestCase {
         try store.save(name: "m", manifest: sampleManifest(backend.info), model: model)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: store.directory(of: "m").appendingPathComponent("model.json"))) as! [String: Any]
         for key in ["backend", "classes", "roster", "member_groups", "preset", "hyper_parameters", "training", "history",
-                    "dataset_fingerprint", "created_at", "input_scale", "format"] {
+                    "dataset_fingerprint", "created_at", "input_scale", "format", "preprocessing"] {
             XCTAssertNotNil(json[key], key)
         }
         XCTAssertEqual((json["backend"] as? [String: Any])?["id"] as? String, "test-linear")
@@ -105,6 +105,9 @@ final class ModelStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.activate(name: "nope")) { XCTAssertTrue("\($0)".contains("no model named \"nope\"")) }
         try store.delete(name: "b-model")
         XCTAssertNil(store.activeName(), "deleting the active model clears it")
+        try store.save(name: "b-model", manifest: sampleManifest(backend.info), model: model)
+        XCTAssertNil(store.activeName(), "a new model under the deleted name is not active by accident")
+        try store.delete(name: "b-model")
         XCTAssertEqual(store.list().map(\.name), ["a_model", "broken"])
         XCTAssertThrowsError(try store.delete(name: "b-model"))
     }
