@@ -72,6 +72,10 @@ final class DatasetBuildTests: XCTestCase {
         // The dataset is listed and reloads identically.
         let stored = try DatasetStore(storage: storage).load(name: "lfw-four")
         XCTAssertEqual(stored.samples, manifest.samples)
+        XCTAssertEqual(stored.fingerprint, manifest.fingerprint)
+        var moved = manifest
+        moved.samples[0].split = moved.samples[0].split == .test ? .train : .test
+        XCTAssertNotEqual(moved.fingerprint, manifest.fingerprint, "the fingerprint must see the split")
         XCTAssertEqual(DatasetStore(storage: storage).list().map(\.name), ["lfw-four"])
         XCTAssertEqual(try DatasetTestSupport.snapshot(lfw), before, "photo folder changed")
     }
