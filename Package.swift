@@ -6,6 +6,13 @@ import PackageDescription
 // (platform notes: linking all 56 via pkg-config costs 0.5 s start-up and 55 MB RSS).
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
 
+// Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
+// host is tested with (built as real .so files next to the test bundle).
+let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
+let pluginProducts: [Product] = testPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) }
+let pluginTargets: [Target] = [.target(name: "BackendABI", path: "Sources/BackendABI")]
+    + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
+
 let package = Package(
     name: "TribeLens",
     platforms: [.macOS(.v14)],
@@ -14,7 +21,7 @@ let package = Package(
         .executable(name: "tribelens-cli", targets: ["TribeLensCLI"]),
         .library(name: "FaceKit", targets: ["FaceKit"]),
         .library(name: "NeuralKit", targets: ["NeuralKit"]),
-    ],
+    ] + pluginProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -22,6 +29,8 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
         .target(
@@ -32,10 +41,13 @@ let package = Package(
         ),
 
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CBLAS"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL"], path: "Sources/NeuralKit"),
+
+        // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
+        .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
-        .target(name: "FaceKit", dependencies: ["CVision"], path: "Sources/FaceKit"),
+        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI"], path: "Sources/FaceKit"),
 
         .executableTarget(
             name: "TribeLens",
@@ -53,9 +65,11 @@ let package = Package(
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
-    ],
+    ] + pluginTargets,
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
 )
