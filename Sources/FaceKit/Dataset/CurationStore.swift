@@ -61,7 +61,7 @@ public struct CurationStore: Sendable, Equatable {
         let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map { ($0.key.description, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(try encoder.encode(stored), to: file)
+        try writeAtomically(try encoder.encode(stored), to: file, durable: true)
     }
 }
 

@@ -59,6 +59,9 @@ final class DatasetBuildTests: XCTestCase {
         XCTAssertEqual(tensors.train.pixels.count, 9 * train * 64 * 64 * 3)
         XCTAssertEqual(tensors.test.count, manifest.samples(in: .test).count)
         XCTAssertEqual(tensors.validationOrTest.count, tensors.test.count)
+        let source = try tensors.train.samples()
+        XCTAssertEqual(source.count, tensors.train.count)
+        XCTAssertEqual(source.labels, tensors.train.labels)
         XCTAssertEqual(Set(tensors.train.labels), Set(0..<4).map(Int32.init).reduce(into: Set<Int32>()) { $0.insert($1) })
         // The first training crop's nine images are the augmentation of its cached crop.
         let first = manifest.samples(in: .train)[0]
