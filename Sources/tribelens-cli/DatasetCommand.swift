@@ -170,6 +170,10 @@ extension DatasetCommand {
                 builder.minimumPerMember = source.minimumPerMember
                 if let workers = source.workers { builder.workers = max(1, workers) }
                 root = URL(fileURLWithPath: manifest.photoRoot)
+                guard FileManager.default.fileExists(atPath: root.path) else {
+                    throw DatasetError("dataset \"\(name)\" was built from \(root.path), which is gone; "
+                        + "check the photos with --photos DIR, or build the dataset again")
+                }
             } else {
                 builder = try source.builder(storage: storage)
                 root = URL(fileURLWithPath: photos!)
