@@ -70,6 +70,13 @@ public struct DatasetManifest: Sendable, Codable, Equatable {
         return ContentHash.sha256(Data(text.utf8))
     }
 
+    /// Member id -> names of its groups, for each class (a TrainingRequest's `memberGroups`).
+    public var memberGroups: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: classes.map { id in
+            (id, roster.member(id: id).map { roster.groups(of: $0).map(\.name) } ?? [])
+        })
+    }
+
     /// Per-part crop counts, and the training images after augmentation.
     public var counts: (train: Int, validation: Int, test: Int, augmentedTrain: Int) {
         let train = samples(in: .train).count

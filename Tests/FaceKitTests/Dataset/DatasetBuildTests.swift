@@ -208,7 +208,16 @@ final class DatasetBuildTests: XCTestCase {
                                           source: .alreadyCropped).build(photoRoot: kpop, name: nil).manifest
         XCTAssertEqual(original.samples.count, total)
         XCTAssertEqual(try DatasetTestSupport.snapshot(kpop), before)
+        // Validation: 15% of each member's non-test crops (one cluster may overshoot by its size).
+        for label in manifest.classes.indices {
+            let mine = manifest.samples.filter { $0.label == label }
+            let test = mine.filter { $0.split == .test }.count, validation = mine.filter { $0.split == .validation }.count
+            XCTAssertGreaterThanOrEqual(test, mine.count / 5)
+            XCTAssertGreaterThanOrEqual(validation, Int(Double(mine.count - test) * 0.15), manifest.classes[label])
+            XCTAssertLessThanOrEqual(validation, Int(Double(mine.count - test) * 0.15) + 1, manifest.classes[label])
+        }
         XCTAssertGreaterThan(manifest.samples(in: .validation).count, 0)
+        XCTAssertEqual(manifest.memberGroups["arin"], ["All"])
         let text = analysis.report.text
         XCTAssertTrue(text.contains("Exact duplicates (11):"), text)
     }
