@@ -4,10 +4,18 @@ import Foundation
 /// another member, or accepted (a crop the `recommended` preset held back for review).
 /// Kept in `$XDG_DATA_HOME/tribelens/curation.json`, keyed by `CropID` (photo content + box).
 public struct CurationStore: Sendable, Equatable {
-    public enum Decision: Sendable, Equatable, Codable {
+    public enum Decision: Sendable, Equatable, Codable, CustomStringConvertible {
         case reject
         case accept
         case relabel(memberID: String)
+
+        public var description: String {
+            switch self {
+            case .reject: return "rejected"
+            case .accept: return "accepted"
+            case .relabel(let member): return "re-labelled to \(member)"
+            }
+        }
 
         private enum CodingKeys: String, CodingKey { case action, member }
         public init(from decoder: Decoder) throws {
