@@ -13,7 +13,8 @@ final class DatasetCLITests: XCTestCase {
             throw XCTSkip("tribelens-cli is not built next to the tests (\(products.path)); build all products first")
         }
         let help = try run(binary, ["dataset", "--help"], home: FileManager.default.temporaryDirectory)
-        guard help.status == 0 else {
+        // An unknown subcommand followed by --help prints the root help, so look for ours.
+        guard help.status == 0, help.stdout.contains("tribelens-cli dataset") else {
             throw XCTSkip("tribelens-cli has no `dataset` command registered yet (TribeLensCLI's subcommands must list DatasetCommand)")
         }
         return binary
