@@ -8,10 +8,20 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 
 // Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
 // host is tested with (built as real .so files next to the test bundle).
+// BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
-let pluginProducts: [Product] = testPlugins.map { .library(name: $0, type: .dynamic, targets: [$0]) }
-let pluginTargets: [Target] = [.target(name: "BackendABI", path: "Sources/BackendABI")]
-    + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
+// The real backends: NeuralKit networks behind the same C table.
+let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+let pluginTargets: [Target] = [
+    .target(name: "BackendABI", path: "Sources/BackendABI"),
+    .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
+    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
+    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
+            path: "Plugins/VGG16Transfer"),
+] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(
     name: "TribeLens",
@@ -65,8 +75,11 @@ let package = Package(
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
+                    path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
     ] + pluginTargets,

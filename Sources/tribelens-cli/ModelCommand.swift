@@ -22,7 +22,7 @@ struct ModelCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Console.out(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     /// Runs a store operation, turning its error into the CLI's one-line message.
@@ -61,18 +61,18 @@ struct ModelCommand: ParsableCommand {
             }
             if json { return try ModelCommand.printJSON(rows) }
             if rows.isEmpty {
-                print("No saved models in \(store.root.path). Train one with `tribelens-cli train`.")
+                Console.out("No saved models in \(store.root.path). Train one with `tribelens-cli train`.")
                 return
             }
             for row in rows {
                 let mark = row.active ? "*" : " "
                 if let problem = row.problem {
-                    print("\(mark) \(row.name)  (unreadable: \(problem))")
+                    Console.out("\(mark) \(row.name)  (unreadable: \(problem))")
                     continue
                 }
                 let accuracy = row.testAccuracy.map { String(format: "  test accuracy %.1f%%", $0 * 100) } ?? ""
                 let date = row.createdAt.map { "  \(ISO8601DateFormatter().string(from: $0))" } ?? ""
-                print("\(mark) \(row.name)  \(row.backend ?? "?")  \(row.classes ?? 0) classes  \(row.preset ?? "?")\(accuracy)\(date)")
+                Console.out("\(mark) \(row.name)  \(row.backend ?? "?")  \(row.classes ?? 0) classes  \(row.preset ?? "?")\(accuracy)\(date)")
             }
         }
     }
@@ -86,20 +86,23 @@ struct ModelCommand: ParsableCommand {
             let store = ModelCommand.store()
             let manifest = try ModelCommand.attempt { try store.manifest(of: name) }
             if json { return try ModelCommand.printJSON(manifest) }
-            print("model:        \(name)\(store.activeName() == name ? " (active)" : "")")
-            print("folder:       \(store.directory(of: name).path)")
-            print("backend:      \(manifest.backend.id) \(manifest.backend.version) (plugin ABI \(manifest.backend.abiMajor).\(manifest.backend.abiMinor))")
-            print("roster:       \(manifest.roster), \(manifest.classes.count) classes: \(manifest.classes.joined(separator: ", "))")
-            print("preset:       \(manifest.preset), input scale \(manifest.inputScale)")
-            print("training:     \(manifest.training.epochs) epochs max, batch \(manifest.training.batchSize), lr \(manifest.training.learningRate), seed \(manifest.training.seed)")
-            print("hyper-params: \(JSONValue.object(manifest.hyperParameters).jsonText)")
-            print("dataset:      \(manifest.datasetFingerprint)")
-            print("created:      \(ISO8601DateFormatter().string(from: manifest.createdAt))")
-            print("stopped:      \(manifest.stop)")
-            for record in manifest.history { print("  " + record.line(of: manifest.training.epochs)) }
+            Console.out("model:        \(name)\(store.activeName() == name ? " (active)" : "")")
+            Console.out("folder:       \(store.directory(of: name).path)")
+            Console.out("backend:      \(manifest.backend.id) \(manifest.backend.version) (plugin ABI \(manifest.backend.abiMajor).\(manifest.backend.abiMinor))")
+            Console.out("roster:       \(manifest.roster), \(manifest.classes.count) classes: \(manifest.classes.joined(separator: ", "))")
+            Console.out("preset:       \(manifest.preset), input scale \(manifest.inputScale)")
+            if !manifest.preprocessing.isEmpty {
+                Console.out("preprocess:   \(JSONValue.object(manifest.preprocessing).jsonText)")
+            }
+            Console.out("training:     \(manifest.training.epochs) epochs max, batch \(manifest.training.batchSize), lr \(manifest.training.learningRate), seed \(manifest.training.seed)")
+            Console.out("hyper-params: \(JSONValue.object(manifest.hyperParameters).jsonText)")
+            Console.out("dataset:      \(manifest.datasetFingerprint)")
+            Console.out("created:      \(ISO8601DateFormatter().string(from: manifest.createdAt))")
+            Console.out("stopped:      \(manifest.stop)")
+            for record in manifest.history { Console.out("  " + record.line(of: manifest.training.epochs)) }
             if let metrics = manifest.testMetrics {
-                print("test metrics:")
-                print(metrics.text().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+                Console.out("test metrics:")
+                Console.out(metrics.text().split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
             }
         }
     }
@@ -110,7 +113,7 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             try ModelCommand.attempt { try ModelCommand.store().delete(name: name) }
-            print("Deleted model \(name).")
+            Console.out("Deleted model \(name).")
         }
     }
 
@@ -120,7 +123,7 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             try ModelCommand.attempt { try ModelCommand.store().activate(name: name) }
-            print("Model \(name) is now active.")
+            Console.out("Model \(name) is now active.")
         }
     }
 }

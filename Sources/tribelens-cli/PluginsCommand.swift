@@ -45,25 +45,25 @@ struct PluginsCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print("Plugin ABI \(report.hostABI). Searched, in order:")
-        for folder in report.searchPath { print("  \(folder.directory)  (\(folder.origin))") }
+        Console.out("Plugin ABI \(report.hostABI). Searched, in order:")
+        for folder in report.searchPath { Console.out("  \(folder.directory)  (\(folder.origin))") }
         if report.backends.isEmpty {
-            print("No backends found. Put a plugin (.so) in one of these folders or set TRIBELENS_PLUGIN_PATH.")
+            Console.out("No backends found. Put a plugin (.so) in one of these folders or set TRIBELENS_PLUGIN_PATH.")
         } else {
-            print("Backends:")
+            Console.out("Backends:")
             for info in report.backends {
-                print("  \(info.id) \(info.version) — \(info.displayName) (ABI \(info.abiMajor).\(info.abiMinor))")
-                if !info.description.isEmpty { print("      \(info.description)") }
-                print("      \(info.path ?? "")")
+                Console.out("  \(info.id) \(info.version) — \(info.displayName) (ABI \(info.abiMajor).\(info.abiMinor))")
+                if !info.description.isEmpty { Console.out("      \(info.description)") }
+                Console.out("      \(info.path ?? "")")
             }
         }
         if !report.refused.isEmpty {
-            print("Refused:")
-            for refusal in report.refused { print("  \(refusal.message)") }
+            Console.out("Refused:")
+            for refusal in report.refused { Console.out("  \(refusal.message)") }
         }
-        for note in report.notes { print("Note: \(note)") }
+        for note in report.notes { Console.out("Note: \(note)") }
     }
 }

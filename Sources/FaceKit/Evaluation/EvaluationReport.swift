@@ -15,8 +15,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var classes: [String]
     public var samples: Int
     public var accuracy: Double
-    /// The true class is among the 3 most probable (ties broken toward the true class's favour
-    /// only when strictly fewer than 3 classes are more probable).
+    /// The true class is among the 3 most probable: fewer than 3 classes have a strictly higher
+    /// probability than it.
     public var top3Accuracy: Double
     /// Mean categorical cross-entropy with Keras' clipping of probabilities to [1e-7, 1 - 1e-7].
     public var loss: Double

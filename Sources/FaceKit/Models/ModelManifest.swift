@@ -32,6 +32,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var roster: String
     public var memberGroups: [String: [String]]
     public var preset: String
+    /// How photos became 64x64 crops (detector and preset, crop rule), recorded by the dataset
+    /// pipeline so `predict` can prepare new photos the same way.
+    public var preprocessing: [String: JSONValue]
     public var inputScale: Float
     public var hyperParameters: [String: JSONValue]
     public var training: TrainingConfiguration
@@ -42,7 +45,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var createdAt: Date
 
     public init(backend: Backend, classes: [String], roster: String, memberGroups: [String: [String]], preset: String,
-                inputScale: Float, hyperParameters: [String: JSONValue], training: TrainingConfiguration,
+                preprocessing: [String: JSONValue] = [:], inputScale: Float, hyperParameters: [String: JSONValue], training: TrainingConfiguration,
                 history: [EpochRecord], stop: String, testMetrics: EvaluationReport?, datasetFingerprint: String,
                 createdAt: Date = Date()) {
         self.backend = backend
@@ -50,6 +53,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.roster = roster
         self.memberGroups = memberGroups
         self.preset = preset
+        self.preprocessing = preprocessing
         self.inputScale = inputScale
         self.hyperParameters = hyperParameters
         self.training = training
@@ -62,7 +66,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, backend, classes, roster, preset, training, history, stop
+        case format, backend, classes, roster, preset, preprocessing, training, history, stop
         case memberGroups = "member_groups", inputScale = "input_scale", hyperParameters = "hyper_parameters"
         case testMetrics = "test_metrics", datasetFingerprint = "dataset_fingerprint", createdAt = "created_at"
     }

@@ -16,9 +16,9 @@ public struct ModelStore: Sendable {
         self.root = root
     }
 
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> ModelStore {
-        ModelStore(root: UserDataDirectories.dataHome(environment: environment)
-            .appendingPathComponent("tribelens/models", isDirectory: true))
+    /// `$XDG_DATA_HOME/tribelens/models` (read from the environment on each call).
+    public static func standard() -> ModelStore {
+        ModelStore(root: AppPaths.dataHome.appendingPathComponent("models", isDirectory: true))
     }
 
     /// One line per model for `model list`.
@@ -186,11 +186,13 @@ public struct ModelStore: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ModelStoreError("no model named \"\(name)\" in \(root.path)")
         }
+        let wasActive = activeName() == name
         // Rename first so the model disappears at once even if removing its files is slow or fails.
         let trash = root.appendingPathComponent(".trash-\(name)-\(getpid())-\(UUID().uuidString)", isDirectory: true)
         try AtomicFiles.rename(url, trash)
         try? FileManager.default.removeItem(at: trash)
-        if activeName() == name { try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.activeFile)) }
+        // Otherwise a later model saved under the same name would silently become active.
+        if wasActive { try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.activeFile)) }
     }
 
     /// Makes `name` the model `predict` and the app use when none is given.

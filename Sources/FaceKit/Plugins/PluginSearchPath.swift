@@ -48,8 +48,8 @@ public struct PluginSearchPath: Sendable, Equatable {
             let folder = exe.resolvingSymlinksInPath().deletingLastPathComponent()
             entries.append(Entry(directory: folder, origin: .executable))
         }
-        entries.append(Entry(directory: UserDataDirectories.dataHome(environment: environment)
-            .appendingPathComponent("tribelens/plugins", isDirectory: true), origin: .userData))
+        entries.append(Entry(directory: dataHome(environment).appendingPathComponent("tribelens/plugins", isDirectory: true),
+                             origin: .userData))
         if let exe = executableURL {
             let prefix = exe.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
             entries.append(Entry(directory: prefix.appendingPathComponent("lib/tribelens/plugins", isDirectory: true),
@@ -59,6 +59,18 @@ public struct PluginSearchPath: Sendable, Equatable {
         var seen = Set<String>()
         entries = entries.filter { seen.insert($0.directory.standardizedFileURL.path).inserted }
         return PluginSearchPath(entries: entries, ignored: ignored)
+    }
+
+    /// `$XDG_DATA_HOME`, by the same rule as `AppPaths` (relative values are invalid per the XDG
+    /// spec and ignored), but from an injectable environment so the order can be tested.
+    static func dataHome(_ environment: [String: String]) -> URL {
+        if let value = environment["XDG_DATA_HOME"], value.hasPrefix("/") {
+            return URL(fileURLWithPath: value, isDirectory: true)
+        }
+        if let home = environment["HOME"], home.hasPrefix("/") {
+            return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/share", isDirectory: true)
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share", isDirectory: true)
     }
 
     public static func currentExecutable() -> URL? {

@@ -13,10 +13,12 @@ public struct TrainingRequest: Sendable {
     public var roster: String
     public var memberGroups: [String: [String]]
     public var datasetFingerprint: String
+    /// Detector, crop rule etc. of the dataset, copied into model.json for `predict`.
+    public var preprocessing: [String: JSONValue]
 
     public init(modelName: String, preset: TrainingPreset, configuration: TrainingConfiguration? = nil,
                 hyperParameters: [String: JSONValue] = [:], classes: [String], roster: String,
-                memberGroups: [String: [String]], datasetFingerprint: String) {
+                memberGroups: [String: [String]], datasetFingerprint: String, preprocessing: [String: JSONValue] = [:]) {
         self.modelName = modelName
         self.preset = preset
         self.configuration = configuration ?? preset.configuration()
@@ -25,6 +27,7 @@ public struct TrainingRequest: Sendable {
         self.roster = roster
         self.memberGroups = memberGroups
         self.datasetFingerprint = datasetFingerprint
+        self.preprocessing = preprocessing
     }
 }
 
@@ -72,7 +75,8 @@ public enum TrainingJob {
         }
         let manifest = ModelManifest(
             backend: .init(backend.info), classes: request.classes, roster: request.roster,
-            memberGroups: request.memberGroups, preset: request.preset.rawValue, inputScale: request.preset.inputScale,
+            memberGroups: request.memberGroups, preset: request.preset.rawValue, preprocessing: request.preprocessing,
+            inputScale: request.preset.inputScale,
             hyperParameters: hyper, training: request.configuration, history: result.history,
             stop: result.stop.summary, testMetrics: metrics, datasetFingerprint: request.datasetFingerprint)
         try store.save(name: request.modelName, manifest: manifest, model: result.model)

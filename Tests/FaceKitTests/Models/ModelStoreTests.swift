@@ -46,7 +46,7 @@ final class ModelStoreTests: XCTestCase {
         try store.save(name: "m", manifest: sampleManifest(backend.info), model: model)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: store.directory(of: "m").appendingPathComponent("model.json"))) as! [String: Any]
         for key in ["backend", "classes", "roster", "member_groups", "preset", "hyper_parameters", "training", "history",
-                    "dataset_fingerprint", "created_at", "input_scale", "format"] {
+                    "dataset_fingerprint", "created_at", "input_scale", "format", "preprocessing"] {
             XCTAssertNotNil(json[key], key)
         }
         XCTAssertEqual((json["backend"] as? [String: Any])?["id"] as? String, "test-linear")
@@ -105,6 +105,9 @@ final class ModelStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.activate(name: "nope")) { XCTAssertTrue("\($0)".contains("no model named \"nope\"")) }
         try store.delete(name: "b-model")
         XCTAssertNil(store.activeName(), "deleting the active model clears it")
+        try store.save(name: "b-model", manifest: sampleManifest(backend.info), model: model)
+        XCTAssertNil(store.activeName(), "a new model under the deleted name is not active by accident")
+        try store.delete(name: "b-model")
         XCTAssertEqual(store.list().map(\.name), ["a_model", "broken"])
         XCTAssertThrowsError(try store.delete(name: "b-model"))
     }
@@ -165,7 +168,12 @@ final class ModelStoreTests: XCTestCase {
     }
 
     func testStandardLocationFollowsXDG() {
-        XCTAssertEqual(ModelStore.standard(environment: ["XDG_DATA_HOME": "/x/data"]).root.path, "/x/data/tribelens/models")
-        XCTAssertEqual(ModelStore.standard(environment: ["HOME": "/home/u"]).root.path, "/home/u/.local/share/tribelens/models")
+        let saved = ProcessInfo.processInfo.environment["XDG_DATA_HOME"]
+        defer { if let saved { setenv("XDG_DATA_HOME", saved, 1) } else { unsetenv("XDG_DATA_HOME") } }
+        setenv("XDG_DATA_HOME", "/x/data", 1)
+        XCTAssertEqual(ModelStore.standard().root.path, "/x/data/tribelens/models")
+        setenv("XDG_DATA_HOME", "relative", 1)
+        XCTAssertEqual(ModelStore.standard().root.path,
+                       FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/tribelens/models").path)
     }
 }

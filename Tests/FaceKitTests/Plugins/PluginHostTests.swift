@@ -39,6 +39,8 @@ final class PluginHostTests: XCTestCase {
             ("short-table", .shortTable, "table is 40 bytes"),
             ("null-function", .missingFunction, "create_model"),
             ("null-table", .nullTable, "returned NULL"),
+            ("bad-id", .badMetadata, "id must be"),
+            ("bad-defaults", .badMetadata, "not a JSON object"),
         ]
         for (mode, reason, fragment) in cases {
             setenv("TRIBELENS_TEST_BROKEN_MODE", mode, 1)
@@ -47,6 +49,21 @@ final class PluginHostTests: XCTestCase {
                 XCTAssertEqual(e.reason, reason, mode)
                 XCTAssertTrue(e.message.contains(url.path) && e.message.contains(fragment), e.message)
             }
+        }
+    }
+
+    func testAcceptsANewerMinorWithALongerTable() throws {
+        setenv("TRIBELENS_TEST_BROKEN_MODE", "newer-minor", 1)
+        let backend = try PluginLoader.load(TestPlugins.url("TestWrongABI"))
+        XCTAssertEqual(backend.info.id, "test-newer-minor")
+        XCTAssertEqual(backend.info.abiMajor, 1)
+        XCTAssertEqual(backend.info.abiMinor, 7)
+        // Its functions are reached through the 1.0 part of the table.
+        XCTAssertThrowsError(try backend.makeModel(ModelConfiguration(classCount: 2))) {
+            XCTAssertEqual("\($0)", "wrong-abi: this plugin never builds models")
+        }
+        XCTAssertThrowsError(try backend.loadModel(from: URL(fileURLWithPath: "/tmp"))) {
+            XCTAssertEqual("\($0)", "wrong-abi: this plugin never loads models")
         }
     }
 

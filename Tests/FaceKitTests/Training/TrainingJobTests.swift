@@ -16,7 +16,8 @@ final class TrainingJobTests: XCTestCase {
         config.batchSize = 16
         config.learningRate = 0.05
         return TrainingRequest(modelName: name, preset: preset, configuration: config, hyperParameters: ["pool": .number(4)],
-                               classes: classes, roster: "ldh-test", memberGroups: groups, datasetFingerprint: "fp-1")
+                               classes: classes, roster: "ldh-test", memberGroups: groups, datasetFingerprint: "fp-1",
+                               preprocessing: ["detector": .string("haar-original"), "crop_side": .number(64)])
     }
 
     func testTrainEvaluateSaveReloadPredictEndToEnd() throws {
@@ -36,6 +37,7 @@ final class TrainingJobTests: XCTestCase {
         XCTAssertEqual(manifest.hyperParameters, ["pool": .number(4), "momentum": .number(0.9)],
                        "backend default overridden by the user, preset key added")
         XCTAssertEqual(manifest.inputScale, 1.0 / 255.0)
+        XCTAssertEqual(manifest.preprocessing["detector"], .string("haar-original"))
         let metrics = try XCTUnwrap(manifest.testMetrics)
         XCTAssertGreaterThan(metrics.accuracy, 0.9, "4 classes: chance is 0.25")
         XCTAssertEqual(try store.manifest(of: "ldh"), manifest)

@@ -110,6 +110,22 @@ final class TrainingSessionTests: XCTestCase {
         }
     }
 
+    func testWithoutValidationDataTheCallbacksAreOffAsInKeras() throws {
+        // Flat training loss: with val_loss the callbacks would reduce lr and stop early.
+        let backend = ScriptedBackend(.init(trainLoss: [1, 1, 1, 1, 1, 1], valLoss: [1, 1, 1, 1, 1, 1]))
+        let model = try backend.makeModel(ModelConfiguration(classCount: 2)) as! ScriptedModel
+        let samples = try SyntheticFaces.make(classes: 2, perClass: 1, seed: 0)
+        let result = try TrainingSession(backend: backend, configuration: TrainingConfiguration(epochs: 6))
+            .run(model: model, training: samples, validation: nil)
+        XCTAssertEqual(result.stop, .completed)
+        XCTAssertEqual(result.history.count, 6)
+        XCTAssertEqual(Set(model.learningRates), [Float(0.01)])
+        XCTAssertTrue(result.history.allSatisfy { $0.valLoss == nil && $0.valAccuracy == nil })
+        let withValidation = try TrainingSession(backend: ScriptedBackend(backend.script), configuration: TrainingConfiguration(epochs: 6))
+            .run(model: ScriptedBackend(backend.script).makeModel(ModelConfiguration(classCount: 2)), training: samples, validation: samples)
+        XCTAssertEqual(withValidation.stop, .earlyStopped(epoch: 4), "the contrast: flat val_loss stops after patience 3")
+    }
+
     func testBadConfigurationIsRefusedUpFront() throws {
         let backend = ScriptedBackend(.init(trainLoss: [1], valLoss: [1]))
         let model = try backend.makeModel(ModelConfiguration(classCount: 2))
