@@ -29,7 +29,7 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("dataset '\(datasetName)' has other members than model '\(name)' (\(data.classes.count) vs \(manifest.classes.count))")
         }
         let tensors = try data.tensors(storage: storage, augment: false)
-        let test = try InMemorySamples(pixels: tensors.test.pixels, labels: tensors.test.labels)
+        let test = try tensors.test.samples()
         let report = try ModelEvaluation.report(loaded, on: test, classes: manifest.classes, memberGroups: manifest.memberGroups)
         if json {
             let encoder = JSONEncoder()

@@ -52,22 +52,17 @@ struct TrainCommand: ParsableCommand {
 
         Console.error("Reading \(manifest.samples.count) crops of dataset '\(dataset)'\(noAugment ? "" : " (augmenting the training part 9x)")…")
         let tensors = try manifest.tensors(storage: storage, augment: !noAugment)
-        let training = try InMemorySamples(pixels: tensors.train.pixels, labels: tensors.train.labels)
-        let test = try InMemorySamples(pixels: tensors.test.pixels, labels: tensors.test.labels)
-        let validationImages = preset == .original ? tensors.test : tensors.validationOrTest
-        let validation = try InMemorySamples(pixels: validationImages.pixels, labels: validationImages.labels)
+        let training = try tensors.train.samples()
+        let test = try tensors.test.samples()
+        // The write-up validates on its test set; `recommended` on the part carved from training.
+        let validation = try (preset == .original ? tensors.test : tensors.validationOrTest).samples()
         Console.error("\(training.count) training, \(validation.count) validation, \(test.count) test images; "
                       + "\(plugin.info.displayName), preset \(preset.rawValue), lr \(config.learningRate), batch \(config.batchSize)")
 
-        let roster = manifest.roster
-        var memberGroups: [String: [String]] = [:]
-        for id in tensors.classes {
-            if let member = roster.member(id: id) { memberGroups[id] = roster.groups(of: member).map(\.shortName) }
-        }
         let request = TrainingRequest(
             modelName: model, preset: preset, configuration: config, hyperParameters: hyper,
-            classes: tensors.classes, roster: roster.id, memberGroups: memberGroups,
-            datasetFingerprint: Self.fingerprint(manifest),
+            classes: tensors.classes, roster: manifest.roster.id, memberGroups: manifest.memberGroups,
+            datasetFingerprint: manifest.fingerprint,
             preprocessing: ["detector": .string(manifest.detector), "dataset": .string(manifest.name),
                             "augmented": .bool(!noAugment)])
 
@@ -112,12 +107,6 @@ struct TrainCommand: ParsableCommand {
                 + "or --weights none to train from random initialisation (that is not transfer learning).")
         }
         return found.path
-    }
-
-    /// Which crops, labels and split a model was trained on.
-    static func fingerprint(_ manifest: DatasetManifest) -> String {
-        let lines = manifest.samples.map { "\($0.crop)|\($0.label)|\($0.split.rawValue)" }.joined(separator: "\n")
-        return ContentHash.sha256(Data(lines.utf8))
     }
 
     /// Ctrl+C asks the run to stop after the current batch (nothing half-saved).
