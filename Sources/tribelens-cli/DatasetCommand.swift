@@ -7,7 +7,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Build training sets from photo folders (one folder per member) and check their health.",
-        subcommands: [Build.self, Check.self, List.self, Curate.self])
+        subcommands: [Build.self, Check.self, List.self, Curate.self, DatasetExportCommand.self])
 }
 
 /// Options shared by `build` and `check --photos`.
