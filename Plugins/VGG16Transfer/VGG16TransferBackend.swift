@@ -77,11 +77,7 @@ final class VGG16TransferBackend: SwiftBackend {
     static func load(from directory: String) throws -> Self {
         let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
         var model = try network(classes: settings.classes, seed: 0, frozen: Int(settings.extra["frozen_layers"] ?? "14") ?? 14)
-        do {
-            try model.loadWeights(from: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.format("vgg16: \(error)")
-        }
+        try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
         return try Self(settings: settings, model: model)
     }
 
@@ -183,21 +179,14 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
-        let predictor = try Predictor(model: currentModel, batchSize: min(max(count, 1), 32))
-        try predictor.run(count: count, fill: { i, dst in
-            preprocessing.fill(pixels.baseAddress! + i * 12288, into: dst, scale: settings.inputScale)
-        }, consume: { first, out in
-            for (k, v) in out.enumerated() { probabilities[first * settings.classes + k] = v }
-        })
+        let (mapping, scale) = (preprocessing, settings.inputScale)
+        try ModelFiles.predict(currentModel, pixels: pixels, count: count, into: probabilities) { image, dst in
+            mapping.fill(image, into: dst, scale: scale)
+        }
     }
 
     func save(to directory: String) throws {
-        try settings.write(directory, file: Self.settingsFile, plugin: Self.id)
-        do {
-            try currentModel.saveWeights(to: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.io("vgg16: \(error)")
-        }
+        try ModelFiles.save(currentModel, settings: settings, to: directory, settingsFile: Self.settingsFile, plugin: Self.id)
     }
 }
 
