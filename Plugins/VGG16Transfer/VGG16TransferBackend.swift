@@ -123,6 +123,18 @@ final class VGG16TransferBackend: SwiftBackend {
 
     /// Features for `count` fetched images, from the cache or computed (and cached) now.
     func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+        guard frozenCount > 0 else {
+            // Nothing frozen (freeze_layers 0 or 1): the whole network trains on the images.
+            var images = [Float](repeating: 0, count: count * 12288)
+            pixels.withUnsafeBufferPointer { px in
+                images.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<count {
+                        preprocessing.fill(px.baseAddress! + i * 12288, into: dst.baseAddress! + i * 12288, scale: settings.inputScale)
+                    }
+                }
+            }
+            return try TensorDataset(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
+        }
         let cache = try featureCache()
         let keys = pixels.withUnsafeBytes { raw in
             (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
@@ -146,7 +158,7 @@ final class VGG16TransferBackend: SwiftBackend {
                 rows.withUnsafeMutableBufferPointer { ($0.baseAddress! + i * cache.rowLength).update(from: row.baseAddress!, count: row.count) }
             }
         }
-        return try TensorDataset(samples: Tensor(shape: [count] + (try model.prefix(frozenCount).outputShape), scalars: rows),
+        return try TensorDataset(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
                                  labels: labels.prefix(count).map(Int.init))
     }
 
@@ -157,7 +169,7 @@ final class VGG16TransferBackend: SwiftBackend {
             trainer.learningRate = learningRate
             return trainer
         }
-        let top = try (trainer?.model).map { $0 } ?? model.suffix(from: frozenCount)
+        let top = try trainer?.model ?? model.suffix(from: frozenCount)
         let made = try Trainer(model: top, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum), batchSize: batchSize)
         trainer = made
         return made
