@@ -21,12 +21,13 @@ run: build
 	$(BUILDDIR)/tribelens $(ARGS)
 
 # One build serves unit and GUI tests (release: the numerical tests train real networks).
+# -enable-testing: release builds otherwise refuse `@testable import`.
 test: test-deps
-	$(SWIFTPM) --build-tests
+	$(SWIFTPM) --build-tests -Xswiftc -enable-testing
 	$(MAKE) --no-print-directory test-swift test-gui
 
 test-swift:
-	$(SWIFT) test -c $(CONFIG) --skip-build
+	$(SWIFT) test -c $(CONFIG) --skip-build --disable-swift-testing
 
 test-gui:
 	Tests/GUI/run-gui-tests.sh $(BUILDDIR)

@@ -22,6 +22,7 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
@@ -34,6 +35,9 @@ let package = Package(
 
         // Tensors, layers, optimisers, weight files.
         .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL"], path: "Sources/NeuralKit"),
+
+        // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
+        .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
         .target(name: "FaceKit", dependencies: ["CVision"], path: "Sources/FaceKit"),
@@ -53,6 +57,8 @@ let package = Package(
         ),
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests"),
+        .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
     ],

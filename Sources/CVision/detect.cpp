@@ -1,0 +1,113 @@
+// Face detectors for CVision's C API: OpenCV's Haar cascade and the YuNet DNN.
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include "cvision_support.hpp"
+
+struct cvision_haar {
+    cv::CascadeClassifier cascade;
+};
+
+struct cvision_yunet {
+    cv::Ptr<cv::FaceDetectorYN> net;
+};
+
+using namespace cvision;
+
+namespace {
+
+// Shrinks the image by `scale` (< 1) for speed; returns the working copy in `work`.
+cv::Mat working_copy(const cv::Mat &src, double scale) {
+    if (scale >= 1.0 || scale <= 0.0) return src;
+    cv::Mat work;
+    cv::resize(src, work, cv::Size(), scale, scale, cv::INTER_AREA);
+    return work;
+}
+
+}  // namespace
+
+extern "C" cvision_haar *cvision_haar_open(const char *cascade_path, char *err, size_t err_len) {
+    cvision_haar *result = nullptr;
+    guarded(err, err_len, [&] {
+        auto haar = std::make_unique<cvision_haar>();
+        if (!haar->cascade.load(cascade_path) || haar->cascade.empty())
+            return fail(err, err_len, "could not load the Haar cascade file");
+        result = haar.release();
+        return 0;
+    });
+    return result;
+}
+
+extern "C" void cvision_haar_close(cvision_haar *haar) { delete haar; }
+
+extern "C" int cvision_haar_detect(cvision_haar *haar, const uint8_t *rgb, int32_t width,
+                                   int32_t height, double scale_factor, int32_t min_neighbors,
+                                   int32_t min_size, double work_scale, cvision_box **boxes,
+                                   int32_t *count, char *err, size_t err_len) {
+    *boxes = nullptr;
+    *count = 0;
+    return guarded(err, err_len, [&] {
+        cv::Mat grey;
+        cv::cvtColor(wrap_rgb(rgb, width, height), grey, cv::COLOR_RGB2GRAY);
+        cv::Mat work = working_copy(grey, work_scale);
+        const double back = static_cast<double>(grey.cols) / work.cols;
+        std::vector<cv::Rect> rects;
+        haar->cascade.detectMultiScale(work, rects, scale_factor, min_neighbors, 0,
+                                       cv::Size(min_size, min_size));
+        std::vector<cvision_box> found;
+        found.reserve(rects.size());
+        for (const auto &r : rects)
+            found.push_back({float(r.x * back), float(r.y * back), float(r.width * back),
+                             float(r.height * back), -1.0f});
+        return export_boxes(found, boxes, count, err, err_len);
+    });
+}
+
+extern "C" cvision_yunet *cvision_yunet_open(const char *model_path, float score_threshold,
+                                             float nms_threshold, char *err, size_t err_len) {
+    cvision_yunet *result = nullptr;
+    guarded(err, err_len, [&] {
+        auto yunet = std::make_unique<cvision_yunet>();
+        yunet->net = cv::FaceDetectorYN::create(model_path, "", cv::Size(320, 320),
+                                                score_threshold, nms_threshold, 5000);
+        if (yunet->net.empty()) return fail(err, err_len, "could not load the YuNet model");
+        result = yunet.release();
+        return 0;
+    });
+    return result;
+}
+
+extern "C" void cvision_yunet_close(cvision_yunet *yunet) { delete yunet; }
+
+extern "C" int cvision_yunet_detect(cvision_yunet *yunet, const uint8_t *rgb, int32_t width,
+                                    int32_t height, double work_scale, cvision_box **boxes,
+                                    int32_t *count, char *err, size_t err_len) {
+    *boxes = nullptr;
+    *count = 0;
+    return guarded(err, err_len, [&] {
+        cv::Mat bgr;  // YuNet was trained on OpenCV's BGR order.
+        cv::cvtColor(wrap_rgb(rgb, width, height), bgr, cv::COLOR_RGB2BGR);
+        cv::Mat work = working_copy(bgr, work_scale);
+        const double back = static_cast<double>(bgr.cols) / work.cols;
+        // YuNet's pooling layers fail on inputs under ~32 px: pad tiny images (right/bottom, so
+        // box coordinates stay valid) instead of letting the network throw.
+        const int min_side = 64;
+        if (work.cols < min_side || work.rows < min_side)
+            cv::copyMakeBorder(work, work, 0, std::max(0, min_side - work.rows), 0,
+                               std::max(0, min_side - work.cols), cv::BORDER_CONSTANT);
+        yunet->net->setInputSize(work.size());
+        cv::Mat faces;
+        yunet->net->detect(work, faces);
+        std::vector<cvision_box> found;
+        for (int i = 0; i < faces.rows; ++i) {
+            const float *f = faces.ptr<float>(i);  // x, y, w, h, 5 landmarks (x, y), score
+            found.push_back({float(f[0] * back), float(f[1] * back), float(f[2] * back),
+                             float(f[3] * back), f[14]});
+        }
+        return export_boxes(found, boxes, count, err, err_len);
+    });
+}
+
+extern "C" void cvision_boxes_free(cvision_box *boxes) { std::free(boxes); }

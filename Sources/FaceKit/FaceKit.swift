@@ -1,2 +1,0 @@
-import CVision
-public enum FaceKitInfo { public static let appID = "io.github.tribelens.TribeLens" }

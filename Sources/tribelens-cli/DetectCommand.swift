@@ -1,0 +1,93 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+/// `tribelens-cli detect`: the faces in each photo, as text or JSON.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Find faces in photos (files or folders).",
+        discussion: "A file that cannot be used is reported on stderr and the rest are still "
+            + "processed; the exit status is 1 if any file failed."
+    )
+
+    @OptionGroup var detectorOptions: DetectorOptions
+
+    @Flag(help: "Print a JSON list of {file, width, height, faces: [{x, y, w, h, score}]}.")
+    var json = false
+
+    @Flag(help: "Print decode and detection times per photo on stderr.")
+    var timing = false
+
+    @Argument(help: "Photos, or folders of photos.")
+    var photos: [String]
+
+    func run() throws {
+        let detector = try detectorOptions.makeDetector()
+        let loader = PhotoLoader()
+        var results: [DetectionReport] = []
+        var failures = 0
+        for url in PhotoFiles.collect(photos.map { URL(fileURLWithPath: $0) }) {
+            do {
+                let clock = ContinuousClock()
+                var image: RGBImage!
+                let decode = try clock.measure { image = try loader.load(url) }
+                var faces: [FaceBox] = []
+                let detect = try clock.measure { faces = try detector.detect(in: image) }
+                if timing {
+                    Console.error("\(url.lastPathComponent): decode \(decode.milliseconds) ms, "
+                                  + "detect \(detect.milliseconds) ms (\(detector.name))")
+                }
+                let report = DetectionReport(file: url.path, width: image.width, height: image.height,
+                                             faces: faces.map(DetectionReport.Face.init))
+                if json { results.append(report) } else { Console.out(report.text) }
+            } catch {
+                failures += 1
+                Console.error("error: \(error)")
+            }
+        }
+        if json { Console.out(try DetectionReport.json(results)) }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One photo's line of `detect` output; the JSON field names are part of the CLI's contract.
+struct DetectionReport: Encodable {
+    struct Face: Encodable {
+        var x, y, w, h: Int
+        var score: Double?
+
+        init(_ box: FaceBox) {
+            (x, y, w, h, score) = (box.x, box.y, box.width, box.height, box.score)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(x, forKey: .x)
+            try c.encode(y, forKey: .y)
+            try c.encode(w, forKey: .w)
+            try c.encode(h, forKey: .h)
+            try c.encode(score, forKey: .score)  // explicit null when the detector gives none
+        }
+        enum CodingKeys: String, CodingKey { case x, y, w, h, score }
+    }
+
+    var file: String
+    var width: Int
+    var height: Int
+    var faces: [Face]
+
+    var text: String {
+        let count = faces.count == 1 ? "1 face" : "\(faces.count) faces"
+        let lines = faces.map { f in
+            "  \(f.x),\(f.y) \(f.w)x\(f.h)" + (f.score.map { String(format: " score %.3f", $0) } ?? "")
+        }
+        return (["\(file): \(width)x\(height), \(count)"] + lines).joined(separator: "\n")
+    }
+
+    static func json(_ reports: [DetectionReport]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(reports), as: UTF8.self)
+    }
+}

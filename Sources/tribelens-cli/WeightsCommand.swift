@@ -1,0 +1,69 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+/// `tribelens-cli weights list|fetch`: the pretrained weights transfer-learning backends use.
+struct WeightsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weights",
+        abstract: "List or download pretrained weights (Keras' ImageNet VGG16).",
+        subcommands: [List.self, Fetch.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show installed weights, each checked by size and MD5.")
+
+        func run() throws {
+            let found = WeightsLocator.list()
+            if found.isEmpty {
+                Console.out("No pretrained weights installed. Looked in: "
+                            + WeightsLocator.searchFolders.map(\.path).joined(separator: ", "))
+                Console.out("Get VGG16's with: tribelens-cli weights fetch vgg16")
+            }
+            for item in found {
+                let state: String
+                switch item.check {
+                case .verified: state = "ok (MD5 verified)"
+                case .wrongSize(let size): state = "WRONG SIZE (\(size) bytes, expected \(item.weights.byteCount))"
+                case .wrongChecksum(let digest): state = "WRONG CHECKSUM (MD5 \(digest))"
+                }
+                Console.out("\(item.weights.id)\t\(item.url.path)\t\(state)")
+            }
+        }
+    }
+
+    struct Fetch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download weights with progress and resume, check the MD5, install atomically.")
+
+        @Argument(help: "Which weights: \(PretrainedWeights.all.map(\.id).joined(separator: ", ")).")
+        var id: String
+
+        @Option(help: "Download from this URL instead of the official one (a mirror, a local copy).")
+        var url: String?
+
+        func run() throws {
+            guard let weights = PretrainedWeights.named(id) else {
+                throw ValidationError("unknown weights '\(id)'; known: \(PretrainedWeights.all.map(\.id).joined(separator: ", "))")
+            }
+            let source = try url.map { text -> URL in
+                guard let u = URL(string: text), u.scheme != nil else { throw ValidationError("not a URL: \(text)") }
+                return u
+            }
+            let fetcher = WeightsFetcher(weights, source: source)
+            Console.error("Fetching \(weights.fileName) from \(fetcher.source.absoluteString)")
+            do {
+                let path = try fetcher.fetch { p in
+                    let percent = p.expected > 0 ? 100 * Double(p.received) / Double(p.expected) : 0
+                    Console.error(String(format: "  %.1f / %.1f MB (%.0f%%)%@", Double(p.received) / 1e6,
+                                         Double(p.expected) / 1e6, percent,
+                                         p.resumedFrom > 0 ? " resumed" : ""))
+                }
+                Console.out(path.path)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
