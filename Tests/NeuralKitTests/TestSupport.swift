@@ -15,7 +15,7 @@ struct LayerHarness {
         self.layer = layer
         inputShape = input
         self.batch = batch
-        kernel = try layer.makeKernel(input: input, batch: batch, training: true)
+        kernel = try layer.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources())
         outputShape = try layer.outputShape(for: input)
         specs = layer.parameterSpecs(for: input)
     }
@@ -27,7 +27,11 @@ struct LayerHarness {
         let p = params.map { FloatBuffer($0) }
         let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
         kernel.parametersChanged()
-        try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
+        // Optimised builds may free a buffer right after its last Swift use, which is before the
+        // kernel reads it through the raw pointer: keep them alive across the call.
+        try withExtendedLifetime((p, xb)) {
+            try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
+        }
         return y.array(count: outputCount)
     }
 
@@ -36,11 +40,13 @@ struct LayerHarness {
         let p = params.map { FloatBuffer($0) }
         let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
         kernel.parametersChanged()
-        try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
         let g = FloatBuffer(r), dx = FloatBuffer(count: inputCount)
         let dp = params.map { FloatBuffer(count: $0.count) }
-        try kernel.backward(input: xb.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
-                            inputGrad: dx.pointer, parameters: p.map(\.pointer), parameterGrads: dp.map(\.pointer))
+        try withExtendedLifetime((p, xb, y, g)) {
+            try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
+            try kernel.backward(input: xb.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
+                                inputGrad: dx.pointer, parameters: p.map(\.pointer), parameterGrads: dp.map(\.pointer))
+        }
         return (dx.array(count: inputCount), dp.enumerated().map { $0.element.array(count: params[$0.offset].count) })
     }
 

@@ -14,7 +14,7 @@ public struct MaxPool2D: Layer {
 
     public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
 
-    public func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel {
+    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         _ = try outputShape(for: input)
         return MaxPoolKernel(batch: batch, height: input[0], width: input[1], channels: input[2])
     }
