@@ -6,6 +6,23 @@ import PackageDescription
 // (platform notes: linking all 56 via pkg-config costs 0.5 s start-up and 55 MB RSS).
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
 
+// Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
+// host is tested with (built as real .so files next to the test bundle).
+// BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
+let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
+// The real backends: NeuralKit networks behind the same C table.
+let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+let pluginTargets: [Target] = [
+    .target(name: "BackendABI", path: "Sources/BackendABI"),
+    .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
+    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
+    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
+            path: "Plugins/VGG16Transfer"),
+] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
+
 let package = Package(
     name: "TribeLens",
     platforms: [.macOS(.v14)],
@@ -14,7 +31,7 @@ let package = Package(
         .executable(name: "tribelens-cli", targets: ["TribeLensCLI"]),
         .library(name: "FaceKit", targets: ["FaceKit"]),
         .library(name: "NeuralKit", targets: ["NeuralKit"]),
-    ],
+    ] + pluginProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -40,7 +57,7 @@ let package = Package(
         .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
-        .target(name: "FaceKit", dependencies: ["CVision"], path: "Sources/FaceKit"),
+        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI"], path: "Sources/FaceKit"),
 
         .executableTarget(
             name: "TribeLens",
@@ -56,12 +73,16 @@ let package = Package(
             path: "Sources/tribelens-cli"
         ),
 
-        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests"),
+        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
+                    path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
-    ],
+    ] + pluginTargets,
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
 )

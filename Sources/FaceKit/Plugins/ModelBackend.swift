@@ -1,0 +1,114 @@
+import Foundation
+
+/// What a backend says about itself (from its plugin table, or from a Swift test double).
+public struct BackendInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var version: String
+    public var displayName: String
+    public var description: String
+    /// A JSON object with the backend's own hyper-parameters and their defaults.
+    public var defaultHyperParametersJSON: String
+    public var abiMajor: Int
+    public var abiMinor: Int
+    /// The shared library it was loaded from; nil for in-process backends.
+    public var path: String?
+
+    public init(id: String, version: String, displayName: String, description: String,
+                defaultHyperParametersJSON: String = "{}", abiMajor: Int = Int(PluginABI.hostMajor),
+                abiMinor: Int = Int(PluginABI.hostMinor), path: String? = nil) {
+        self.id = id
+        self.version = version
+        self.displayName = displayName
+        self.description = description
+        self.defaultHyperParametersJSON = defaultHyperParametersJSON
+        self.abiMajor = abiMajor
+        self.abiMinor = abiMinor
+        self.path = path
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, description, path
+        case displayName = "display_name", defaultHyperParametersJSON = "default_hyperparameters_json"
+        case abiMajor = "abi_major", abiMinor = "abi_minor"
+    }
+}
+
+/// How to build a model: the fields every backend shares, plus the backend's own JSON.
+public struct ModelConfiguration: Codable, Sendable, Equatable {
+    public var classCount: Int
+    public var seed: UInt64
+    /// The model sees `pixel * inputScale`: 1 is the write-up's raw 0-255 input, 1/255 is [0, 1].
+    public var inputScale: Float
+    public var hyperParametersJSON: String
+
+    public init(classCount: Int, seed: UInt64 = 0, inputScale: Float = 1, hyperParametersJSON: String = "{}") {
+        self.classCount = classCount
+        self.seed = seed
+        self.inputScale = inputScale
+        self.hyperParametersJSON = hyperParametersJSON
+    }
+}
+
+/// Mean loss and accuracy over one pass (an epoch of training, or an evaluation).
+public struct PassMetrics: Codable, Sendable, Equatable {
+    public var loss: Double
+    public var accuracy: Double
+    public var samples: Int
+
+    public init(loss: Double, accuracy: Double, samples: Int) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.samples = samples
+    }
+}
+
+/// Reported after every batch. Returning `false` from the callback stops the pass before the
+/// next batch (the call then throws `BackendError` with code `.cancelled`).
+public struct BatchProgress: Sendable, Equatable {
+    public var batchesDone: Int
+    public var batchesTotal: Int
+    public var runningLoss: Double
+    public var runningAccuracy: Double
+
+    public init(batchesDone: Int, batchesTotal: Int, runningLoss: Double, runningAccuracy: Double) {
+        self.batchesDone = batchesDone
+        self.batchesTotal = batchesTotal
+        self.runningLoss = runningLoss
+        self.runningAccuracy = runningAccuracy
+    }
+}
+
+/// A model backend: the C plugin wrapper (`PluginBackend`) or an in-process double for tests.
+public protocol ModelBackend: AnyObject, Sendable {
+    var info: BackendInfo { get }
+    func makeModel(_ configuration: ModelConfiguration) throws -> any BackendModel
+    /// Reads a model the same backend wrote with `BackendModel.save(to:)`.
+    func loadModel(from directory: URL) throws -> any BackendModel
+}
+
+/// One model instance. Not thread-safe: use it from one thread at a time.
+public protocol BackendModel: AnyObject {
+    var classCount: Int { get }
+    func trainEpoch(on source: any SampleSource, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
+                    progress: (BatchProgress) -> Bool) throws -> PassMetrics
+    func evaluate(on source: any SampleSource, batchSize: Int,
+                  progress: (BatchProgress) -> Bool) throws -> PassMetrics
+    /// Probabilities for `count` 64x64 RGB images (`pixels.count == count * ImageLayout.bytes`),
+    /// row i at `[i * classCount ..< (i + 1) * classCount]`.
+    func predict(pixels: [UInt8], count: Int) throws -> [Float]
+    /// Writes the model's files into an existing, empty directory.
+    func save(to directory: URL) throws
+}
+
+extension BackendModel {
+    public func evaluate(on source: any SampleSource, batchSize: Int) throws -> PassMetrics {
+        try evaluate(on: source, batchSize: batchSize, progress: { _ in true })
+    }
+}
+
+/// The fixed input format of the contract: 64x64 RGB, uint8, row-major HWC.
+public enum ImageLayout {
+    public static let side = 64
+    public static let channels = 3
+    public static let bytes = side * side * channels
+}

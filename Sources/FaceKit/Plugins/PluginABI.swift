@@ -1,0 +1,12 @@
+import BackendABI
+
+/// The plugin ABI version this host was compiled against (from tribelens_backend.h).
+public enum PluginABI {
+    public static let hostMajor = tribelens_host_abi_major()
+    public static let hostMinor = tribelens_host_abi_minor()
+    public static let entrySymbol = "tribelens_backend_entry"
+    /// Bytes an ABI 1.0 table must have; a plugin reporting fewer is refused as "short".
+    public static let minimumTableSize: Int = {
+        MemoryLayout<tribelens_backend>.offset(of: \tribelens_backend.free_model)! + MemoryLayout<UnsafeRawPointer>.size
+    }()
+}

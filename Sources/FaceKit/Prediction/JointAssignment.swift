@@ -1,0 +1,29 @@
+import Foundation
+
+/// Gives the faces of one photo distinct members, maximising the summed log-probability.
+///
+/// Each face may also stay unassigned ("unknown") at the price of `-log(unknownProbability)`,
+/// as if "someone not in the roster" were one more candidate with that probability; so a
+/// stranger does not take a member from a face that clearly is that member.
+public enum JointAssignment {
+    /// - Parameters:
+    ///   - probabilities: row-major `faces x members`.
+    ///   - unknownProbability: nil forces every face onto a member (when faces <= members).
+    /// - Returns: the member index of each face, or nil for unknown.
+    public static func assign(probabilities: [Float], faces: Int, members: Int, unknownProbability: Double?) -> [Int?] {
+        precondition(probabilities.count == faces * members)
+        if faces == 0 { return [] }
+        func cost(_ p: Double) -> Double { -log(max(p, 1e-12)) }
+        // Columns: the members, then one "unknown" slot per face (or enough dummies that extra
+        // faces can stay unassigned when there are more faces than members).
+        let dummies = unknownProbability != nil ? faces : max(0, faces - members)
+        let dummyCost = unknownProbability.map(cost) ?? 1e6
+        let columns = members + dummies
+        var matrix = [Double](repeating: 0, count: faces * columns)
+        for f in 0..<faces {
+            for m in 0..<members { matrix[f * columns + m] = cost(Double(probabilities[f * members + m])) }
+            for d in 0..<dummies { matrix[f * columns + members + d] = dummyCost }
+        }
+        return HungarianAssignment.solve(cost: matrix, rows: faces, columns: columns).map { $0 < members ? $0 : nil }
+    }
+}
