@@ -34,7 +34,9 @@ test-gui:
 
 bench: deps
 	$(SWIFTPM)
+	bench/detect.sh $(BUILDDIR)
 	bench/run.sh $(BUILDDIR)
+	bench/vgg_transfer.sh $(BUILDDIR)
 
 clean:
 	rm -rf .build artifacts

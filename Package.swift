@@ -10,11 +10,17 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 // host is tested with (built as real .so files next to the test bundle).
 // BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
-let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"]).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+// The real backends: NeuralKit networks behind the same C table.
+let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
     .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
     .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
+    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
+            path: "Plugins/VGG16Transfer"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(
@@ -34,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
         .target(
@@ -44,7 +51,7 @@ let package = Package(
         ),
 
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CBLAS"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL"], path: "Sources/NeuralKit"),
 
         // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
         .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
@@ -66,9 +73,13 @@ let package = Package(
             path: "Sources/tribelens-cli"
         ),
 
-        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests"),
+        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
+                    path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
     ] + pluginTargets,

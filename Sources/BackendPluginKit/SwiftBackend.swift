@@ -31,6 +31,13 @@ public struct SwiftBackendConfiguration: Sendable {
     public var seed: UInt64
     public var inputScale: Float
     public var hyperParametersJSON: String
+
+    public init(classCount: Int, seed: UInt64, inputScale: Float, hyperParametersJSON: String) {
+        self.classCount = classCount
+        self.seed = seed
+        self.inputScale = inputScale
+        self.hyperParametersJSON = hyperParametersJSON
+    }
 }
 
 public struct EpochMetrics: Sendable, Equatable {

@@ -3,6 +3,7 @@
 #ifndef TRIBELENS_CGTK_SHIM_H
 #define TRIBELENS_CGTK_SHIM_H
 #include <gtk/gtk.h>
+#include <glib-unix.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,27 @@ static inline GType tl_type_file(void) { return G_TYPE_FILE; }
 static inline GType tl_type_string(void) { return G_TYPE_STRING; }
 static inline gboolean tl_true(void) { return TRUE; }
 static inline gboolean tl_false(void) { return FALSE; }
+
+// Accessible name and description: the variadic setter takes a -1 terminator.
+static inline void tl_accessible_set_label(GtkWidget *widget, const char *label) {
+    gtk_accessible_update_property(GTK_ACCESSIBLE(widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+static inline void tl_accessible_set_description(GtkWidget *widget, const char *description) {
+    gtk_accessible_update_property(GTK_ACCESSIBLE(widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                   description, -1);
+}
+
+// A drawing area that assistive technology announces as an image (the role is construct-only).
+static inline GtkWidget *tl_drawing_area_new_image(void) {
+    return GTK_WIDGET(g_object_new(GTK_TYPE_DRAWING_AREA, "accessible-role", GTK_ACCESSIBLE_ROLE_IMG, NULL));
+}
+
+// GdkFileList travels in a GValue as a boxed pointer.
+static inline GSList *tl_value_get_files(const GValue *value) {
+    if (value == NULL || !G_VALUE_HOLDS(value, GDK_TYPE_FILE_LIST)) return NULL;
+    GdkFileList *list = g_value_get_boxed(value);
+    return list ? gdk_file_list_get_files(list) : NULL;
+}
 
 G_END_DECLS
 #endif

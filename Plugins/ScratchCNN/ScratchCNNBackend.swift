@@ -1,0 +1,101 @@
+import BackendPluginKit
+import Foundation
+import NeuralKit
+import NeuralPluginSupport
+
+/// The write-up's scratch CNN as a plugin: 3 x [Conv 32 3x3 same, no activation; MaxPool 2x2]
+/// -> Dense 256 sigmoid -> Dense 128 sigmoid -> Dense N softmax, trained with Keras' SGD.
+final class ScratchCNNBackend: SwiftBackend {
+    static let id = "scratch-cnn"
+    static let version = "1.0.0"
+    static let displayName = "Scratch CNN (write-up)"
+    static let description = "The write-up's small CNN trained from scratch: three 3x3 convolutions "
+        + "without activation, two sigmoid dense layers. Fast; about 70% on the write-up's 24 members."
+    static let defaultHyperParametersJSON = "{\"momentum\": 0.0}"
+    static let settingsFile = "scratch-cnn.json"
+
+    let settings: SavedSettings
+    private var model: Sequential
+    private var trainer: Trainer?
+
+    var classCount: Int { settings.classes }
+
+    init(settings: SavedSettings, model: Sequential) {
+        self.settings = settings
+        self.model = model
+    }
+
+    static func create(_ configuration: SwiftBackendConfiguration) throws -> Self {
+        guard configuration.classCount >= 2 else { throw SwiftBackendError.invalidArgument("scratch-cnn: needs at least 2 classes") }
+        let hp = try HyperParameters(json: configuration.hyperParametersJSON, plugin: id)
+        let momentum = try hp.number("momentum", default: 0, in: 0...0.999)
+        let settings = SavedSettings(classes: configuration.classCount, inputScale: configuration.inputScale,
+                                     momentum: Float(momentum))
+        return Self(settings: settings, model: try Architectures.scratchCNN(classes: configuration.classCount, seed: configuration.seed))
+    }
+
+    static func load(from directory: String) throws -> Self {
+        let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
+        var model = try Architectures.scratchCNN(classes: settings.classes)
+        do {
+            try model.loadWeights(from: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
+        } catch {
+            throw SwiftBackendError.format("scratch-cnn: \(error)")
+        }
+        return Self(settings: settings, model: model)
+    }
+
+    /// The trainer keeps momentum between epochs; rebuilt only if the batch size changes.
+    private func trainer(batchSize: Int, learningRate: Float) throws -> Trainer {
+        if let trainer, trainer.batchSize == batchSize {
+            trainer.learningRate = learningRate
+            return trainer
+        }
+        let made = try Trainer(model: currentModel, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum),
+                               batchSize: batchSize)
+        trainer = made
+        return made
+    }
+
+    private var currentModel: Sequential { trainer?.model ?? model }
+
+    private func batch(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) -> any NeuralKit.Dataset {
+        ScaledImageBatch(pixels: pixels, labels: labels, count: count, scale: settings.inputScale)
+    }
+
+    func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
+                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+        let t = try trainer(batchSize: batchSize, learningRate: learningRate)
+        return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed,
+                                   progress: progress, prepare: batch)
+    }
+
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+        try EpochLoop.evaluate(Predictor(model: currentModel, batchSize: max(1, batchSize)), source: source,
+                               batchSize: batchSize, progress: progress, prepare: batch)
+    }
+
+    func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
+        let predictor = try Predictor(model: currentModel, batchSize: min(max(count, 1), 64))
+        let size = 64 * 64 * 3, scale = settings.inputScale
+        try predictor.run(count: count, fill: { i, dst in
+            for k in 0..<size { dst[k] = Float(pixels[i * size + k]) * scale }
+        }, consume: { first, out in
+            for (k, v) in out.enumerated() { probabilities[first * settings.classes + k] = v }
+        })
+    }
+
+    func save(to directory: String) throws {
+        try settings.write(directory, file: Self.settingsFile, plugin: Self.id)
+        do {
+            try currentModel.saveWeights(to: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
+        } catch {
+            throw SwiftBackendError.io("scratch-cnn: \(error)")
+        }
+    }
+}
+
+@_cdecl("tribelens_backend_entry")
+public func tribelensBackendEntry() -> UnsafeRawPointer {
+    BackendExport.table(for: ScratchCNNBackend.self)
+}

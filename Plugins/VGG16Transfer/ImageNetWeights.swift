@@ -1,0 +1,21 @@
+import BackendPluginKit
+import Foundation
+import KerasWeights
+import NeuralKit
+
+/// Loads Keras' VGG16 "notop" ImageNet weights into the convolutional blocks of a network.
+enum ImageNetWeights {
+    static func load(_ path: String, into model: inout Sequential) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            let file = try KerasWeightsFile.read(url)
+            let layers = try file.checked(against: VGG16Layout.convolutions, file: url.lastPathComponent)
+            for (name, tensors) in layers {
+                try model.setParameter("\(name)/kernel", Tensor(shape: tensors[0].shape, scalars: tensors[0].values))
+                try model.setParameter("\(name)/bias", Tensor(shape: tensors[1].shape, scalars: tensors[1].values))
+            }
+        } catch let error as KerasWeightsError {
+            throw SwiftBackendError.io("vgg16: \(error)")
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import BackendPluginKit
+import Foundation
+import NeuralKit
+import NeuralPluginSupport
+
+/// The write-up's transfer model as a plugin: VGG16 (ImageNet weights from Keras' file) at
+/// 64x64x3, the first `freeze_layers` layers of the combined Keras model frozen (15: input and
+/// blocks 1-4), then Flatten -> Dense 256 sigmoid -> Dense N softmax, SGD lr 1e-4, momentum 0.9.
+///
+/// Training runs the frozen prefix once per crop through a `FeatureCache` and trains only the
+/// rest; prediction runs the whole network.
+final class VGG16TransferBackend: SwiftBackend {
+    static let id = "vgg16-transfer"
+    static let version = "1.0.0"
+    static let displayName = "VGG16 transfer (write-up)"
+    static let description = "VGG16 pretrained on ImageNet with blocks 1-4 frozen and a new top, as in "
+        + "the write-up (about 80% on its 24 members). Needs Keras' VGG16 weights file."
+    static let defaultHyperParametersJSON =
+        #"{"weights": "none", "freeze_layers": 15, "momentum": 0.9, "learning_rate": 0.0001, "preprocess": "auto"}"#
+    static let settingsFile = "vgg16-transfer.json"
+
+    let settings: SavedSettings
+    let preprocessing: VGG16Preprocessing
+    /// Leading NeuralKit layers that are frozen (Keras' count minus its input layer).
+    let frozenCount: Int
+    private var model: Sequential
+    private var trainer: Trainer?
+    private var cache: FeatureCache?
+    private var prefixPredictor: Predictor?
+
+    var classCount: Int { settings.classes }
+
+    init(settings: SavedSettings, model: Sequential) throws {
+        self.settings = settings
+        self.model = model
+        preprocessing = VGG16Preprocessing(rawValue: settings.extra["preprocess"] ?? "raw") ?? .raw
+        frozenCount = Int(settings.extra["frozen_layers"] ?? "14") ?? 14
+    }
+
+    static func network(classes: Int, seed: UInt64, frozen: Int) throws -> Sequential {
+        var m = try Sequential(inputShape: [64, 64, 3], layers: Architectures.vgg16Blocks(1...5) + Architectures.vgg16Top(classes: classes),
+                               seed: seed)
+        try m.setTrainable(false, layers: m.layers.prefix(frozen).map(\.name))
+        return m
+    }
+
+    static func create(_ configuration: SwiftBackendConfiguration) throws -> Self {
+        guard configuration.classCount >= 2 else { throw SwiftBackendError.invalidArgument("vgg16: needs at least 2 classes") }
+        let hp = try HyperParameters(json: configuration.hyperParametersJSON, plugin: id)
+        let momentum = try hp.number("momentum", default: 0.9, in: 0...0.999)
+        // Keras counts the input layer: 15 = input + blocks 1-4 (19 layers up to block5_pool).
+        let freeze = Int(try hp.number("freeze_layers", default: 15, in: 0...19))
+        let weights = try hp.string("weights", default: "none")
+        let preprocess: VGG16Preprocessing
+        switch try hp.string("preprocess", default: "auto") {
+        case "auto": preprocess = configuration.inputScale == 1 ? .raw : .caffe
+        case let other:
+            guard let p = VGG16Preprocessing(rawValue: other) else {
+                throw SwiftBackendError.invalidArgument("vgg16: 'preprocess' must be auto, raw or caffe, got \(other)")
+            }
+            preprocess = p
+        }
+        var model = try network(classes: configuration.classCount, seed: configuration.seed, frozen: max(0, freeze - 1))
+        if weights != "none" {
+            guard weights.hasPrefix("/") else {
+                throw SwiftBackendError.invalidArgument("vgg16: 'weights' must be an absolute path to Keras' VGG16 .h5 file, or \"none\"")
+            }
+            try ImageNetWeights.load(weights, into: &model)
+        }
+        let settings = SavedSettings(classes: configuration.classCount, inputScale: configuration.inputScale,
+                                     momentum: Float(momentum),
+                                     extra: ["preprocess": preprocess.rawValue, "frozen_layers": String(max(0, freeze - 1)),
+                                             "weights": weights == "none" ? "none (random initialisation)" : weights])
+        return try Self(settings: settings, model: model)
+    }
+
+    static func load(from directory: String) throws -> Self {
+        let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
+        var model = try network(classes: settings.classes, seed: 0, frozen: Int(settings.extra["frozen_layers"] ?? "14") ?? 14)
+        do {
+            try model.loadWeights(from: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
+        } catch {
+            throw SwiftBackendError.format("vgg16: \(error)")
+        }
+        return try Self(settings: settings, model: model)
+    }
+
+    // MARK: The frozen prefix and its cache
+
+    private var currentModel: Sequential {
+        get throws {
+            guard let trainer else { return model }
+            var full = model
+            _ = try full.updateParameters(from: trainer.model)
+            return full
+        }
+    }
+
+    func featureCache() throws -> FeatureCache {
+        if let cache { return cache }
+        let prefix = try model.prefix(frozenCount)
+        let key = try Self.networkKey(prefix, preprocessing: preprocessing, scale: settings.inputScale)
+        let made = try FeatureCache(directory: Self.cacheRoot.appendingPathComponent(String(format: "%016llx", key)),
+                                    rowLength: prefix.outputShape.reduce(1, *))
+        cache = made
+        prefixPredictor = try Predictor(model: prefix, batchSize: 32)
+        return made
+    }
+
+    static var cacheRoot: URL {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
+            ?? URL(fileURLWithPath: env["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
+        return base.appendingPathComponent("tribelens/features/vgg16", isDirectory: true)
+    }
+
+    /// Everything that decides the prefix's output: its layers, their weights, the input mapping.
+    static func networkKey(_ prefix: Sequential, preprocessing: VGG16Preprocessing, scale: Float) throws -> UInt64 {
+        var key = ContentKey.mix(UInt64(scale.bitPattern) ^ (preprocessing == .caffe ? 0xCAFE : 0))
+        key ^= ContentKey.mix(UInt64(prefix.layers.count))
+        for name in prefix.parameterNames {
+            let values = try prefix.parameter(name).scalars
+            key = ContentKey.mix(key ^ values.withUnsafeBytes { ContentKey.of($0, salt: UInt64(name.utf8.count)) })
+        }
+        return key
+    }
+
+    /// Features for `count` fetched images, from the cache or computed (and cached) now.
+    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+        let cache = try featureCache()
+        let keys = pixels.withUnsafeBytes { raw in
+            (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
+        }
+        let missing = (0..<count).filter { !cache.contains(keys[$0]) }
+        if !missing.isEmpty {
+            let rowLength = cache.rowLength
+            var computed: [[Float]] = []
+            try pixels.withUnsafeBufferPointer { px in
+                try prefixPredictor!.run(count: missing.count, fill: { i, dst in
+                    preprocessing.fill(px.baseAddress! + missing[i] * 12288, into: dst, scale: settings.inputScale)
+                }, consume: { _, out in
+                    for r in 0..<(out.count / rowLength) { computed.append(Array(out[r * rowLength..<(r + 1) * rowLength])) }
+                })
+            }
+            for (i, row) in zip(missing, computed) where !cache.contains(keys[i]) { try cache.insert(keys[i], row) }
+        }
+        var rows = [Float](repeating: 0, count: count * cache.rowLength)
+        for i in 0..<count {
+            _ = cache.withRow(keys[i]) { row in
+                rows.withUnsafeMutableBufferPointer { ($0.baseAddress! + i * cache.rowLength).update(from: row.baseAddress!, count: row.count) }
+            }
+        }
+        return try TensorDataset(samples: Tensor(shape: [count] + (try model.prefix(frozenCount).outputShape), scalars: rows),
+                                 labels: labels.prefix(count).map(Int.init))
+    }
+
+    // MARK: SwiftBackend
+
+    private func trainer(batchSize: Int, learningRate: Float) throws -> Trainer {
+        if let trainer, trainer.batchSize == batchSize {
+            trainer.learningRate = learningRate
+            return trainer
+        }
+        let top = try (trainer?.model).map { $0 } ?? model.suffix(from: frozenCount)
+        let made = try Trainer(model: top, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum), batchSize: batchSize)
+        trainer = made
+        return made
+    }
+
+    func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
+                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+        let t = try trainer(batchSize: batchSize, learningRate: learningRate)
+        defer { try? cache?.flush() }
+        return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed, progress: progress,
+                                   prepare: features)
+    }
+
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+        let top = try trainer?.model ?? model.suffix(from: frozenCount)
+        defer { try? cache?.flush() }
+        return try EpochLoop.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
+                                      batchSize: batchSize, progress: progress, prepare: features)
+    }
+
+    func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
+        let predictor = try Predictor(model: currentModel, batchSize: min(max(count, 1), 32))
+        try predictor.run(count: count, fill: { i, dst in
+            preprocessing.fill(pixels.baseAddress! + i * 12288, into: dst, scale: settings.inputScale)
+        }, consume: { first, out in
+            for (k, v) in out.enumerated() { probabilities[first * settings.classes + k] = v }
+        })
+    }
+
+    func save(to directory: String) throws {
+        try settings.write(directory, file: Self.settingsFile, plugin: Self.id)
+        do {
+            try currentModel.saveWeights(to: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
+        } catch {
+            throw SwiftBackendError.io("vgg16: \(error)")
+        }
+    }
+}
+
+@_cdecl("tribelens_backend_entry")
+public func tribelensBackendEntry() -> UnsafeRawPointer {
+    BackendExport.table(for: VGG16TransferBackend.self)
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Images and labels ready for a backend's batch source: `count` RGB images of 64x64, NHWC,
+/// uint8 0-255 (the write-up feeds raw 0-255 values; scaling is the backend's preprocessing).
+public struct LabeledImages: Sendable, Equatable {
+    public static let side = 64
+    public static let channels = 3
+    public static let bytesPerImage = side * side * channels
+
+    /// `count * 64 * 64 * 3` bytes, image after image, rows packed, RGB.
+    public var pixels: [UInt8] = []
+    /// Class index per image (into `DatasetTensors.classes`).
+    public var labels: [Int32] = []
+
+    public init() {}
+
+    public var count: Int { labels.count }
+
+    public func image(at index: Int) -> RGBImage {
+        let size = LabeledImages.bytesPerImage
+        return RGBImage(width: LabeledImages.side, height: LabeledImages.side, pixels: Array(pixels[(index * size)..<((index + 1) * size)]))
+    }
+
+    mutating func append(_ image: RGBImage, label: Int) {
+        precondition(image.width == LabeledImages.side && image.height == LabeledImages.side)
+        pixels += image.pixels
+        labels.append(Int32(label))
+    }
+}
+
+/// A dataset's three parts as tensors. Training images are augmented (9 per crop, the write-up's
+/// order per crop); validation and test are the plain crops.
+public struct DatasetTensors: Sendable {
+    /// Member ids in label order, and their display names.
+    public var classes: [String]
+    public var classNames: [String]
+    public var train: LabeledImages
+    public var validation: LabeledImages
+    public var test: LabeledImages
+    public var preset: DatasetPreset
+
+    /// What the training loop should validate on: the validation part, or for `original` (which
+    /// has none) the test set, as the write-up's `validation_data=(X_test, y_test)` did.
+    public var validationOrTest: LabeledImages { validation.count > 0 || preset == .recommended ? validation : test }
+}
+
+extension DatasetManifest {
+    /// Reads the crops from the face cache and augments the training part.
+    public func tensors(storage: DatasetStorage, augment: Bool = true) throws -> DatasetTensors {
+        let extractor = FaceExtractor(source: FaceSource(cacheKey: faceSource, detectorName: detector, makeDetector: nil), storage: storage)
+        let augmentation = Augmentation()
+        var parts: [SplitPart: LabeledImages] = [.train: LabeledImages(), .validation: LabeledImages(), .test: LabeledImages()]
+        // Crops of one photo share one cache entry: read each entry once.
+        var cropsByPhoto: [String: [CropID: RGBImage]] = [:]
+        for sample in samples {
+            if cropsByPhoto[sample.crop.photoHash] == nil {
+                cropsByPhoto[sample.crop.photoHash] = try cachedCrops(photoHash: sample.crop.photoHash, extractor: extractor)
+            }
+            guard let crop = cropsByPhoto[sample.crop.photoHash]?[sample.crop] else {
+                throw DatasetError("crop \(sample.crop) of \(sample.photo) is not in the face cache; run `tribelens-cli dataset build` again")
+            }
+            if sample.split == .train && augment {
+                for image in try augmentation.augment(crop) { parts[sample.split]!.append(image, label: sample.label) }
+            } else {
+                parts[sample.split]!.append(crop, label: sample.label)
+            }
+        }
+        let names = classes.map { id in roster.member(id: id).map { $0.ja } ?? id }
+        return DatasetTensors(classes: classes, classNames: names, train: parts[.train]!, validation: parts[.validation]!,
+                              test: parts[.test]!, preset: preset)
+    }
+
+    private func cachedCrops(photoHash: String, extractor: FaceExtractor) throws -> [CropID: RGBImage] {
+        guard let faces = extractor.cachedFaces(contentHash: photoHash) else {
+            throw DatasetError("photo \(photoHash) is not in the face cache; run `tribelens-cli dataset build` again")
+        }
+        let crops = try extractor.crops(of: faces)
+        return Dictionary(zip(faces.faces.map { CropID(photoHash: photoHash, box: $0) }, crops), uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// What extraction found in one photo. Cached per (face source, photo content hash) under
+/// `$XDG_CACHE_HOME/tribelens/faces/<source>/`, with the 64x64 crops in a sibling `.rgb` file.
+public struct PhotoFaces: Sendable, Codable, Equatable {
+    public var contentHash: String
+    public var byteCount: Int
+    public var width: Int
+    public var height: Int
+    /// Boxes in photo pixels, in detector order; crop `i` of the `.rgb` file belongs to box `i`.
+    public var faces: [FaceBox]
+    public var perceptualHash: PerceptualHash?
+    /// Why the photo gave nothing (cannot be decoded, too small, ...); nil when it was read.
+    public var failure: String?
+}
+
+/// Finds faces in photos and crops them to 64x64 RGB, using every core (one detector per
+/// worker) and a content-keyed cache, so a rebuild only processes photos added or changed.
+public struct FaceExtractor: Sendable {
+    public static let cropSide = 64
+    /// Smaller photos are reported as too small instead of searched (a face needs ~20 px for Haar).
+    public static let minimumCropSide = 16
+
+    public var source: FaceSource
+    public var storage: DatasetStorage
+    public var workers: Int
+    public var loader = PhotoLoader()
+
+    public init(source: FaceSource, storage: DatasetStorage, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.source = source
+        self.storage = storage
+        self.workers = max(1, workers)
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var photos = 0
+        public var fromCache = 0
+        public var processed = 0
+        public var seconds = 0.0
+    }
+
+    /// Extracts faces from `photos` (results in the same order). `progress(done, total)` is called
+    /// from worker threads, serially.
+    public func extract(_ photos: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (results: [PhotoFaces], statistics: Statistics) {
+        let started = Date()
+        let state = SharedState(count: photos.count)
+        let source = self.source
+        let workerCount = min(workers, max(1, photos.count))
+        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+            let detector: (any FaceDetector)?
+            do {
+                detector = try source.makeDetector?()
+            } catch {
+                state.fail(DatasetError("cannot start the face detector \(source.detectorName): \(error)"))
+                return
+            }
+            while let index = state.next() {
+                do {
+                    let (faces, cached) = try self.faces(in: photos[index], detector: detector)
+                    state.finish(index, faces, cached: cached, progress: progress)
+                } catch {
+                    state.fail(error)
+                    return
+                }
+            }
+        }
+        if let error = state.error { throw error }
+        var statistics = Statistics()
+        statistics.photos = photos.count
+        statistics.fromCache = state.cachedCount
+        statistics.processed = photos.count - state.cachedCount
+        statistics.seconds = Date().timeIntervalSince(started)
+        return (state.results.map { $0! }, statistics)
+    }
+
+    /// The 64x64 crops of a photo, read back from the cache.
+    public func crops(of faces: PhotoFaces) throws -> [RGBImage] {
+        let side = FaceExtractor.cropSide, size = side * side * 3
+        guard !faces.faces.isEmpty else { return [] }
+        let url = entryURL(faces.contentHash).appendingPathExtension("rgb")
+        guard let data = try? Data(contentsOf: url), data.count == size * faces.faces.count else {
+            throw DatasetError("\(url.path): face crop cache entry is missing or damaged; run `tribelens-cli dataset build` again")
+        }
+        let bytes = [UInt8](data)
+        return (0..<faces.faces.count).map { RGBImage(width: side, height: side, pixels: Array(bytes[($0 * size)..<(($0 + 1) * size)])) }
+    }
+
+    /// The cached extraction result for a photo's content, if any.
+    public func cachedFaces(contentHash: String) -> PhotoFaces? {
+        let entry = entryURL(contentHash)
+        guard let data = try? Data(contentsOf: entry.appendingPathExtension("json")),
+              let faces = try? JSONDecoder().decode(PhotoFaces.self, from: data),
+              faces.faces.isEmpty || FileManager.default.fileExists(atPath: entry.appendingPathExtension("rgb").path) else { return nil }
+        return faces
+    }
+
+    // MARK: - One photo
+
+    private func faces(in url: URL, detector: (any FaceDetector)?) throws -> (PhotoFaces, cached: Bool) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            return (PhotoFaces(contentHash: "", byteCount: 0, width: 0, height: 0, faces: [], perceptualHash: nil,
+                               failure: "cannot read the file"), false)
+        }
+        let hash = ContentHash.sha256(data)
+        let entry = entryURL(hash)
+        if let cached = cachedFaces(contentHash: hash) { return (cached, true) }
+        var result = PhotoFaces(contentHash: hash, byteCount: data.count, width: 0, height: 0, faces: [], perceptualHash: nil, failure: nil)
+        var crops: [UInt8] = []
+        do {
+            let image = try loader.load(url)
+            result.width = image.width
+            result.height = image.height
+            result.perceptualHash = try PerceptualHash(of: image)
+            var boxes: [FaceBox]
+            if min(image.width, image.height) < FaceExtractor.minimumCropSide {
+                // Icons and spacer images of scraped pages: say so rather than "no face found".
+                boxes = []
+                result.failure = "too small to hold a face (\(image.width)x\(image.height))"
+            } else if let detector {
+                boxes = try detector.detect(in: image).filter { $0.width > 0 && $0.height > 0 }
+            } else {
+                boxes = [FaceBox(x: 0, y: 0, width: image.width, height: image.height, score: nil)]
+            }
+            // Keep only boxes that still have pixels after clamping to the photo.
+            boxes = boxes.filter { $0.x < image.width && $0.y < image.height && $0.x + $0.width > 0 && $0.y + $0.height > 0 }
+            for box in boxes {
+                let crop = try image.cropped(to: box).resized(width: FaceExtractor.cropSide, height: FaceExtractor.cropSide)
+                crops += crop.pixels
+            }
+            result.faces = boxes
+        } catch let error as PhotoError {
+            result.failure = error.reason
+        } catch let error as DatasetError {
+            throw error
+        } catch {
+            result.failure = "\(error)"
+        }
+        try store(result, crops: crops, at: entry)
+        return (result, false)
+    }
+
+    private func entryURL(_ hash: String) -> URL {
+        storage.faceCache.appendingPathComponent(source.cacheKey, isDirectory: true)
+            .appendingPathComponent(String(hash.prefix(2)), isDirectory: true)
+            .appendingPathComponent(hash)
+    }
+
+    private func store(_ faces: PhotoFaces, crops: [UInt8], at entry: URL) throws {
+        do {
+            // Crops first: a metadata file is only ever next to complete crops.
+            if !crops.isEmpty { try writeAtomically(Data(crops), to: entry.appendingPathExtension("rgb")) }
+            try writeAtomically(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
+        } catch {
+            throw DatasetError("\(entry.deletingLastPathComponent().path): cannot write the face cache (\(error.localizedDescription))")
+        }
+    }
+}
+
+/// Work distribution and results shared by the extraction workers.
+private final class SharedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var done = 0
+    private(set) var results: [PhotoFaces?]
+    private(set) var cachedCount = 0
+    private(set) var error: Error?
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard error == nil, nextIndex < results.count else { return nil }
+        defer { nextIndex += 1 }
+        return nextIndex
+    }
+
+    func finish(_ index: Int, _ faces: PhotoFaces, cached: Bool, progress: (@Sendable (Int, Int) -> Void)?) {
+        lock.lock(); defer { lock.unlock() }
+        results[index] = faces
+        if cached { cachedCount += 1 }
+        done += 1
+        progress?(done, results.count)
+    }
+
+    func fail(_ error: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+}

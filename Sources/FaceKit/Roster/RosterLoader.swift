@@ -1,0 +1,180 @@
+import Foundation
+
+/// Reads and validates roster files, and finds rosters by id.
+public enum RosterLoader {
+    /// Parses and validates roster JSON. `source` names the file in error messages.
+    public static func parse(_ data: Data, source: String) throws -> Roster {
+        let roster: Roster
+        do {
+            roster = try JSONDecoder().decode(Roster.self, from: data)
+        } catch let error as DecodingError {
+            throw describe(error, source: source, data: data)
+        }
+        try validate(roster, source: source)
+        return roster
+    }
+
+    public static func load(contentsOf url: URL) throws -> Roster {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw RosterError(source: url.path, location: "", problem: "cannot read the file (\(readReason(error)))")
+        }
+        return try parse(data, source: url.lastPathComponent)
+    }
+
+    /// The LDH roster the app ships with.
+    public static func ldh() throws -> Roster { try load(idOrPath: "ldh", storage: nil) }
+
+    /// `reference` is a path to a JSON file, or a roster id looked up (as `<id>.json`) in the user's
+    /// roster folder, then the shipped ones (see `shippedRosterDirectories`).
+    public static func load(idOrPath reference: String, storage: DatasetStorage?) throws -> Roster {
+        if reference.contains("/") || reference.hasSuffix(".json") {
+            return try load(contentsOf: URL(fileURLWithPath: reference))
+        }
+        var folders = shippedRosterDirectories()
+        if let storage { folders.insert(storage.rostersDirectory, at: 0) }
+        for folder in folders {
+            let file = folder.appendingPathComponent("\(reference).json")
+            if FileManager.default.fileExists(atPath: file.path) { return try load(contentsOf: file) }
+        }
+        throw RosterError(source: reference, location: "",
+                          problem: "no roster with this id (looked in \(folders.map(\.path).joined(separator: ", ")))")
+    }
+
+    /// Where shipped rosters live, in search order: `$TRIBELENS_ROSTER_DIR`; next to the
+    /// executable (`rosters/`, `../share/tribelens/rosters/`, the layout `make install` uses);
+    /// the source checkout's `Resources/rosters/` (development builds and tests).
+    public static func shippedRosterDirectories(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        var folders: [URL] = []
+        if let dir = environment["TRIBELENS_ROSTER_DIR"], !dir.isEmpty { folders.append(URL(fileURLWithPath: dir, isDirectory: true)) }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        folders.append(executable.appendingPathComponent("rosters", isDirectory: true))
+        folders.append(executable.appendingPathComponent("../share/tribelens/rosters", isDirectory: true).standardizedFileURL)
+        // This file is Sources/FaceKit/Roster/RosterLoader.swift: three levels up is the checkout.
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        folders.append(checkout.appendingPathComponent("Resources/rosters", isDirectory: true))
+        return folders
+    }
+
+    // MARK: - Validation
+
+    static func validate(_ roster: Roster, source: String) throws {
+        func fail(_ location: String, _ problem: String) -> RosterError {
+            RosterError(source: source, location: location, problem: problem)
+        }
+        guard roster.schema == Roster.schemaVersion else {
+            throw fail("schema", "unsupported schema version \(roster.schema) (this TribeLens reads \(Roster.schemaVersion))")
+        }
+        guard isValidID(roster.id) else { throw fail("id", "\(quoted(roster.id)) is not a valid id (use a-z, 0-9 and '-')") }
+        guard !roster.members.isEmpty else { throw fail("members", "the roster has no members") }
+        var groupIDs = Set<String>()
+        for (index, group) in roster.groups.enumerated() {
+            let at = "groups[\(index)]"
+            guard isValidID(group.id) else { throw fail("\(at).id", "\(quoted(group.id)) is not a valid id (use a-z, 0-9 and '-')") }
+            guard groupIDs.insert(group.id).inserted else { throw fail("\(at).id", "duplicate group id \(quoted(group.id))") }
+            guard !group.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).name", "empty name") }
+        }
+        var memberIDs = Set<String>()
+        var nameOwner: [String: String] = [:]
+        for (index, member) in roster.members.enumerated() {
+            let at = "members[\(index)]"
+            guard isValidID(member.id) else { throw fail("\(at).id", "\(quoted(member.id)) is not a valid id (use a-z, 0-9 and '-')") }
+            guard memberIDs.insert(member.id).inserted else { throw fail("\(at).id", "duplicate member id \(quoted(member.id))") }
+            for (key, value) in [("ja", member.ja), ("romaji", member.romaji)] where value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw fail("\(at).\(key)", "empty name")
+            }
+            var seenGroups = Set<String>()
+            for (g, groupID) in member.groups.enumerated() {
+                guard groupIDs.contains(groupID) else {
+                    let known = roster.groups.isEmpty ? "the roster defines no groups" : "known: " + roster.groups.map(\.id).joined(separator: ", ")
+                    throw fail("\(at).groups[\(g)]", "unknown group \(quoted(groupID)) (\(known))")
+                }
+                guard seenGroups.insert(groupID).inserted else { throw fail("\(at).groups[\(g)]", "group \(quoted(groupID)) listed twice") }
+            }
+            // Folder matching must be unambiguous: no two members may share a name.
+            for name in Set(member.allNames.map(Roster.matchKey)) where !name.isEmpty {
+                if let owner = nameOwner[name], owner != member.id {
+                    throw fail(at, "name \(quoted(name)) is also a name of member \(quoted(owner))")
+                }
+                nameOwner[name] = member.id
+            }
+        }
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    private static func quoted(_ s: String) -> String { "\"\(s)\"" }
+
+    private static func readReason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return nsError.code == CocoaError.fileReadNoSuchFile.rawValue ? "no such file" : nsError.localizedDescription
+    }
+
+    /// Turns a decoding error into "the key and the problem"; syntax errors get a line and column.
+    static func describe(_ error: DecodingError, source: String, data: Data) -> RosterError {
+        func path(_ codingPath: [CodingKey]) -> String {
+            var out = ""
+            for key in codingPath {
+                if let index = key.intValue { out += "[\(index)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+            return out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return RosterError(source: source, location: parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)",
+                               problem: "missing key \"\(key.stringValue)\"")
+        case .typeMismatch(let type, let context):
+            return RosterError(source: source, location: path(context.codingPath), problem: "expected \(describeType(type))")
+        case .valueNotFound(let type, let context):
+            return RosterError(source: source, location: path(context.codingPath), problem: "expected \(describeType(type)), found null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let (location, detail) = syntaxProblem(data)
+                return RosterError(source: source, location: location, problem: "not valid JSON (\(detail))")
+            }
+            return RosterError(source: source, location: path(context.codingPath), problem: context.debugDescription)
+        @unknown default:
+            return RosterError(source: source, location: "", problem: "\(error)")
+        }
+    }
+
+    private static func describeType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type: return "an integer"
+        case is [Any].Type, is [String].Type: return "a list"
+        default:
+            let name = "\(type)"
+            return name.hasPrefix("Array") ? "a list" : (name.contains("Dictionary") || name.contains("Member") || name.contains("Group") ? "an object" : name)
+        }
+    }
+
+    /// Foundation's decoder says only "not valid JSON"; its JSONSerialization names the offset
+    /// ("around character 46"), which we turn into a line and column for people.
+    private static func syntaxProblem(_ data: Data) -> (location: String, detail: String) {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return ("", "The given data was not valid JSON")
+        } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let range = text.range(of: "character "),
+                  let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+                return ("", text.trimmingCharacters(in: CharacterSet(charactersIn: ". ")))
+            }
+            let detail = text.range(of: " around").map { text[..<$0.lowerBound] } ?? Substring(text)
+            let prefix = data.prefix(offset)
+            let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return ("line \(line), column \(column)", String(detail))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Categorical cross-entropy on softmax outputs, fused with the softmax for the gradient.
+/// Loss per sample: -log(clip(p[label], 1e-7, 1 - 1e-7)) (Keras' probability formula); the batch loss
+/// is the mean. Gradient w.r.t. the softmax's input: (p - onehot) * gradientScale, where the scale is
+/// 1 / (whole batch size) so that the gradients of a batch's shards add up to the batch's.
+public enum SoftmaxCrossEntropy {
+    public static let epsilon: Float = 1e-7
+
+    public static func lossAndGradient(probabilities p: UnsafePointer<Float>, labels: [Int], classes: Int,
+                                       gradient: UnsafeMutablePointer<Float>?,
+                                       gradientScale: Float? = nil) throws -> (loss: Double, correct: Int) {
+        let n = labels.count
+        var loss = 0.0, correct = 0
+        let scale = gradientScale ?? 1 / Float(n)
+        for r in 0..<n {
+            let label = labels[r]
+            guard label >= 0, label < classes else {
+                throw NeuralKitError.shapeMismatch("label \(label) outside 0..<\(classes)")
+            }
+            let row = p + r * classes
+            var best = 0
+            for j in 1..<max(classes, 1) where row[j] > row[best] { best = j }
+            if best == label { correct += 1 }
+            let q = min(max(row[label], epsilon), 1 - epsilon)
+            loss -= Double(logf(q))
+            if let g = gradient {
+                let gr = g + r * classes
+                for j in 0..<classes { gr[j] = row[j] * scale }
+                gr[label] -= scale
+            }
+        }
+        return (loss / Double(n), correct)
+    }
+}

@@ -1,0 +1,84 @@
+/// Kernels and buffers of a network for one batch size, allocated once and reused every step.
+/// Inference plans keep only two ping-pong activation buffers; training plans keep every
+/// activation from the first trainable layer on, plus two gradient buffers.
+final class ExecutionPlan {
+    let batch: Int
+    let training: Bool
+    let kernels: [any LayerKernel]
+    let inputCount: Int
+    let outputCounts: [Int]
+    /// Output buffer of each layer (shared ping-pong buffers before the first trainable layer).
+    let outputs: [FloatBuffer]
+    let input: FloatBuffer
+    let gradA: FloatBuffer?, gradB: FloatBuffer?
+    /// Layers below this index get no backward pass at all.
+    let firstTrainable: Int
+
+    init(model: Sequential, batch: Int, training: Bool) throws {
+        guard batch > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batch)") }
+        self.batch = batch
+        self.training = training
+        let n = model.layers.count
+        var first = n
+        if training {
+            first = (0..<n).first(where: { model.isTrainable(layerAt: $0) }) ?? n
+            if first == n { throw NeuralKitError.invalidConfiguration("every layer is frozen; nothing to train") }
+        }
+        firstTrainable = first
+        var kernels: [any LayerKernel] = []
+        var shape = model.inputShape
+        for (i, l) in model.layers.enumerated() {
+            kernels.append(try l.makeKernel(input: shape, batch: batch, training: training && i >= first))
+            shape = model.layerOutputShapes[i]
+        }
+        self.kernels = kernels
+        inputCount = batch * model.inputShape.reduce(1, *)
+        outputCounts = model.layerOutputShapes.map { batch * $0.reduce(1, *) }
+        input = FloatBuffer(count: inputCount)
+        // Layers whose output is only needed by the next layer's forward share two buffers.
+        let sharedLimit = training ? first - 1 : n
+        let largest = outputCounts.enumerated().filter { $0.offset < sharedLimit }.map(\.element).max() ?? 0
+        let ping = FloatBuffer(count: largest), pong = FloatBuffer(count: largest)
+        var outs: [FloatBuffer] = []
+        for i in 0..<n {
+            outs.append(i < sharedLimit ? (i % 2 == 0 ? ping : pong) : FloatBuffer(count: outputCounts[i]))
+        }
+        if !training { outs[n - 1] = FloatBuffer(count: outputCounts[n - 1]) }
+        outputs = outs
+        if training {
+            let g = ([inputCount] + outputCounts).max()!
+            gradA = FloatBuffer(count: g); gradB = FloatBuffer(count: g)
+        } else {
+            gradA = nil; gradB = nil
+        }
+    }
+
+    var output: FloatBuffer { outputs[outputs.count - 1] }
+
+    func forward(parameters: [[UnsafeMutablePointer<Float>]]) throws {
+        var x = UnsafePointer(input.pointer)
+        for i in kernels.indices {
+            try kernels[i].forward(input: x, output: outputs[i].pointer, parameters: parameters[i])
+            x = UnsafePointer(outputs[i].pointer)
+        }
+    }
+
+    /// Backward from dL/dz of the last layer (already in `gradA`), filling `grads` of trainable layers.
+    func backward(parameters: [[UnsafeMutablePointer<Float>]], grads: [[UnsafeMutablePointer<Float>]?]) throws {
+        guard var g = gradA?.pointer, var other = gradB?.pointer else {
+            throw NeuralKitError.backend("backward on an inference plan")
+        }
+        var preActivation = true
+        for i in stride(from: kernels.count - 1, through: firstTrainable, by: -1) {
+            let x = i == 0 ? UnsafePointer(input.pointer) : UnsafePointer(outputs[i - 1].pointer)
+            let dx: UnsafeMutablePointer<Float>? = i > firstTrainable ? other : nil
+            try kernels[i].backward(input: x, output: outputs[i].pointer, outputGrad: g,
+                                    gradIsPreActivation: preActivation, inputGrad: dx,
+                                    parameters: parameters[i], parameterGrads: grads[i])
+            preActivation = false
+            swap(&g, &other)
+        }
+    }
+
+    func parametersChanged() { for k in kernels { k.parametersChanged() } }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Connects a window's photos to the analyzer: decides what to analyse next (the photo on
+/// screen first, then the ones after it), keeps previews cached, and reports every change and
+/// failure. The window shows `session` and `preview(for:)`; it never calls the analyzer itself.
+@MainActor
+final class PhotoPipeline {
+    let session = PhotoSession()
+    private let analyzer: PhotoAnalyzer
+    private let previews = PreviewCache()
+    private var thumbnails: [Int: PreviewImage] = [:]  // 128 px, about 50 kB each: kept for all
+    private var analyzing: Int?              // id of the photo being analysed
+    private var previewing: Set<Int> = []    // ids whose preview is being re-made
+
+    /// A photo could not be opened, or an opened folder held no photos.
+    var onProblem: (String) -> Void = { _ in }
+
+    init(analyzer: PhotoAnalyzer) { self.analyzer = analyzer }
+
+    /// Opens files and folders (folders are searched for photos).
+    func open(_ urls: [URL]) {
+        analyzer.expand(urls) { [weak self] photos in
+            guard let self else { return }
+            if photos.isEmpty {
+                self.onProblem(urls.map(\.lastPathComponent).joined(separator: ", ") + ": no photos found")
+                return
+            }
+            self.session.add(photos)
+            self.analyzeNext()
+        }
+    }
+
+    /// The preview of `photo` if cached; otherwise asks for it and the session changes when it
+    /// arrives.
+    func preview(for photo: Photo) -> PreviewImage? {
+        if let preview = previews[photo.id] { return preview }
+        if case .analyzed = photo.state, !previewing.contains(photo.id) {
+            previewing.insert(photo.id)
+            let id = photo.id
+            analyzer.preview(photo.url) { [weak self] preview in
+                guard let self else { return }
+                self.previewing.remove(id)
+                if let preview {
+                    self.previews.insert(preview, for: id)
+                    self.session.touch(id)
+                } else {
+                    self.session.update(id, state: .failed("\(photo.fileName): could no longer be read"))
+                }
+            }
+        }
+        return nil
+    }
+
+    func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
+
+    private func analyzeNext() {
+        guard analyzing == nil, let photo = session.nextToAnalyze() else { return }
+        analyzing = photo.id
+        analyzer.analyze(photo.url) { [weak self] outcome in
+            guard let self else { return }
+            self.analyzing = nil
+            if let preview = outcome.preview { self.previews.insert(preview, for: photo.id) }
+            if let thumbnail = outcome.thumbnail { self.thumbnails[photo.id] = thumbnail }
+            switch outcome.state {
+            case .failed(let message): self.onProblem(message)
+            case .analyzed(let analysis):
+                FileHandle.standardError.write(Data(String(
+                    format: "tribelens: %@: %d faces in %.2f s (%@)\n",
+                    photo.fileName, analysis.faces.count, analysis.seconds, analysis.detector).utf8))
+            case .waiting: break
+            }
+            self.session.update(photo.id, state: outcome.state)
+            self.analyzeNext()
+        }
+    }
+}

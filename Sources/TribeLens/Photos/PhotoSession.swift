@@ -1,0 +1,78 @@
+import Foundation
+
+/// The photos open in one window and which one is shown. Pure state: the window observes it
+/// through `onChange` and the analyzer fills in results.
+@MainActor
+final class PhotoSession {
+    private(set) var photos: [Photo] = []
+    private(set) var currentIndex: Int?
+    private var nextID = 0
+
+    /// Called after any change; `currentChanged` is false when only another photo's state changed.
+    var onChange: (_ currentChanged: Bool) -> Void = { _ in }
+
+    var current: Photo? { currentIndex.map { photos[$0] } }
+    var canGoBack: Bool { (currentIndex ?? 0) > 0 }
+    var canGoForward: Bool { currentIndex.map { $0 + 1 < photos.count } ?? false }
+
+    /// Adds the photos not open yet and shows the first of `urls` (new or already open).
+    /// Returns the newly added photos.
+    @discardableResult
+    func add(_ urls: [URL]) -> [Photo] {
+        var added: [Photo] = []
+        var firstIndex: Int?
+        for url in urls {
+            let url = url.standardizedFileURL
+            if let existing = photos.firstIndex(where: { $0.url == url }) {
+                firstIndex = firstIndex ?? existing
+                continue
+            }
+            let photo = Photo(id: nextID, url: url)
+            nextID += 1
+            photos.append(photo)
+            added.append(photo)
+            firstIndex = firstIndex ?? photos.count - 1
+        }
+        if let firstIndex { currentIndex = firstIndex }
+        onChange(firstIndex != nil)
+        return added
+    }
+
+    func update(_ id: Int, state: Photo.State) {
+        guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
+        photos[index].state = state
+        onChange(index == currentIndex)
+    }
+
+    /// Tells observers that something about `id` changed without a state change (a preview came).
+    func touch(_ id: Int) {
+        guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
+        onChange(index == currentIndex)
+    }
+
+    /// The next photo to analyse: the one on screen, else the first waiting one after it, else
+    /// the first waiting one at all.
+    func nextToAnalyze() -> Photo? {
+        let start = currentIndex ?? 0
+        let order = Array(photos[start...]) + Array(photos[..<start])
+        return order.first { photo in
+            if case .waiting = photo.state { return true }
+            return false
+        }
+    }
+
+    func select(_ index: Int) {
+        guard photos.indices.contains(index), index != currentIndex else { return }
+        currentIndex = index
+        onChange(true)
+    }
+
+    func goBack() { move(by: -1) }
+    func goForward() { move(by: 1) }
+
+    private func move(by step: Int) {
+        guard let index = currentIndex, photos.indices.contains(index + step) else { return }
+        currentIndex = index + step
+        onChange(true)
+    }
+}

@@ -1,0 +1,130 @@
+import CGtk
+import Foundation
+
+/// One TribeLens window: header bar, the photo with its face boxes, the face count, drop
+/// target and messages. It only shows state and forwards input: the photos, their analysis and
+/// previews live in `PhotoPipeline`.
+@MainActor
+final class MainWindow {
+    let widget: Widget
+    private let header = PhotoHeaderBar()
+    private let stack: Widget
+    private let canvas = PhotoCanvas()
+    private let errorPage = ErrorPage()
+    private let badge = FaceCountBadge()
+    private let toast = Toast()
+    private let strip = PhotoStrip()
+    private let dropTarget: PhotoDropTarget
+    private let pipeline: PhotoPipeline
+    private var session: PhotoSession { pipeline.session }
+    private var actions: [String: OpaquePointer] = [:]
+
+    init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
+        pipeline = PhotoPipeline(analyzer: analyzer)
+        Styles.load()
+        widget = gtk_application_window_new(application)
+        gtk_window_set_title(widget.cast(), "TribeLens")
+        gtk_window_set_default_size(widget.cast(), 1000, 720)
+        gtk_window_set_titlebar(widget.cast(), header.widget)
+
+        stack = gtk_stack_new()
+        gtk_stack_set_transition_type(stack.opaque, GTK_STACK_TRANSITION_TYPE_CROSSFADE)
+        gtk_stack_add_named(stack.opaque, EmptyPage().widget, "empty")
+        gtk_stack_add_named(stack.opaque, canvas.widget, "photo")
+        gtk_stack_add_named(stack.opaque, errorPage.widget, "error")
+
+        // The overlay is the drop zone: the whole window below the header bar.
+        let overlay = gtk_overlay_new()!
+        Gtk.addClasses(overlay, "photo-area")
+        gtk_overlay_set_child(overlay.opaque, stack)
+        let dropHint = Gtk.label("Drop to find faces", classes: ["osd", "drop-hint"])
+        gtk_widget_set_halign(dropHint, GTK_ALIGN_CENTER)
+        gtk_widget_set_valign(dropHint, GTK_ALIGN_END)  // below the empty page's own text
+        gtk_widget_set_margin_bottom(dropHint, 72)
+        gtk_widget_set_can_target(dropHint, 0)
+        Gtk.setVisible(dropHint, false)
+        for child in [badge.widget, toast.widget, dropHint] { gtk_overlay_add_overlay(overlay.opaque, child) }
+        // Photo area above, thumbnails below.
+        let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        gtk_widget_set_vexpand(overlay, 1)
+        gtk_box_append(content.cast(), overlay)
+        gtk_box_append(content.cast(), strip.widget)
+        gtk_window_set_child(widget.cast(), content)
+
+        dropTarget = PhotoDropTarget(on: overlay, highlight: overlay)
+        dropTarget.onDrop = { [weak self] urls in self?.open(urls) }
+        dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
+        strip.onSelect = { [weak self] index in self?.session.select(index) }
+        installActions()
+        session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
+        pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
+        refresh(currentChanged: true)
+    }
+
+    func present() { gtk_window_present(widget.cast()) }
+
+    /// Opens files and folders (folders are searched for photos); from drops, the Open dialog,
+    /// the command line or a file manager.
+    func open(_ urls: [URL]) { pipeline.open(urls) }
+
+    /// Brings the widgets up to date with the session; the photo area only when the shown
+    /// photo (or its state) changed.
+    private func refresh(currentChanged: Bool) {
+        let photo = session.current
+        header.update(fileName: photo?.fileName, index: session.currentIndex ?? 0, count: session.photos.count)
+        strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
+        setEnabled("previous", session.canGoBack)
+        setEnabled("next", session.canGoForward)
+        guard currentChanged else { return }
+        gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
+        guard let photo else {
+            gtk_stack_set_visible_child_name(stack.opaque, "empty")
+            badge.show(nil, busy: false)
+            return
+        }
+        switch photo.state {
+        case .waiting:
+            canvas.show(photo.id, nil, preview: nil, description: "\(photo.fileName): finding faces")
+            gtk_stack_set_visible_child_name(stack.opaque, "photo")
+            badge.show(photo.faceCountText, busy: true)
+        case .analyzed(let analysis):
+            let preview = pipeline.preview(for: photo)
+            canvas.show(photo.id, analysis, preview: preview, description: "\(photo.fileName), \(photo.faceCountText)"
+                        + (preview == nil ? ", loading" : ""))
+            gtk_stack_set_visible_child_name(stack.opaque, "photo")
+            badge.show(photo.faceCountText, busy: false)
+        case .failed(let message):
+            canvas.show(photo.id, nil, preview: nil, description: photo.fileName)
+            errorPage.show(message)
+            gtk_stack_set_visible_child_name(stack.opaque, "error")
+            badge.show(photo.faceCountText, busy: false)
+        }
+    }
+
+    // MARK: Actions (buttons and keyboard shortcuts both go through these)
+
+    private func installActions() {
+        addAction("open") { [weak self] in
+            guard let self else { return }
+            OpenDialog.present(.photos, parent: self.widget) { [weak self] urls in self?.open(urls) }
+        }
+        addAction("open-folder") { [weak self] in
+            guard let self else { return }
+            OpenDialog.present(.folder, parent: self.widget) { [weak self] urls in self?.open(urls) }
+        }
+        addAction("previous") { [weak self] in self?.session.goBack() }
+        addAction("next") { [weak self] in self?.session.goForward() }
+    }
+
+    private func addAction(_ name: String, _ handler: @escaping @MainActor () -> Void) {
+        let action = g_simple_action_new(name, nil)!
+        Signals.connectAction(action, handler)
+        g_action_map_add_action(widget.opaque, action)
+        g_object_unref(UnsafeMutableRawPointer(action))  // the window's action map holds it
+        actions[name] = action
+    }
+
+    private func setEnabled(_ name: String, _ enabled: Bool) {
+        if let action = actions[name] { g_simple_action_set_enabled(action, enabled ? 1 : 0) }
+    }
+}

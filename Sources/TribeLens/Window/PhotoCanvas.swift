@@ -1,0 +1,117 @@
+import CGtk
+import FaceKit
+
+/// The photo, scaled to fit the window (small photos are enlarged too), with a box around
+/// every face. Drawn with cairo from a screen-sized preview made off the GTK thread; the
+/// preview is resampled once per shown size (cairo's good filter is too slow to run per frame).
+@MainActor
+final class PhotoCanvas {
+    let widget: Widget
+    private var surface: OpaquePointer?  // cairo_surface_t of the preview
+    private var scaled: OpaquePointer?   // the preview resampled to the shown size, in device pixels
+    private var analysis: PhotoAnalysis?
+    private var preview: PreviewImage?
+    private var shown: (photo: Int, hasPreview: Bool, hasAnalysis: Bool)?
+
+    init() {
+        widget = tl_drawing_area_new_image()
+        gtk_widget_set_hexpand(widget, 1)
+        gtk_widget_set_vexpand(widget, 1)
+        tl_accessible_set_label(widget, "Photo")
+        let box = Unmanaged.passRetained(HandlerBox<@MainActor (OpaquePointer, Int32, Int32) -> Void> {
+            [weak self] cairo, width, height in self?.draw(cairo, width: Double(width), height: Double(height))
+        }).toOpaque()
+        gtk_drawing_area_set_draw_func(widget.cast(), { _, cairo, width, height, data in
+            guard let cairo, let data else { return }
+            let box = Unmanaged<HandlerBox<@MainActor (OpaquePointer, Int32, Int32) -> Void>>.fromOpaque(data)
+                .takeUnretainedValue()
+            MainActor.assumeIsolated { box.handler(cairo, width, height) }
+        }, box, { data in Unmanaged<AnyObject>.fromOpaque(data!).release() })
+    }
+
+    /// Shows photo `id`'s `preview` with the faces of `analysis` (nil: nothing), described for
+    /// assistive technology as `description`. Cheap when nothing changed.
+    func show(_ id: Int?, _ analysis: PhotoAnalysis?, preview: PreviewImage?, description: String) {
+        tl_accessible_set_label(widget, description)
+        let preview = analysis == nil ? nil : preview
+        let key = id.map { (photo: $0, hasPreview: preview != nil, hasAnalysis: analysis != nil) }
+        if let key, let shown, key == shown { return }
+        shown = key
+        for old in [surface, scaled] { if let old { cairo_surface_destroy(old) } }
+        surface = preview.map(Self.makeSurface)
+        scaled = nil
+        self.analysis = analysis
+        self.preview = preview
+        gtk_widget_queue_draw(widget)
+    }
+
+    private static func makeSurface(_ preview: PreviewImage) -> OpaquePointer {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(preview.width), Int32(preview.height))!
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        if let data = cairo_image_surface_get_data(surface) {
+            let rowBytes = preview.width * 4
+            preview.bgrx.withUnsafeBytes { src in
+                for row in 0..<preview.height {
+                    (data + row * stride).update(from: src.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                        + row * rowBytes, count: rowBytes)
+                }
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        return surface
+    }
+
+    private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
+        guard let analysis, let preview, let surface else { return }
+        let margin = 12.0
+        let scale = min((width - 2 * margin) / Double(analysis.width),
+                        (height - 2 * margin) / Double(analysis.height))
+        guard scale > 0 else { return }
+        let shownWidth = Double(analysis.width) * scale, shownHeight = Double(analysis.height) * scale
+        let left = ((width - shownWidth) / 2).rounded(), top = ((height - shownHeight) / 2).rounded()
+
+        // Paint the preview resampled to exactly the shown size (and the screen's scale factor).
+        let factor = Double(gtk_widget_get_scale_factor(widget))
+        let pixelWidth = Int32((shownWidth * factor).rounded()), pixelHeight = Int32((shownHeight * factor).rounded())
+        if scaled.map({ cairo_image_surface_get_width($0) != pixelWidth || cairo_image_surface_get_height($0) != pixelHeight }) ?? true {
+            if let scaled { cairo_surface_destroy(scaled) }
+            scaled = Self.resample(surface, width: pixelWidth, height: pixelHeight,
+                                   from: (preview.width, preview.height))
+        }
+        guard let scaled else { return }
+        cairo_save(cr)
+        cairo_translate(cr, left, top)
+        cairo_scale(cr, 1 / factor, 1 / factor)
+        cairo_set_source_surface(cr, scaled, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+
+        // Boxes: a dark halo under a bright line stays visible on light and dark photos alike.
+        for face in analysis.faces {
+            let x = left + Double(face.x) * scale, y = top + Double(face.y) * scale
+            let w = Double(face.width) * scale, h = Double(face.height) * scale
+            cairo_rectangle(cr, x, y, w, h)
+            cairo_set_line_width(cr, 5)
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.55)
+            cairo_stroke_preserve(cr)
+            cairo_set_line_width(cr, 2.5)
+            cairo_set_source_rgb(cr, 0.965, 0.827, 0.176)  // GNOME yellow #f6d32d
+            cairo_stroke(cr)
+        }
+    }
+
+    private static func resample(_ source: OpaquePointer, width: Int32, height: Int32,
+                                 from size: (width: Int, height: Int)) -> OpaquePointer? {
+        guard width > 0, height > 0, let target = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height) else {
+            return nil
+        }
+        let cr = cairo_create(target)
+        cairo_scale(cr, Double(width) / Double(size.width), Double(height) / Double(size.height))
+        cairo_set_source_surface(cr, source, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
+        cairo_paint(cr)
+        cairo_destroy(cr)
+        return target
+    }
+}

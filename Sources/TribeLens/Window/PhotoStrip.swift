@@ -1,0 +1,56 @@
+import CGtk
+
+/// The row of thumbnails along the bottom when more than one photo is open; clicking one shows
+/// it. Tiles are added as photos arrive and updated in place.
+@MainActor
+final class PhotoStrip {
+    let widget: Widget
+    private let row: Widget
+    private var tiles: [ThumbnailButton] = []
+    private var current: Int?
+    /// Told the index of a clicked tile.
+    var onSelect: @MainActor (Int) -> Void = { _ in }
+
+    init() {
+        widget = gtk_scrolled_window_new()
+        gtk_scrolled_window_set_policy(widget.opaque, GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER)
+        Gtk.addClasses(widget, "photo-strip")
+        row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)
+        gtk_widget_set_halign(row, GTK_ALIGN_CENTER)
+        Gtk.margins(row, 6)
+        gtk_scrolled_window_set_child(widget.opaque, row)
+        tl_accessible_set_label(widget, "Photos")
+        Gtk.setVisible(widget, false)
+    }
+
+    func update(_ photos: [Photo], current: Int?, thumbnail: (Photo) -> PreviewImage?) {
+        while tiles.count < photos.count {
+            let index = tiles.count
+            let tile = ThumbnailButton { [weak self] in self?.onSelect(index) }
+            gtk_box_append(row.cast(), tile.widget)
+            tiles.append(tile)
+        }
+        for (index, photo) in photos.enumerated() {
+            tiles[index].update(photo, thumbnail: thumbnail(photo), selected: index == current)
+        }
+        Gtk.setVisible(widget, photos.count > 1)
+        if current != self.current {
+            self.current = current
+            MainLoop.post(afterLayout: true) { [weak self] in self?.scrollToCurrent() }
+        }
+    }
+
+    /// Keeps the shown photo's tile in view (centred when the strip scrolls).
+    private func scrollToCurrent() {
+        guard let current, tiles.indices.contains(current) else { return }
+        var bounds = graphene_rect_t()
+        guard gtk_widget_compute_bounds(tiles[current].widget, widget, &bounds) != 0,
+              let adjustment = gtk_scrolled_window_get_hadjustment(widget.opaque) else { return }
+        let page = gtk_adjustment_get_page_size(adjustment)
+        let value = gtk_adjustment_get_value(adjustment)
+        let left = Double(bounds.origin.x), right = left + Double(bounds.size.width)
+        if left < 0 || right > page {
+            gtk_adjustment_set_value(adjustment, value + (left + right) / 2 - page / 2)
+        }
+    }
+}

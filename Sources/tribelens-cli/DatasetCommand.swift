@@ -1,0 +1,238 @@
+import ArgumentParser
+import FaceKit
+import Foundation
+
+/// `tribelens-cli dataset build|check|list`: the training panel's data half, scriptable.
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Build training sets from photo folders (one folder per member) and check their health.",
+        subcommands: [Build.self, Check.self, List.self])
+}
+
+/// Options shared by `build` and `check --photos`.
+struct DatasetSourceOptions: ParsableArguments {
+    @Option(help: "Roster id (shipped or in $XDG_DATA_HOME/tribelens/rosters) or path to a roster JSON file.")
+    var roster = "ldh"
+
+    @Option(help: "original (the write-up: Haar with its parameters, every crop kept) or recommended.")
+    var preset = "recommended"
+
+    @Flag(help: "The photos are already face crops: use each whole photo instead of detecting faces.")
+    var alreadyCropped = false
+
+    @Option(help: "Face detector: haar (the preset's Haar parameters) or yunet.")
+    var detector = "haar"
+
+    @Option(help: "YuNet model file (face_detection_yunet_2022mar.onnx), for --detector yunet.")
+    var yunetModel: String?
+
+    @Option(help: "Worker threads for face extraction (default: all cores).")
+    var workers: Int?
+
+    @Option(help: "Members with fewer usable crops are reported.")
+    var minimumPerMember = 20
+
+    func parsedPreset() throws -> DatasetPreset {
+        guard let preset = DatasetPreset(rawValue: preset) else {
+            throw ValidationError("unknown preset \"\(preset)\" (use original or recommended)")
+        }
+        return preset
+    }
+
+    func faceSource(for preset: DatasetPreset) throws -> FaceSource {
+        if alreadyCropped { return .alreadyCropped }
+        switch detector {
+        case "haar": return .haar(preset == .original ? .original : .default)
+        case "yunet":
+            guard let path = yunetModel ?? YuNetModelLocator.find() else {
+                throw ValidationError("--detector yunet needs --yunet-model PATH (or \(YuNetModelLocator.fileName) in "
+                    + "\(YuNetModelLocator.searchFolders.map(\.path).joined(separator: " or ")))")
+            }
+            return .yunet(modelPath: path)
+        default: throw ValidationError("unknown detector \"\(detector)\" (use haar or yunet)")
+        }
+    }
+
+    func builder(storage: DatasetStorage) throws -> DatasetBuilder {
+        let preset = try parsedPreset()
+        let rosterValue = try RosterLoader.load(idOrPath: roster, storage: storage)
+        var builder = DatasetBuilder(roster: rosterValue, storage: storage, preset: preset, source: try faceSource(for: preset))
+        if let workers { builder.workers = max(1, workers) }
+        builder.minimumPerMember = minimumPerMember
+        return builder
+    }
+}
+
+/// Progress on stderr, at most ~10 updates a second, so stdout stays clean for --json.
+final class StderrProgress: @unchecked Sendable {
+    private let label: String
+    private let lock = NSLock()
+    private var last = Date.distantPast
+    /// On a terminal the line redraws in place; into a file or pipe only the last count is written.
+    private let interactive = isatty(2) != 0
+
+    init(_ label: String) { self.label = label }
+
+    func callAsFunction(_ done: Int, _ total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard done == total || (interactive && now.timeIntervalSince(last) > 0.1) else { return }
+        last = now
+        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) photos\(done == total ? "\n" : "")".utf8))
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    FileHandle.standardOutput.write(try encoder.encode(value))
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+
+extension DatasetCommand {
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Extract faces, apply curation, split and save a named dataset.")
+
+        @Option(help: "Photo root: one sub-folder per member (read only).")
+        var photos: String
+
+        @OptionGroup var source: DatasetSourceOptions
+
+        @Option(help: "Seed of the train/test shuffle.")
+        var seed: UInt64 = 0
+
+        @Option(help: "Dataset name (letters, digits, '-', '_', '.').")
+        var name: String
+
+        @Flag(help: "Print the dataset summary and health report as JSON.")
+        var json = false
+
+        func run() throws {
+            let storage = DatasetStorage.standard
+            var builder = try source.builder(storage: storage)
+            builder.seed = seed
+            let progress = StderrProgress("Extracting faces")
+            let (manifest, analysis) = try builder.build(photoRoot: URL(fileURLWithPath: photos), name: name) { progress($0, $1) }
+            let summary = DatasetSummary(manifest)
+            if json {
+                try printJSON(BuildOutput(dataset: summary, report: analysis.report))
+                return
+            }
+            Console.out(summary.text)
+            let r = analysis.report
+            let extraction = analysis.statistics
+            Console.out(String(format: "Faces: %d photos in %.1f s (%d from cache), %d crops usable",
+                             extraction.photos, extraction.seconds, extraction.fromCache, r.totals.usable))
+            Console.out("Health: \(r.unusableFiles.count) unusable files, \(r.severalFaces.count) photos with several faces, "
+                      + "\(r.exactDuplicates.count) exact and \(r.nearDuplicates.count) near-duplicate groups, "
+                      + "\(r.membersBelowMinimum.count) members below \(r.minimumPerMember)"
+                      + " (details: tribelens-cli dataset check --name \(name))")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report counts, unusable files, duplicates, tiny faces and imbalance.")
+
+        @Option(help: "Photo root to check (one sub-folder per member).")
+        var photos: String?
+
+        @Option(help: "Check the photos of a built dataset, with its roster and preset.")
+        var name: String?
+
+        @OptionGroup var source: DatasetSourceOptions
+
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard (photos == nil) != (name == nil) else { throw ValidationError("give either --photos DIR or --name NAME") }
+        }
+
+        func run() throws {
+            let storage = DatasetStorage.standard
+            var builder: DatasetBuilder
+            let root: URL
+            if let name {
+                let manifest = try DatasetStore(storage: storage).load(name: name)
+                let faceSource: FaceSource
+                switch manifest.faceSource {
+                case FaceSource.alreadyCropped.cacheKey: faceSource = .alreadyCropped
+                case FaceSource.haar(.original).cacheKey: faceSource = .haar(.original)
+                case FaceSource.haar(.default).cacheKey: faceSource = .haar(.default)
+                default: faceSource = try source.faceSource(for: manifest.preset)
+                }
+                builder = DatasetBuilder(roster: manifest.roster, storage: storage, preset: manifest.preset, source: faceSource)
+                builder.minimumPerMember = source.minimumPerMember
+                if let workers = source.workers { builder.workers = max(1, workers) }
+                root = URL(fileURLWithPath: manifest.photoRoot)
+            } else {
+                builder = try source.builder(storage: storage)
+                root = URL(fileURLWithPath: photos!)
+            }
+            let progress = StderrProgress("Checking photos")
+            let analysis = try builder.analyse(photoRoot: root) { progress($0, $1) }
+            if json { try printJSON(analysis.report) } else { Console.out(analysis.report.text) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the datasets built so far.")
+
+        @Flag(help: "Print the list as JSON.")
+        var json = false
+
+        func run() throws {
+            let datasets = DatasetStore(storage: DatasetStorage.standard).list().map(DatasetSummary.init)
+            if json { try printJSON(datasets); return }
+            if datasets.isEmpty { Console.out("No datasets yet (tribelens-cli dataset build --photos DIR --name NAME)."); return }
+            for dataset in datasets { Console.out(dataset.line) }
+        }
+    }
+}
+
+/// What `build` and `list` print about a dataset.
+struct DatasetSummary: Codable {
+    var name: String
+    var created: Date
+    var photoRoot: String
+    var roster: String
+    var preset: String
+    var detector: String
+    var seed: UInt64
+    var classes: Int
+    var crops: Int
+    var train: Int
+    var validation: Int
+    var test: Int
+    var augmentedTrain: Int
+    var perMember: [String: [String: Int]]
+
+    init(_ m: DatasetManifest) {
+        let counts = m.counts
+        name = m.name; created = m.created; photoRoot = m.photoRoot; roster = m.roster.id; preset = m.preset.rawValue
+        detector = m.detector; seed = m.seed; classes = m.classes.count; crops = m.samples.count
+        train = counts.train; validation = counts.validation; test = counts.test; augmentedTrain = counts.augmentedTrain
+        var per: [String: [String: Int]] = [:]
+        for sample in m.samples { per[sample.member, default: [:]][sample.split.rawValue, default: 0] += 1 }
+        perMember = per
+    }
+
+    var text: String {
+        "Dataset \(name): \(classes) members, \(crops) crops (roster \(roster), preset \(preset), \(detector), seed \(seed))\n"
+            + "Split: train \(train) (x9 augmented = \(augmentedTrain)), validation \(validation), test \(test)"
+    }
+
+    var line: String {
+        "\(name)  \(preset)  \(classes) members  train \(train) (x9 \(augmentedTrain))  val \(validation)  test \(test)  \(photoRoot)"
+    }
+}
+
+struct BuildOutput: Codable {
+    var dataset: DatasetSummary
+    var report: HealthReport
+}

@@ -1,0 +1,152 @@
+import XCTest
+@testable import NeuralKit
+
+/// Every layer against a naive direct implementation (forward and backward) and against finite
+/// differences (backward).
+final class LayerTests: XCTestCase {
+    struct ConvCase { let h, w, cin, cout, kh, kw: Int; let padding: Padding }
+    let convCases = [
+        ConvCase(h: 7, w: 5, cin: 3, cout: 4, kh: 3, kw: 3, padding: .same),
+        ConvCase(h: 7, w: 5, cin: 3, cout: 4, kh: 3, kw: 3, padding: .valid),
+        ConvCase(h: 6, w: 9, cin: 2, cout: 5, kh: 2, kw: 4, padding: .same),   // even kernel: asymmetric padding
+        ConvCase(h: 5, w: 6, cin: 4, cout: 3, kh: 5, kw: 1, padding: .valid),
+        ConvCase(h: 9, w: 7, cin: 17, cout: 19, kh: 5, kw: 5, padding: .same),  // odd channel counts
+        ConvCase(h: 4, w: 4, cin: 32, cout: 32, kh: 1, kw: 1, padding: .valid),
+    ]
+
+    func testConvForwardAndBackwardMatchNaiveLoops() throws {
+        for (ci, c) in convCases.enumerated() {
+            for activation in [Activation.linear, .relu] {
+                let layer = Conv2D(filters: c.cout, kernelSize: (c.kh, c.kw), padding: c.padding, activation: activation, name: "c\(ci)")
+                let n = 2
+                let h = try LayerHarness(layer, input: [c.h, c.w, c.cin], batch: n)
+                let x = randomFloats(h.inputCount, seed: UInt64(ci))
+                let k = randomFloats(c.kh * c.kw * c.cin * c.cout, seed: UInt64(ci + 100))
+                let b = randomFloats(c.cout, seed: UInt64(ci + 200))
+                let ref = Naive.conv(x, n: n, h: c.h, w: c.w, cin: c.cin, kernel: k, kh: c.kh, kw: c.kw,
+                                     cout: c.cout, bias: b, same: c.padding == .same)
+                XCTAssertEqual(h.outputShape, [ref.oh, ref.ow, c.cout])
+                let expected = Naive.activation(activation, ref.y, width: c.cout)
+                let y = try h.forward(x, [k, b])
+                assertClose(y, expected, absolute: 1e-4, relative: 1e-4, "conv case \(ci) \(activation) forward")
+
+                let r = randomFloats(h.outputCount, seed: UInt64(ci + 300))
+                // dL/dz = r masked by the activation's derivative.
+                let gz = activation == .relu ? zip(r, expected).map { $1 > 0 ? $0 : 0 } : r
+                let refB = Naive.convBackward(x, n: n, h: c.h, w: c.w, cin: c.cin, kernel: k, kh: c.kh, kw: c.kw,
+                                              cout: c.cout, same: c.padding == .same, g: gz)
+                let (dx, dp) = try h.backward(x, [k, b], r: r)
+                assertClose(dx, refB.dx, absolute: 1e-4, relative: 1e-4, "conv case \(ci) dx")
+                assertClose(dp[0], refB.dk, absolute: 1e-4, relative: 1e-4, "conv case \(ci) dkernel")
+                assertClose(dp[1], refB.db, absolute: 1e-4, relative: 1e-4, "conv case \(ci) dbias")
+            }
+        }
+    }
+
+    func testConvGradientsMatchFiniteDifferences() throws {
+        for (ci, c) in convCases.prefix(4).enumerated() {
+            let layer = Conv2D(filters: c.cout, kernelSize: (c.kh, c.kw), padding: c.padding, activation: .sigmoid, name: "c\(ci)")
+            let h = try LayerHarness(layer, input: [c.h, c.w, c.cin], batch: 2)
+            try h.checkGradients(randomFloats(h.inputCount, seed: 1), [randomFloats(c.kh * c.kw * c.cin * c.cout, seed: 2),
+                                 randomFloats(c.cout, seed: 3)], r: randomFloats(h.outputCount, seed: 4))
+        }
+    }
+
+    func testDenseMatchesNaiveAndFiniteDifferences() throws {
+        for activation in Activation.allCases {
+            let layer = Dense(7, activation: activation, name: "d")
+            let h = try LayerHarness(layer, input: [11], batch: 3)
+            let x = randomFloats(33, seed: 5), k = randomFloats(77, seed: 6), b = randomFloats(7, seed: 7)
+            let expected = Naive.activation(activation, Naive.dense(x, n: 3, inputs: 11, kernel: k, bias: b, units: 7), width: 7)
+            assertClose(try h.forward(x, [k, b]), expected, absolute: 1e-5, relative: 1e-5, "dense \(activation)")
+            // ReLU's kink: keep pre-activations away from 0 by using a bias with margin.
+            let safeB = activation == .relu ? b.map { $0 + ($0 >= 0 ? 0.5 : -0.5) } : b
+            try h.checkGradients(x, [k, safeB], r: randomFloats(21, seed: 8), eps: 1e-3)
+        }
+    }
+
+    func testMaxPoolMatchesNaiveAndRoutesGradientsToTheMaximum() throws {
+        // 32 and 35 channels take the 16-wide vector path (35: plus a scalar tail).
+        for (hh, ww, cc) in [(4, 4, 3), (5, 7, 3), (3, 2, 3), (4, 6, 32), (5, 5, 35)] {
+            let h = try LayerHarness(MaxPool2D(name: "p"), input: [hh, ww, cc], batch: 2)
+            // A permutation of distinct values spaced 0.1 apart: no ties, no kinks within eps.
+            var g = SeededGenerator(seed: UInt64(hh * 10 + ww))
+            let x = g.permutation(h.inputCount).map { Float($0) * 0.1 }
+            XCTAssertEqual(try h.forward(x, []), Naive.maxPool(x, n: 2, h: hh, w: ww, c: cc))
+            try h.checkGradients(x, [], r: randomFloats(h.outputCount, seed: 9), eps: 1e-2, tolerance: 1e-3)
+        }
+    }
+
+    func testMaxPoolGivesTiesToTheFirstElementOnly() throws {
+        let h = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 1], batch: 1)
+        let (dx, _) = try h.backward([1, 1, 1, 1], [], r: [5])
+        XCTAssertEqual(dx, [5, 0, 0, 0])
+        // Vector path: 16 channels, ties between various positions of the window.
+        let v = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 16], batch: 1)
+        var x = [Float](repeating: 0, count: 64)
+        for ch in 0..<16 { for pos in 0..<4 { x[pos * 16 + ch] = (ch >> pos) & 1 == 1 ? 2 : 1 } }
+        let dv = try v.backward(x, [], r: [Float](repeating: 3, count: 16)).dx
+        for ch in 0..<16 {
+            let winners = (0..<4).filter { dv[$0 * 16 + ch] != 0 }
+            let first = ch == 0 ? 0 : (0..<4).first { (ch >> $0) & 1 == 1 }!
+            XCTAssertEqual(winners, [first], "channel \(ch)")
+        }
+    }
+
+    func testActivationLayersMatchNaiveAndFiniteDifferences() throws {
+        for activation in Activation.allCases {
+            let layer = ActivationLayer(activation, name: "a")
+            let h = try LayerHarness(layer, input: [6], batch: 4)
+            var x = randomFloats(24, seed: 10, range: -3...3)
+            if activation == .relu { x = x.map { $0 + ($0 >= 0 ? 0.2 : -0.2) } }
+            assertClose(try h.forward(x, []), Naive.activation(activation, x, width: 6), absolute: 1e-6, relative: 1e-5, "\(activation)")
+            try h.checkGradients(x, [], r: randomFloats(24, seed: 11), eps: 1e-3, tolerance: 5e-3)
+        }
+    }
+
+    func testFlattenKeepsHWCOrder() throws {
+        let h = try LayerHarness(Flatten(name: "f"), input: [2, 3, 4], batch: 2)
+        let x = (0..<48).map(Float.init)
+        XCTAssertEqual(h.outputShape, [24])
+        XCTAssertEqual(try h.forward(x, []), x)
+        XCTAssertEqual(try h.backward(x, [], r: x.map { -$0 }).dx, x.map { -$0 })
+    }
+
+    func testSoftmaxCrossEntropyMatchesDefinitionAndFiniteDifferences() throws {
+        let classes = 5, n = 3
+        let logits = randomFloats(n * classes, seed: 12, range: -2...2)
+        let labels = [0, 3, 4]
+        func loss(_ z: [Float]) throws -> Double {
+            let p = Naive.activation(.softmax, z, width: classes)
+            return try p.withUnsafeBufferPointer {
+                try SoftmaxCrossEntropy.lossAndGradient(probabilities: $0.baseAddress!, labels: labels, classes: classes, gradient: nil).loss
+            }
+        }
+        // Definition: mean of -log softmax(z)[label].
+        var expected = 0.0
+        for r in 0..<n {
+            let row = logits[r * classes..<(r + 1) * classes].map(Double.init)
+            expected += log(row.map(exp).reduce(0, +)) - row[labels[r]]
+        }
+        XCTAssertEqual(try loss(logits), expected / Double(n), accuracy: 1e-5)
+        var grad = [Float](repeating: 0, count: n * classes)
+        let p = Naive.activation(.softmax, logits, width: classes)
+        _ = try p.withUnsafeBufferPointer { pp in
+            try grad.withUnsafeMutableBufferPointer {
+                try SoftmaxCrossEntropy.lossAndGradient(probabilities: pp.baseAddress!, labels: labels, classes: classes, gradient: $0.baseAddress!)
+            }
+        }
+        for i in 0..<(n * classes) {
+            var a = logits, b = logits
+            a[i] += 1e-2; b[i] -= 1e-2
+            XCTAssertEqual((try loss(a) - loss(b)) / 2e-2, Double(grad[i]), accuracy: 1e-3, "d loss / d z[\(i)]")
+        }
+    }
+
+    func testBadLayerConfigurationsThrow() {
+        XCTAssertThrowsError(try Conv2D(filters: 4, kernelSize: (5, 5), padding: .valid, name: "c").outputShape(for: [3, 3, 1]))
+        XCTAssertThrowsError(try Dense(4, name: "d").outputShape(for: [2, 2, 1]))
+        XCTAssertThrowsError(try MaxPool2D(name: "p").outputShape(for: [1, 4, 2]))
+        XCTAssertThrowsError(try Sequential(inputShape: [4], layers: [Dense(2, name: "x"), Dense(2, name: "x")]))
+    }
+}

@@ -1,0 +1,96 @@
+import XCTest
+@testable import NeuralKit
+
+/// Runs one layer's kernel on plain arrays, so tests can compare it with naive loops and with
+/// finite differences.
+struct LayerHarness {
+    let layer: any Layer
+    let inputShape: [Int]
+    let batch: Int
+    let kernel: any LayerKernel
+    let outputShape: [Int]
+    let specs: [ParameterSpec]
+
+    init(_ layer: any Layer, input: [Int], batch: Int) throws {
+        self.layer = layer
+        inputShape = input
+        self.batch = batch
+        kernel = try layer.makeKernel(input: input, batch: batch, training: true)
+        outputShape = try layer.outputShape(for: input)
+        specs = layer.parameterSpecs(for: input)
+    }
+
+    var inputCount: Int { batch * inputShape.reduce(1, *) }
+    var outputCount: Int { batch * outputShape.reduce(1, *) }
+
+    func forward(_ x: [Float], _ params: [[Float]]) throws -> [Float] {
+        let p = params.map { FloatBuffer($0) }
+        let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
+        kernel.parametersChanged()
+        // Optimised builds may free a buffer right after its last Swift use, which is before the
+        // kernel reads it through the raw pointer: keep them alive across the call.
+        try withExtendedLifetime((p, xb)) {
+            try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
+        }
+        return y.array(count: outputCount)
+    }
+
+    /// Gradients of sum(y * r) with respect to the input and each parameter.
+    func backward(_ x: [Float], _ params: [[Float]], r: [Float]) throws -> (dx: [Float], dp: [[Float]]) {
+        let p = params.map { FloatBuffer($0) }
+        let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
+        kernel.parametersChanged()
+        let g = FloatBuffer(r), dx = FloatBuffer(count: inputCount)
+        let dp = params.map { FloatBuffer(count: $0.count) }
+        try withExtendedLifetime((p, xb, y, g)) {
+            try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
+            try kernel.backward(input: xb.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
+                                inputGrad: dx.pointer, parameters: p.map(\.pointer), parameterGrads: dp.map(\.pointer))
+        }
+        return (dx.array(count: inputCount), dp.enumerated().map { $0.element.array(count: params[$0.offset].count) })
+    }
+
+    func objective(_ x: [Float], _ params: [[Float]], r: [Float]) throws -> Double {
+        zip(try forward(x, params), r).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+    }
+
+    /// Central differences of the objective for a sample of coordinates (all if `limit` is nil).
+    func checkGradients(_ x: [Float], _ params: [[Float]], r: [Float], eps: Float = 1e-2, tolerance: Double = 1e-2,
+                        samples: Int = 40, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (dx, dp) = try backward(x, params, r: r)
+        var g = SeededGenerator(seed: 99)
+        func check(_ name: String, _ analytic: [Float], perturb: (Int, Float) throws -> Double) throws {
+            let scale = max(1, analytic.map { Double(abs($0)) }.max() ?? 0)
+            let picks = analytic.count <= samples ? Array(analytic.indices) : (0..<samples).map { _ in g.nextIndex(below: analytic.count) }
+            for i in picks {
+                let numeric = (try perturb(i, eps) - perturb(i, -eps)) / Double(2 * eps)
+                XCTAssertEqual(numeric, Double(analytic[i]), accuracy: tolerance * scale,
+                               "\(layer.name) d/d\(name)[\(i)]", file: file, line: line)
+            }
+        }
+        try check("input", dx) { i, e in var x2 = x; x2[i] += e; return try objective(x2, params, r: r) }
+        for k in params.indices {
+            try check(specs[k].name, dp[k]) { i, e in var p2 = params; p2[k][i] += e; return try objective(x, p2, r: r) }
+        }
+    }
+}
+
+func randomFloats(_ n: Int, seed: UInt64, range: ClosedRange<Float> = -1...1) -> [Float] {
+    var g = SeededGenerator(seed: seed)
+    return (0..<n).map { _ in range.lowerBound + g.nextUnitFloat() * (range.upperBound - range.lowerBound) }
+}
+
+func assertClose(_ a: [Float], _ b: [Float], absolute: Float, relative: Float = 0, _ message: String = "",
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, "count \(message)", file: file, line: line)
+    var worst: Float = 0, at = -1
+    for i in 0..<min(a.count, b.count) {
+        let excess = abs(a[i] - b[i]) - (absolute + relative * abs(b[i]))
+        if excess > worst || (at < 0 && excess > 0) { worst = excess; at = i }
+    }
+    if at >= 0 {
+        XCTFail("\(message): element \(at) is \(a[at]) vs \(b[at]) (tolerance \(absolute) + \(relative)*|b|)", file: file, line: line)
+    }
+}
+
+func maxAbs(_ a: [Float]) -> Float { a.map(abs).max() ?? 0 }

@@ -1,0 +1,169 @@
+import XCTest
+@testable import NeuralKit
+
+/// Keras training semantics: initialisation, the SGD rule, shuffling, epoch metrics, freezing,
+/// and training a suffix on cached prefix features.
+final class TrainingTests: XCTestCase {
+    func smallData(count: Int, shape: [Int] = [6, 6, 2], classes: Int = 3, seed: UInt64 = 1) throws -> TensorDataset {
+        try TensorDataset(samples: Tensor(shape: [count] + shape, scalars: randomFloats(count * shape.reduce(1, *), seed: seed, range: 0...4)),
+                          labels: (0..<count).map { $0 % classes })
+    }
+
+    func smallModel(seed: UInt64 = 3) throws -> Sequential {
+        try Sequential(inputShape: [6, 6, 2], layers: [
+            Conv2D(filters: 4, kernelSize: (3, 3), padding: .same, activation: .relu, name: "c1"),
+            MaxPool2D(name: "p1"),
+            Conv2D(filters: 5, kernelSize: (2, 2), padding: .valid, name: "c2"),
+            Flatten(name: "f"),
+            Dense(8, activation: .sigmoid, name: "d1"),
+            Dense(3, activation: .softmax, name: "d2"),
+        ], seed: seed)
+    }
+
+    func testGlorotUniformLimitsAndZeroBiases() throws {
+        let m = try Architectures.scratchCNN(classes: 24, seed: 9)
+        for spec in m.parameterSpecs.flatMap({ $0 }) {
+            let v = try m.parameter(spec.name).scalars
+            if spec.name.hasSuffix("/bias") {
+                XCTAssertTrue(v.allSatisfy { $0 == 0 }, spec.name)
+                continue
+            }
+            let fanIn = spec.shape.dropLast().reduce(1, *)
+            let fanOut = spec.shape.count == 4 ? spec.shape[0] * spec.shape[1] * spec.shape[3] : spec.shape[1]
+            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+            XCTAssertEqual(spec.initializer.limit, limit, accuracy: 1e-7)
+            XCTAssertTrue(v.allSatisfy { abs($0) <= limit }, spec.name)
+            // Uniform on [-l, l]: mean 0, standard deviation l / sqrt(3).
+            let mean = v.reduce(0.0) { $0 + Double($1) } / Double(v.count)
+            let sd = (v.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(v.count)).squareRoot()
+            XCTAssertEqual(mean, 0, accuracy: 4 * Double(limit) / Double(v.count).squareRoot(), spec.name)
+            XCTAssertEqual(sd, Double(limit) / 3.0.squareRoot(), accuracy: 0.05 * Double(limit), spec.name)
+        }
+        XCTAssertEqual(try Architectures.scratchCNN(classes: 24, seed: 9).parameters, m.parameters)
+        XCTAssertNotEqual(try Architectures.scratchCNN(classes: 24, seed: 10).parameters, m.parameters)
+    }
+
+    func testSGDFollowsKerasUpdateRule() throws {
+        let data = try smallData(count: 4)
+        let model = try smallModel()
+        let lr: Float = 0.05, mom: Float = 0.9
+        let trainer = try Trainer(model: model, optimizer: SGD(learningRate: lr, momentum: mom), batchSize: 4)
+        // Gradients from a reference: a zero-learning-rate trainer leaves weights unchanged, so the
+        // gradient of each step can be read back from the velocity of a lr=1, momentum=0 copy.
+        func gradients(_ m: Sequential) throws -> [String: [Float]] {
+            let probe = try Trainer(model: m, optimizer: SGD(learningRate: 1, momentum: 0), batchSize: 4)
+            try probe.trainStep(data, indices: [0, 1, 2, 3])
+            var g: [String: [Float]] = [:]
+            for n in m.parameterNames { g[n] = zip(try m.parameter(n).scalars, try probe.model.parameter(n).scalars).map { $0 - $1 } }
+            return g
+        }
+        var expected = model
+        var velocity: [String: [Float]] = [:]
+        for _ in 0..<3 {
+            let g = try gradients(expected)
+            for n in model.parameterNames {
+                let v0 = velocity[n] ?? [Float](repeating: 0, count: g[n]!.count)
+                let v = zip(g[n]!, v0).map { -$0 * lr + $1 * mom }
+                velocity[n] = v
+                try expected.setParameter(n, Tensor(shape: try expected.parameter(n).shape,
+                                                    scalars: zip(try expected.parameter(n).scalars, v).map { $0 + $1 }))
+            }
+            try trainer.trainStep(data, indices: [0, 1, 2, 3])
+        }
+        for n in model.parameterNames {
+            assertClose(try trainer.model.parameter(n).scalars, try expected.parameter(n).scalars, absolute: 1e-6, relative: 1e-5, n)
+            XCTAssertNotEqual(try trainer.model.parameter(n), try model.parameter(n), "\(n) should have moved")
+        }
+    }
+
+    func testShuffleIsSeededPermutation() {
+        var a = SeededGenerator(seed: 5), b = SeededGenerator(seed: 5), c = SeededGenerator(seed: 6)
+        let p = a.permutation(1000)
+        XCTAssertEqual(p.sorted(), Array(0..<1000))
+        XCTAssertEqual(p, b.permutation(1000))
+        XCTAssertNotEqual(p, c.permutation(1000))
+        XCTAssertNotEqual(p, a.permutation(1000), "each epoch draws a new order")
+        XCTAssertNotEqual(p, Array(0..<1000))
+    }
+
+    func testEpochMetricsAreSampleWeightedMeansOverShuffledBatches() throws {
+        let data = try smallData(count: 10)
+        let model = try smallModel()
+        let a = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4, seed: 11)
+        let metrics = try a.fitEpoch(data)
+        // Replay: the same permutation in batches of 4, 4, 2, weighted by batch size.
+        let b = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4, seed: 0)
+        var g = SeededGenerator(seed: 11)
+        let order = g.permutation(10)
+        var loss = 0.0, correct = 0
+        for start in stride(from: 0, to: 10, by: 4) {
+            let idx = Array(order[start..<min(start + 4, 10)])
+            let r = try b.trainStep(data, indices: idx)
+            loss += r.loss * Double(idx.count)
+            correct += r.correct
+        }
+        XCTAssertEqual(metrics.loss, loss / 10, accuracy: 1e-9)
+        XCTAssertEqual(metrics.accuracy, Double(correct) / 10)
+        XCTAssertEqual(metrics.samples, 10)
+        for n in model.parameterNames { XCTAssertEqual(try a.model.parameter(n), try b.model.parameter(n)) }
+        // Training reduces the loss on this tiny set.
+        var last = metrics.loss
+        for _ in 0..<30 { last = try a.fitEpoch(data).loss }
+        XCTAssertLessThan(last, metrics.loss)
+        XCTAssertEqual(try a.evaluate(data).samples, 10)
+    }
+
+    func testFrozenLayersDoNotChange() throws {
+        var model = try smallModel()
+        try model.setTrainable(false, layers: ["c1", "d1"])
+        let trainer = try Trainer(model: model, optimizer: SGD(learningRate: 0.5, momentum: 0.5), batchSize: 5)
+        let data = try smallData(count: 10)
+        _ = try trainer.fitEpoch(data)
+        _ = try trainer.fitEpoch(data)
+        let after = trainer.model
+        for n in model.parameterNames {
+            if n.hasPrefix("c1/") || n.hasPrefix("d1/") {
+                XCTAssertEqual(try after.parameter(n), try model.parameter(n), "\(n) is frozen")
+            } else {
+                XCTAssertNotEqual(try after.parameter(n), try model.parameter(n), "\(n) trains")
+            }
+        }
+        var allFrozen = model
+        try allFrozen.setTrainable(false, layers: ["c2", "d2"])
+        XCTAssertThrowsError(try Trainer(model: allFrozen, optimizer: SGD(), batchSize: 2))
+    }
+
+    /// The feature cache: running a frozen prefix once and training only the suffix must give the
+    /// same result as training the whole network with the prefix frozen.
+    func testTrainingSuffixOnCachedFeaturesEqualsTrainingWithFrozenPrefix() throws {
+        var model = try smallModel()
+        try model.setTrainable(false, layers: ["c1", "p1"])
+        let data = try smallData(count: 8)
+        let whole = try Trainer(model: model, optimizer: SGD(learningRate: 0.1, momentum: 0.9), batchSize: 4, seed: 2)
+        for _ in 0..<3 { _ = try whole.fitEpoch(data) }
+
+        let prefix = try model.prefix(2), suffix = try model.suffix(from: 2)
+        XCTAssertEqual(suffix.inputShape, [3, 3, 4])
+        let features = try Predictor(model: prefix, batchSize: 3).predict(data.samples)
+        let cached = try TensorDataset(samples: features, labels: data.labels)
+        let top = try Trainer(model: suffix, optimizer: SGD(learningRate: 0.1, momentum: 0.9), batchSize: 4, seed: 2)
+        for _ in 0..<3 { _ = try top.fitEpoch(cached) }
+        var merged = model
+        XCTAssertEqual(try merged.updateParameters(from: top.model).count, 6)
+        for n in model.parameterNames {
+            assertClose(try merged.parameter(n).scalars, try whole.model.parameter(n).scalars, absolute: 1e-6, relative: 1e-5, n)
+        }
+    }
+
+    func testBadInputsAreErrors() throws {
+        let model = try smallModel()
+        let trainer = try Trainer(model: model, optimizer: SGD(), batchSize: 2)
+        let wrongShape = try smallData(count: 2, shape: [5, 5, 2])
+        XCTAssertThrowsError(try trainer.trainStep(wrongShape, indices: [0, 1]))
+        let badLabels = try TensorDataset(samples: Tensor(zeros: [1, 6, 6, 2]), labels: [7])
+        XCTAssertThrowsError(try trainer.trainStep(badLabels, indices: [0]))
+        XCTAssertThrowsError(try Trainer(model: try Sequential(inputShape: [3], layers: [Dense(2, name: "d")]), optimizer: SGD()))
+        XCTAssertThrowsError(try Tensor(shape: [2, 2], scalars: [1]))
+        XCTAssertThrowsError(try ByteImageDataset(pixels: [1, 2, 3], labels: [0], sampleShape: [2, 2, 1]))
+    }
+}

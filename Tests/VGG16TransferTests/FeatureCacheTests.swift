@@ -1,0 +1,88 @@
+import BackendPluginKit
+import Foundation
+import NeuralKit
+import XCTest
+@testable import VGG16Transfer
+
+final class FeatureCacheTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("feature-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        setenv("XDG_CACHE_HOME", folder.path, 1)
+    }
+
+    override func tearDownWithError() throws {
+        unsetenv("XDG_CACHE_HOME")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func testRowsSurviveReopeningAndDamagedIndexesAreDropped() throws {
+        let dir = folder.appendingPathComponent("c")
+        let cache = try FeatureCache(directory: dir, rowLength: 3, flushEvery: 2)
+        try cache.insert(1, [1, 2, 3])
+        try cache.insert(2, [4, 5, 6])  // triggers a flush
+        try cache.insert(3, [7, 8, 9])  // pending only
+        XCTAssertEqual(cache.withRow(3) { Array($0) }, [7, 8, 9])
+        try cache.flush()
+
+        let reopened = try FeatureCache(directory: dir, rowLength: 3)
+        XCTAssertEqual(reopened.count, 3)
+        XCTAssertEqual(reopened.withRow(2) { Array($0) }, [4, 5, 6])
+        XCTAssertNil(reopened.withRow(99) { Array($0) })
+
+        try Data("garbage".utf8).write(to: reopened.indexURL)
+        XCTAssertEqual(try FeatureCache(directory: dir, rowLength: 3).count, 0, "a damaged index starts the cache afresh")
+        XCTAssertEqual(try FeatureCache(directory: dir, rowLength: 4).count, 0, "another row length is another cache")
+    }
+
+    /// Random 64x64 "crops" from a seeded generator.
+    func crops(_ n: Int, seed: UInt64) -> [UInt8] {
+        var g = seed
+        return (0..<(n * 12288)).map { _ in
+            g &+= 1
+            return UInt8(truncatingIfNeeded: ContentKey.mix(g) >> 56)
+        }
+    }
+
+    func backend(weightsSeed: UInt64) throws -> VGG16TransferBackend {
+        let config = SwiftBackendConfiguration(classCount: 3, seed: weightsSeed, inputScale: 1, hyperParametersJSON: "{}")
+        return try VGG16TransferBackend.create(config)
+    }
+
+    func testCachedFeaturesAreBitIdenticalToRecomputationAndFollowTheWeights() throws {
+        let n = 5
+        let pixels = crops(n, seed: 42)
+        let labels: [Int32] = [0, 1, 2, 0, 1]
+        let model = try backend(weightsSeed: 1)
+
+        let first = try model.features(pixels, labels, n) as! TensorDataset     // computed, then cached
+        let cache = try model.featureCache()
+        try cache.flush()
+        XCTAssertEqual(cache.misses, n)
+        let hitsBefore = cache.hits
+        let second = try model.features(pixels, labels, n) as! TensorDataset    // read from the cache
+        XCTAssertEqual(cache.misses, n, "nothing recomputed")
+        XCTAssertEqual(cache.hits - hitsBefore, n)
+        XCTAssertEqual(second.samples, first.samples)
+        XCTAssertEqual(second.labels, [0, 1, 2, 0, 1])
+
+        // Recomputed directly with the frozen prefix: the very same bits.
+        let prefix = try VGG16TransferBackend.network(classes: 3, seed: 1, frozen: 14).prefix(14)
+        let x = try Tensor(shape: [n, 64, 64, 3], scalars: pixels.map(Float.init))
+        XCTAssertEqual(try Predictor(model: prefix, batchSize: 32).predict(x).scalars, first.samples.scalars)
+
+        // A fresh process (new backend object) finds them on disk.
+        let again = try backend(weightsSeed: 1)
+        XCTAssertEqual((try again.features(pixels, labels, n) as! TensorDataset).samples, first.samples)
+        XCTAssertEqual(try again.featureCache().misses, 0)
+
+        // Other frozen weights: another cache folder, features computed anew.
+        let other = try backend(weightsSeed: 2)
+        let otherFeatures = try other.features(pixels, labels, n) as! TensorDataset
+        XCTAssertEqual(try other.featureCache().misses, n)
+        XCTAssertNotEqual(try other.featureCache().directory, try again.featureCache().directory)
+        XCTAssertNotEqual(otherFeatures.samples, first.samples)
+    }
+}
