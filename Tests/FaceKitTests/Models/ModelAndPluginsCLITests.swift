@@ -133,4 +133,58 @@ final class ModelAndPluginsCLITests: XCTestCase {
         result = try cli(["predict", "--threshold", "2", photo.path], pluginPath: plugins)
         XCTAssertTrue(result.stderr.contains("--threshold must be between 0 and 1"), result.stderr)
     }
+
+    /// dataset build -> train -> evaluate -> predict, as a user would, with the fast test plugin.
+    func testTrainEvaluatePredictOnABuiltDataset() throws {
+        try requireCommand("train")
+        try requireCommand("evaluate")
+        let crops = try DatasetTestSupport.shared("kpop-crops14")
+        let members = ["Arin", "Lisa", "Sana"]
+        let photos = try DatasetTestSupport.copySubset(of: crops, members: members, limit: 12, into: home)
+        let rosterFile = home.appendingPathComponent("roster.json")
+        try JSONEncoder().encode(DatasetTestSupport.roster(members, id: "k3")).write(to: rosterFile)
+        let plugins = TestPlugins.directory.path
+        var result = try cli(["dataset", "build", "--photos", photos.path, "--roster", rosterFile.path, "--preset", "recommended",
+                              "--already-cropped", "--name", "k3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+
+        result = try cli(["train", "--dataset", "k3", "--backend", "test-linear", "--epochs", "3", "--lr", "0.05", "--seed", "4",
+                          "--model", "k3-linear", "--json"], pluginPath: plugins)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("Epoch 1/3 - ") && result.stderr.contains(" - val_loss: "), result.stderr)
+        let manifest = try ModelManifest.decode(Data(result.stdout.utf8))
+        XCTAssertEqual(manifest.history.count, 3)
+        XCTAssertEqual(manifest.classes, ["arin", "lisa", "sana"])
+        XCTAssertEqual(manifest.memberGroups["arin"], ["All"])
+        XCTAssertEqual(manifest.preprocessing["detector"], .string("already-cropped"))
+        XCTAssertEqual(manifest.preset, "recommended")
+        let metrics = try XCTUnwrap(manifest.testMetrics)
+
+        // Saved metrics, and a fresh evaluation on the dataset, agree.
+        result = try cli(["evaluate", "--model", "k3-linear", "--json"])
+        XCTAssertEqual(try JSONDecoder().decode(EvaluationReport.self, from: Data(result.stdout.utf8)), metrics)
+        result = try cli(["evaluate", "--model", "k3-linear", "--dataset", "k3", "--json"], pluginPath: plugins)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let again = try JSONDecoder().decode(EvaluationReport.self, from: Data(result.stdout.utf8))
+        XCTAssertEqual(again.confusion, metrics.confusion)
+        XCTAssertEqual(again.accuracy, metrics.accuracy, accuracy: 1e-12)
+        result = try cli(["evaluate", "--model", "k3-linear"])
+        XCTAssertTrue(result.stdout.contains("confusion matrix"), result.stdout)
+
+        if try cli(["--help"]).stdout.contains("\n  predict ") {
+            let one = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: photos.appendingPathComponent("Lisa").path).sorted().first)
+            result = try cli(["predict", "--model", "k3-linear", "--json", photos.appendingPathComponent("Lisa/\(one)").path], pluginPath: plugins)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            XCTAssertEqual((json.first?["faces"] as? [[String: Any]])?.count, 1, "already-cropped: the whole photo is the face")
+        }
+
+        result = try cli(["train", "--dataset", "k3", "--backend", "nope", "--model", "x"], pluginPath: plugins)
+        XCTAssertTrue(result.stderr.contains("no backend \"nope\" found (available: "), result.stderr)
+        result = try cli(["train", "--dataset", "missing", "--backend", "test-linear", "--model", "x"], pluginPath: plugins)
+        XCTAssertNotEqual(result.status, 0)
+        result = try cli(["evaluate", "--model", "k3-linear", "--dataset", "missing"], pluginPath: plugins)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/tribelens/models/x").path))
+    }
 }
