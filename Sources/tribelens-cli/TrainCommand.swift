@@ -2,83 +2,126 @@ import ArgumentParser
 import FaceKit
 import Foundation
 
-/// `tribelens-cli train --dataset NAME --backend ID --model NAME ...`: trains a backend plugin on
-/// a built dataset with the shared schedule, evaluates on the test part and saves the model.
+/// `tribelens-cli train`: a dataset (from `dataset build`) -> a saved model, through a backend
+/// plugin, with the shared training schedule. A Keras-like line per epoch goes to stderr.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on a dataset with a backend plugin, evaluate it on the test part and save it.",
-        discussion: "A Keras-like line per epoch goes to stderr. The model is saved only when training "
-            + "completes or stops early (not when it diverges).")
+        abstract: "Train a model on a dataset with a backend plugin and save it.",
+        discussion: "Presets: original (the write-up: raw 0-255 input, the test set as validation data, "
+            + "last epoch kept) and recommended (scaled input, validation carved from the training photos, "
+            + "best epoch kept). Defaults come from the preset and the backend (VGG16: lr 1e-4, momentum 0.9).")
 
-    @Option(help: "A dataset built with `tribelens-cli dataset build`.") var dataset: String
-    @Option(help: "Backend plugin id (see `tribelens-cli plugins`).") var backend: String
-    @Option(help: "original (the write-up exactly) or recommended (default: the dataset's preset).") var preset: String?
+    @Option(help: "Dataset name (see `tribelens-cli dataset list`).") var dataset: String
+    @Option(help: "Backend id (see `tribelens-cli plugins`).") var backend: String
+    @Option(help: "Name to save the model under.") var model: String
+    @Option(help: "original or recommended (default: the dataset's preset).") var preset: TrainingPreset?
     @Option(help: "Maximum epochs (default 50).") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Batch size (default 32).") var batchSize: Int?
-    @Option(help: "Initial learning rate (default 0.01).") var lr: Double?
-    @Option(help: "Seed of weight initialisation and shuffles (default: the dataset's seed).") var seed: UInt64?
-    @Option(name: .customLong("hyper-parameters"), help: "Backend hyper-parameters as a JSON object, e.g. '{\"momentum\": 0.9}'.")
-    var hyperParameters: String?
-    @Option(help: "Name to save the model under.") var model: String
-    @Flag(help: "Print the saved model.json on stdout when done.") var json = false
-
-    func validate() throws {
-        if let preset, TrainingPreset(rawValue: preset) == nil { throw ValidationError("--preset must be original or recommended") }
-        try ModelStore.validate(name: model)
-    }
+    @Option(help: "Learning rate (default: the backend's, else 0.01).") var lr: Double?
+    @Option(help: "Seed for weights, shuffling and the split of work.") var seed: UInt64 = 0
+    @Option(help: "Pretrained weights for backends that use them: a path, or 'none' to train from random initialisation.")
+    var weights: String?
+    @Flag(name: .customLong("no-augment"), help: "Train on the plain crops, without the write-up's 9x augmentation.")
+    var noAugment = false
+    @Flag(help: "Make the new model the active one.") var activate = false
+    @Flag(help: "Print the saved model.json instead of a summary.") var json = false
 
     func run() throws {
-        let fail = { (message: String) in ModelCommand.Failure(description: message) }
         let storage = DatasetStorage.standard
-        let manifest: DatasetManifest
-        do { manifest = try DatasetStore(storage: storage).load(name: dataset) } catch { throw fail("\(error)") }
+        let manifest = try DatasetStore(storage: storage).load(name: dataset)
         let catalog = PluginHost().discover()
         guard let plugin = catalog.backend(id: backend) else {
-            let known = catalog.backends.map(\.info.id).joined(separator: ", ")
-            throw fail("no backend \"\(backend)\" found (available: \(known.isEmpty ? "none" : known)); see `tribelens-cli plugins`")
+            let found = catalog.backends.map(\.info.id).joined(separator: ", ")
+            throw ValidationError("no backend '\(backend)' (found: \(found.isEmpty ? "none" : found); see `tribelens-cli plugins`)")
         }
-        let chosen = preset.flatMap(TrainingPreset.init(rawValue:)) ?? TrainingPreset(rawValue: manifest.preset.rawValue) ?? .original
-        var config = chosen.configuration(seed: seed ?? manifest.seed)
+        let preset = self.preset ?? TrainingPreset(rawValue: manifest.preset.rawValue) ?? .original
+        let defaults = try JSONValue.parseObject(plugin.info.defaultHyperParametersJSON)
+        var hyper: [String: JSONValue] = [:]
+        if defaults["weights"] != nil { hyper["weights"] = .string(try resolveWeights()) }
+
+        var config = preset.configuration(seed: seed)
         if let epochs { config.epochs = epochs }
         if let batchSize { config.batchSize = batchSize }
-        if let lr { config.learningRate = lr }
-        if let problem = config.problem() { throw fail(problem) }
-        var user: [String: JSONValue] = [:]
-        if let hyperParameters {
-            do { user = try JSONValue.parseObject(hyperParameters) } catch { throw fail("--hyper-parameters: \(error)") }
+        if let lr {
+            config.learningRate = lr
+        } else if case .number(let backendRate)? = defaults["learning_rate"] {
+            config.learningRate = backendRate
         }
+        if let problem = config.problem() { throw ValidationError(problem) }
 
-        Console.error("Loading dataset \(dataset)...")
-        let input: DatasetTrainingInput
-        do { input = try DatasetTrainingInput(manifest: manifest, tensors: try manifest.tensors(storage: storage)) } catch {
-            throw fail("\(error)")
+        Console.error("Reading \(manifest.samples.count) crops of dataset '\(dataset)'\(noAugment ? "" : " (augmenting the training part 9x)")…")
+        let tensors = try manifest.tensors(storage: storage, augment: !noAugment)
+        let training = try tensors.train.samples()
+        let test = try tensors.test.samples()
+        // The write-up validates on its test set; `recommended` on the part carved from training.
+        let validation = try (preset == .original ? tensors.test : tensors.validationOrTest).samples()
+        Console.error("\(training.count) training, \(validation.count) validation, \(test.count) test images; "
+                      + "\(plugin.info.displayName), preset \(preset.rawValue), lr \(config.learningRate), batch \(config.batchSize)")
+
+        let request = TrainingRequest(
+            modelName: model, preset: preset, configuration: config, hyperParameters: hyper,
+            classes: tensors.classes, roster: manifest.roster.id, memberGroups: manifest.memberGroups,
+            datasetFingerprint: manifest.fingerprint,
+            preprocessing: ["detector": .string(manifest.detector), "dataset": .string(manifest.name),
+                            "augmented": .bool(!noAugment)])
+
+        let cancellation = CancellationFlag()
+        Self.cancelOnInterrupt(cancellation)
+        let store = ModelStore.standard()
+        let epochs = config.epochs
+        let outcome = try TrainingJob.run(backend: plugin, request: request, training: training, validation: validation,
+                                          test: test, store: store, cancellation: cancellation) { event in
+            if case .epochEnded(let record) = event { Console.error(record.line(of: epochs)) }
         }
-        Console.error("Training \(plugin.info.id) \(plugin.info.version) (\(chosen.rawValue)): \(input.training.count) training, "
-                      + "\(input.validation?.count ?? 0) validation, \(input.test.count) test images, \(input.classes.count) classes")
-        let request = TrainingRequest(modelName: model, preset: chosen, configuration: config, hyperParameters: user,
-                                      classes: input.classes, roster: input.roster, memberGroups: input.memberGroups,
-                                      datasetFingerprint: input.fingerprint, preprocessing: input.preprocessing)
-        let outcome: TrainingJob.Outcome
-        do {
-            outcome = try TrainingJob.run(backend: plugin, request: request, training: input.training, validation: input.validation,
-                                          test: input.test, store: ModelStore.standard()) { event in
-                switch event {
-                case .epochEnded(let record): Console.error(record.line(of: config.epochs))
-                case .learningRateReduced(let epoch, _, let to):
-                    Console.error("Epoch \(epoch): ReduceLROnPlateau reducing learning rate to \(Float(to)).")
-                default: break
-                }
-            }
-        } catch {
-            throw fail("\(error)")
+        guard let saved = outcome.manifest else {
+            Console.error("Training stopped (\(outcome.result.stop)); nothing was saved and earlier models are unchanged.")
+            throw ExitCode(1)
         }
-        Console.error(outcome.result.stop.summary)
-        guard let saved = outcome.manifest else { throw fail("nothing saved: \(outcome.result.stop.summary)") }
-        if let metrics = saved.testMetrics {
-            Console.error(String(format: "test accuracy %.4f, top-3 %.4f, loss %.4f", metrics.accuracy, metrics.top3Accuracy, metrics.loss))
+        if activate { try store.activate(name: model) }
+        if json {
+            Console.out(try String(contentsOf: store.directory(of: model).appendingPathComponent("model.json"), encoding: .utf8))
+            return
         }
-        Console.error("Saved model \(model) in \(ModelStore.standard().directory(of: model).path)")
-        if json { try ModelCommand.printJSON(saved) }
+        let accuracy = saved.testMetrics.map { String(format: "%.1f%%", $0.accuracy * 100) } ?? "n/a"
+        Console.out("Saved model '\(model)' (\(plugin.info.id), \(outcome.result.history.count) epochs, \(outcome.result.stop)); "
+                    + "test accuracy \(accuracy)")
+        if let report = saved.testMetrics { Console.out(report.text()) }
     }
+
+    /// For backends with pretrained weights: `--weights`, else the first copy WeightsLocator finds.
+    private func resolveWeights() throws -> String {
+        if let weights {
+            if weights == "none" {
+                Console.error("warning: --weights none: training from random initialisation; this is not transfer learning.")
+                return "none"
+            }
+            let url = URL(fileURLWithPath: weights)
+            guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read weights file \(weights)") }
+            return url.standardizedFileURL.path
+        }
+        guard let found = WeightsLocator.find(.vgg16) else {
+            throw ValidationError("no ImageNet VGG16 weights found (looked in "
+                + WeightsLocator.searchFolders.map(\.path).joined(separator: ", ")
+                + "). Get them with `tribelens-cli weights fetch vgg16`, pass --weights PATH, "
+                + "or --weights none to train from random initialisation (that is not transfer learning).")
+        }
+        return found.path
+    }
+
+    /// Ctrl+C asks the run to stop after the current batch (nothing half-saved).
+    static func cancelOnInterrupt(_ flag: CancellationFlag) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            Console.error("Interrupted: stopping after this batch…")
+            flag.cancel()
+        }
+        source.resume()
+        interruptSource = source
+    }
+
+    nonisolated(unsafe) static var interruptSource: (any DispatchSourceSignal)?
 }
+
+extension TrainingPreset: ExpressibleByArgument {}

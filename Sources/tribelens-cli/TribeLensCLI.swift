@@ -6,7 +6,9 @@ struct TribeLensCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tribelens-cli",
         abstract: "Find and name the faces in fan photos; build datasets and train models.",
-        subcommands: [DetectCommand.self, DatasetCommand.self, PluginsCommand.self, ModelCommand.self, WeightsCommand.self,
+        subcommands: [DetectCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self,
+                       PluginsCommand.self, ModelCommand.self,
+                       WeightsCommand.self,
                        BenchCommand.self]
     )
 }

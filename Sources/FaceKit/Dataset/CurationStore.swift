@@ -4,10 +4,18 @@ import Foundation
 /// another member, or accepted (a crop the `recommended` preset held back for review).
 /// Kept in `$XDG_DATA_HOME/tribelens/curation.json`, keyed by `CropID` (photo content + box).
 public struct CurationStore: Sendable, Equatable {
-    public enum Decision: Sendable, Equatable, Codable {
+    public enum Decision: Sendable, Equatable, Codable, CustomStringConvertible {
         case reject
         case accept
         case relabel(memberID: String)
+
+        public var description: String {
+            switch self {
+            case .reject: return "rejected"
+            case .accept: return "accepted"
+            case .relabel(let member): return "re-labelled to \(member)"
+            }
+        }
 
         private enum CodingKeys: String, CodingKey { case action, member }
         public init(from decoder: Decoder) throws {
@@ -61,7 +69,7 @@ public struct CurationStore: Sendable, Equatable {
         let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map { ($0.key.description, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(try encoder.encode(stored), to: file)
+        try writeAtomically(try encoder.encode(stored), to: file, durable: true)
     }
 }
 

@@ -14,6 +14,9 @@ public struct DatasetBuilder: Sendable {
     public var nearDuplicateDistance = 4
     /// Faces with a side below this many pixels are reported as tiny.
     public var tinyFaceSide = 24
+    /// `recommended`: the share of each member's non-test crops carved out for validation
+    /// (TrainingPreset.recommended's 15%).
+    public var validationFraction = 0.15
     /// The largest member may have this many times the crops of the smallest before it is flagged.
     public var imbalanceLimit = 3.0
 
@@ -104,7 +107,8 @@ public struct DatasetBuilder: Sendable {
         var samples = analysis.samples
         var hashes: [String: PerceptualHash] = [:]
         for faces in analysis.faces { if let hash = faces.perceptualHash { hashes[faces.contentHash] = hash } }
-        DatasetSplitter.split(&samples, preset: preset, seed: seed, perceptualHashes: hashes, nearDuplicateDistance: nearDuplicateDistance)
+        DatasetSplitter.split(&samples, preset: preset, seed: seed, perceptualHashes: hashes,
+                              nearDuplicateDistance: nearDuplicateDistance, validationFraction: validationFraction)
         let manifest = DatasetManifest(
             name: name ?? "", created: Date(), photoRoot: analysis.photos.root.path, roster: roster, preset: preset, seed: seed,
             faceSource: source.cacheKey, detector: source.detectorName, classes: analysis.classes, samples: samples,

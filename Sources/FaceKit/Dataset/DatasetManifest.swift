@@ -60,6 +60,23 @@ public struct DatasetManifest: Sendable, Codable, Equatable {
 
     public func samples(in part: SplitPart) -> [DatasetSample] { samples.filter { $0.split == part } }
 
+    /// A content fingerprint of the dataset (classes, and every crop with its label and part), for
+    /// a model's `model.json`: equal fingerprints mean the same training data.
+    public var fingerprint: String {
+        var text = "tribelens-dataset-v1\n" + classes.joined(separator: ",") + "\naugmentation x\(augmentationFactor)\n"
+        for sample in samples.sorted(by: { $0.crop < $1.crop }) {
+            text += "\(sample.crop) \(sample.label) \(sample.split.rawValue)\n"
+        }
+        return ContentHash.sha256(Data(text.utf8))
+    }
+
+    /// Member id -> names of its groups, for each class (a TrainingRequest's `memberGroups`).
+    public var memberGroups: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: classes.map { id in
+            (id, roster.member(id: id).map { roster.groups(of: $0).map(\.name) } ?? [])
+        })
+    }
+
     /// Per-part crop counts, and the training images after augmentation.
     public var counts: (train: Int, validation: Int, test: Int, augmentedTrain: Int) {
         let train = samples(in: .train).count

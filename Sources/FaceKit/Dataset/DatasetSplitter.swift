@@ -8,10 +8,11 @@ enum DatasetSplitter {
     ///
     /// `recommended`: the same per-member shuffle, but over clusters of crops that must stay
     /// together (crops of one photo, exact and near-duplicate photos); whole clusters go to test
-    /// until it holds `count / 5` crops, then to validation until it holds a fifth of what is
-    /// left; augmentation later touches only the training part, so nothing leaks.
+    /// until it holds `count / 5` crops, then to validation until it holds `validationFraction`
+    /// of what is left; augmentation later touches only the training part, so nothing leaks.
     static func split(_ samples: inout [DatasetSample], preset: DatasetPreset, seed: UInt64,
-                      perceptualHashes: [String: PerceptualHash], nearDuplicateDistance: Int) {
+                      perceptualHashes: [String: PerceptualHash], nearDuplicateDistance: Int,
+                      validationFraction: Double) {
         var generator = SeededGenerator(seed: seed)
         let labels = Set(samples.map(\.label)).sorted()
         for label in labels {
@@ -29,14 +30,15 @@ enum DatasetSplitter {
                 let testTarget = members.count / 5
                 var test = 0, validation = 0
                 var validationTarget = 0
+                func validationShare(_ remaining: Int) -> Int { Int(Double(remaining) * validationFraction) }
                 var testDone = testTarget == 0
-                if testDone { validationTarget = members.count / 5 }
+                if testDone { validationTarget = validationShare(members.count) }
                 for cluster in clusters {
                     let part: SplitPart
                     if !testDone {
                         part = .test
                         test += cluster.count
-                        if test >= testTarget { testDone = true; validationTarget = (members.count - test) / 5 }
+                        if test >= testTarget { testDone = true; validationTarget = validationShare(members.count - test) }
                     } else if validation < validationTarget {
                         part = .validation
                         validation += cluster.count

@@ -24,7 +24,7 @@ public struct DatasetStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        try writeAtomically(try encoder.encode(manifest), to: manifestURL(name: manifest.name))
+        try writeAtomically(try encoder.encode(manifest), to: manifestURL(name: manifest.name), durable: true)
     }
 
     public func load(name: String) throws -> DatasetManifest {

@@ -3,9 +3,9 @@ import Foundation
 /// Images and labels ready for a backend's batch source: `count` RGB images of 64x64, NHWC,
 /// uint8 0-255 (the write-up feeds raw 0-255 values; scaling is the backend's preprocessing).
 public struct LabeledImages: Sendable, Equatable {
-    public static let side = 64
-    public static let channels = 3
-    public static let bytesPerImage = side * side * channels
+    public static let side = ImageLayout.side
+    public static let channels = ImageLayout.channels
+    public static let bytesPerImage = ImageLayout.bytes
 
     /// `count * 64 * 64 * 3` bytes, image after image, rows packed, RGB.
     public var pixels: [UInt8] = []
@@ -20,6 +20,9 @@ public struct LabeledImages: Sendable, Equatable {
         let size = LabeledImages.bytesPerImage
         return RGBImage(width: LabeledImages.side, height: LabeledImages.side, pixels: Array(pixels[(index * size)..<((index + 1) * size)]))
     }
+
+    /// The same images as a backend `SampleSource`.
+    public func samples() throws -> InMemorySamples { try InMemorySamples(pixels: pixels, labels: labels) }
 
     mutating func append(_ image: RGBImage, label: Int) {
         precondition(image.width == LabeledImages.side && image.height == LabeledImages.side)

@@ -73,12 +73,6 @@ public struct PhotoImport: Sendable {
     }
 
     private static func files(under folder: URL) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return [] }
-        var out: [URL] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            out.append(url.standardizedFileURL)
-        }
-        return out.sorted { $0.path < $1.path }
+        PhotoFiles.files(under: folder).sorted { $0.path < $1.path }
     }
 }

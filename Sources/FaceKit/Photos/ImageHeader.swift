@@ -35,7 +35,8 @@ struct ImageHeaderReader {
     init(url: URL) throws(PhotoError) {
         let attributes: [FileAttributeKey: Any]
         do {
-            attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            // Follow symbolic links: the size and type that matter are the photo's, not the link's.
+            attributes = try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
         } catch {
             throw PhotoError(url, FileManager.default.fileExists(atPath: url.path)
                              ? "cannot be read (permission denied?)" : "no such file")

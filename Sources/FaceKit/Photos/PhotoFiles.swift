@@ -22,17 +22,23 @@ public enum PhotoFiles {
                 result.append(url)
                 continue
             }
-            let walker = FileManager.default.enumerator(
-                at: url, includingPropertiesForKeys: [.isRegularFileKey],
-                options: [.skipsHiddenFiles])
-            var found: [URL] = []
-            while let item = walker?.nextObject() as? URL {
-                if isPhoto(item), (try? item.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    found.append(item)
-                }
-            }
-            result += found.sorted { $0.path.localizedStandardCompare($1.path) == .orderedAscending }
+            result += files(under: url).filter(isPhoto)
+                .sorted { $0.path.localizedStandardCompare($1.path) == .orderedAscending }
         }
         return result
+    }
+
+    /// Every regular file below `folder` (hidden ones skipped), including symbolic links to
+    /// regular files: people link photos into member folders rather than copy them.
+    public static func files(under folder: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return [] }
+        var found: [URL] = []
+        while let item = walker.nextObject() as? URL {
+            if (try? item.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                found.append(item.standardizedFileURL)
+            }
+        }
+        return found
     }
 }

@@ -59,6 +59,9 @@ final class DatasetBuildTests: XCTestCase {
         XCTAssertEqual(tensors.train.pixels.count, 9 * train * 64 * 64 * 3)
         XCTAssertEqual(tensors.test.count, manifest.samples(in: .test).count)
         XCTAssertEqual(tensors.validationOrTest.count, tensors.test.count)
+        let source = try tensors.train.samples()
+        XCTAssertEqual(source.count, tensors.train.count)
+        XCTAssertEqual(source.labels, tensors.train.labels)
         XCTAssertEqual(Set(tensors.train.labels), Set(0..<4).map(Int32.init).reduce(into: Set<Int32>()) { $0.insert($1) })
         // The first training crop's nine images are the augmentation of its cached crop.
         let first = manifest.samples(in: .train)[0]
@@ -72,6 +75,10 @@ final class DatasetBuildTests: XCTestCase {
         // The dataset is listed and reloads identically.
         let stored = try DatasetStore(storage: storage).load(name: "lfw-four")
         XCTAssertEqual(stored.samples, manifest.samples)
+        XCTAssertEqual(stored.fingerprint, manifest.fingerprint)
+        var moved = manifest
+        moved.samples[0].split = moved.samples[0].split == .test ? .train : .test
+        XCTAssertNotEqual(moved.fingerprint, manifest.fingerprint, "the fingerprint must see the split")
         XCTAssertEqual(DatasetStore(storage: storage).list().map(\.name), ["lfw-four"])
         XCTAssertEqual(try DatasetTestSupport.snapshot(lfw), before, "photo folder changed")
     }
@@ -201,7 +208,16 @@ final class DatasetBuildTests: XCTestCase {
                                           source: .alreadyCropped).build(photoRoot: kpop, name: nil).manifest
         XCTAssertEqual(original.samples.count, total)
         XCTAssertEqual(try DatasetTestSupport.snapshot(kpop), before)
+        // Validation: 15% of each member's non-test crops (one cluster may overshoot by its size).
+        for label in manifest.classes.indices {
+            let mine = manifest.samples.filter { $0.label == label }
+            let test = mine.filter { $0.split == .test }.count, validation = mine.filter { $0.split == .validation }.count
+            XCTAssertGreaterThanOrEqual(test, mine.count / 5)
+            XCTAssertGreaterThanOrEqual(validation, Int(Double(mine.count - test) * 0.15), manifest.classes[label])
+            XCTAssertLessThanOrEqual(validation, Int(Double(mine.count - test) * 0.15) + 1, manifest.classes[label])
+        }
         XCTAssertGreaterThan(manifest.samples(in: .validation).count, 0)
+        XCTAssertEqual(manifest.memberGroups["arin"], ["All"])
         let text = analysis.report.text
         XCTAssertTrue(text.contains("Exact duplicates (11):"), text)
     }

@@ -13,7 +13,8 @@ final class DatasetCLITests: XCTestCase {
             throw XCTSkip("tribelens-cli is not built next to the tests (\(products.path)); build all products first")
         }
         let help = try run(binary, ["dataset", "--help"], home: FileManager.default.temporaryDirectory)
-        guard help.status == 0 else {
+        // An unknown subcommand followed by --help prints the root help, so look for ours.
+        guard help.status == 0, help.stdout.contains("tribelens-cli dataset") else {
             throw XCTSkip("tribelens-cli has no `dataset` command registered yet (TribeLensCLI's subcommands must list DatasetCommand)")
         }
         return binary
@@ -92,6 +93,26 @@ final class DatasetCLITests: XCTestCase {
         let listed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(listed.map { $0["name"] as? String }, ["cli-set"])
         XCTAssertEqual(try DatasetTestSupport.snapshot(photos), before)
+
+        // Reject every crop of one photo, rename the photo, rebuild: the rejection holds.
+        let victim = try XCTUnwrap(report.members.first).folders[0] + "/"
+            + (try FileManager.default.contentsOfDirectory(atPath: photos.appendingPathComponent(members[0]).path).sorted()[0])
+        let curate = try run(binary, ["dataset", "curate", "--name", "cli-set", "--photo", victim, "--reject"], home: home)
+        XCTAssertEqual(curate.status, 0, curate.stderr)
+        XCTAssertTrue(curate.stdout.hasPrefix("rejected for "), curate.stdout)
+        XCTAssertEqual(try DatasetTestSupport.snapshot(photos), before)
+        let renamed = members[0] + "/renamed.jpg"
+        try FileManager.default.moveItem(at: photos.appendingPathComponent(victim), to: photos.appendingPathComponent(renamed))
+        let afterRename = try DatasetTestSupport.snapshot(photos)
+        let rebuild = try run(binary, ["dataset", "build", "--photos", photos.path, "--roster", rosterFile.path, "--preset", "original",
+                                       "--seed", "3", "--name", "cli-set", "--json"], home: home)
+        XCTAssertEqual(rebuild.status, 0, rebuild.stderr)
+        XCTAssertEqual(try DatasetTestSupport.snapshot(photos), afterRename)
+        let rebuilt = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(rebuild.stdout.utf8)) as? [String: Any])
+        let unusable = try XCTUnwrap((rebuilt["report"] as? [String: Any])?["unusableFiles"] as? [[String: String]])
+        XCTAssertTrue(unusable.contains { $0["path"] == renamed && $0["problem"] == "every face excluded (rejected)" }, "\(unusable)")
+        let listing = try run(binary, ["dataset", "curate", "--name", "cli-set", "--photo", renamed, "--list"], home: home)
+        XCTAssertTrue(listing.stdout.contains("excluded: rejected [decision: rejected]"), listing.stdout)
     }
 
     func testBadInputGivesOneLineErrors() throws {

@@ -171,6 +171,18 @@ final class PhotoLoaderTests: XCTestCase {
         XCTAssertGreaterThan(decoded, 90, "most of the scrape is usable")
     }
 
+    func testSymbolicLinksToPhotosAreFollowed() throws {
+        let dir = try temporaryFolder(self)
+        let real = dir.appendingPathComponent("real.png")
+        try PNGWriter.png(width: 1, height: 1, bitDepth: 8, colour: .rgb, rows: [[1, 2, 3]]).write(to: real)
+        let folder = dir.appendingPathComponent("member", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let link = folder.appendingPathComponent("linked.png")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        XCTAssertEqual(PhotoFiles.collect([folder]).map(\.lastPathComponent), ["linked.png"])
+        XCTAssertEqual(try loader.load(link).pixels, [1, 2, 3])
+    }
+
     func testCollectExpandsFoldersAndKeepsFiles() throws {
         let dir = try temporaryFolder(self)
         let sub = dir.appendingPathComponent("メンバー", isDirectory: true)
