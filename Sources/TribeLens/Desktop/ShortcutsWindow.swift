@@ -35,34 +35,24 @@ enum ShortcutsWindow {
     /// The builder XML; texts are already translated (and escaped) here rather than through
     /// `translatable="yes"`, so xgettext finds them in the Swift source like every other string.
     static var builderXML: String {
-        var xml = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <interface>
-              <object class="GtkShortcutsWindow" id="help_overlay">
-                <property name="modal">1</property>
-                <child>
-                  <object class="GtkShortcutsSection">
-                    <property name="section-name">shortcuts</property>
-                    <property name="max-height">12</property>
-
-            """
+        // Plain string pieces, no multi-line literal: xgettext reads this file as C.
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<interface>\n"
+            + "  <object class=\"GtkShortcutsWindow\" id=\"help_overlay\">\n"
+            + "    <property name=\"modal\">1</property>\n"
+            + "    <child><object class=\"GtkShortcutsSection\">\n"
+            + "      <property name=\"section-name\">shortcuts</property>\n"
+            + "      <property name=\"max-height\">12</property>\n"
         for group in groups {
-            xml += "        <child><object class=\"GtkShortcutsGroup\"><property name=\"title\">\(escape(group.title))</property>\n"
+            xml += "      <child><object class=\"GtkShortcutsGroup\"><property name=\"title\">\(escape(group.title))</property>\n"
             for shortcut in group.shortcuts {
-                xml += "          <child><object class=\"GtkShortcutsShortcut\">"
+                xml += "        <child><object class=\"GtkShortcutsShortcut\">"
                     + "<property name=\"title\">\(escape(shortcut.title))</property>"
                     + "<property name=\"accelerator\">\(escape(shortcut.accelerator))</property>"
                     + "</object></child>\n"
             }
-            xml += "        </object></child>\n"
+            xml += "      </object></child>\n"
         }
-        xml += """
-                  </object>
-                </child>
-              </object>
-            </interface>
-            """
-        return xml
+        return xml + "    </object></child>\n  </object>\n</interface>\n"
     }
 
     static func attach(to window: Widget) {
