@@ -22,6 +22,7 @@ final class PreferencesWindow {
         gtk_window_set_title(widget.cast(), L10n.tr("Preferences"))
         gtk_window_set_default_size(widget.cast(), 460, -1)
         gtk_window_set_resizable(widget.cast(), 0)
+        gtk_window_set_titlebar(widget.cast(), gtk_header_bar_new())  // the title and a close button
         if let parent {
             gtk_window_set_transient_for(widget.cast(), parent)
             gtk_window_set_modal(widget.cast(), 1)
