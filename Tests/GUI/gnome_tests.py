@@ -41,10 +41,12 @@ def test_japanese_ui(ctx):
     ctx.shot("japanese-ui")
 
 
-def test_main_menu_and_about(ctx):
+def test_main_menu_about_and_preferences(ctx):
     """The main menu lists Preferences, Keyboard Shortcuts and About; About opens the About
-    dialog; Preferences opens a window with the three choices."""
-    app = ctx.start([], "main-menu")
+    dialog; Preferences has the three choices, and choosing the Dark style by keyboard turns the
+    window dark at once and is saved in settings.ini."""
+    config = os.path.join(ctx.scratch, "config")
+    app = ctx.start([], "main-menu", env={"XDG_CONFIG_HOME": config})
     menu = at.wait_for(app.accessible, "the main menu button", name="Main Menu", role="push button",
                        predicate=lambda node: node.childCount == 0 or node.queryAction().nActions > 0)
     at.click(menu)
@@ -64,6 +66,21 @@ def test_main_menu_and_about(ctx):
         at.wait_for(app.accessible, "the preference " + choice, name=choice, role="combo box", timeout=10)
     ctx.shot("preferences")
 
+    main_box = window_geometry("^TribeLens$")
+    wait_for_luminance(ctx, main_box, lambda v: v > 0.7, "light before choosing a style")
+    style = at.wait_for(app.accessible, "the Style choice", name="Style", role="combo box")
+    at.click(at.wait_for(style, "the Style drop-down button", role="push button"))
+    at.wait_for(style, "the open Style list", role="label", name="Dark", timeout=10)
+    focus_window("^Preferences$")
+    xdotool("key", "--delay", "150", "Down", "Down", "Return")  # Follow System, Light, Dark
+    dark = wait_for_luminance(ctx, main_box, lambda v: v < 0.3, "dark after choosing Dark in Preferences")
+    ctx.shot("preferences-dark")
+    with open(os.path.join(config, "io.github.tribelens.TribeLens", "settings.ini"), encoding="utf-8") as handle:
+        saved = handle.read()
+    if "color-scheme=dark" not in saved.splitlines():
+        raise AssertionError("settings.ini does not say color-scheme=dark:\n" + saved)
+    ctx.note("Preferences > Style > Dark: window luminance %.2f, saved in settings.ini" % dark)
+
 
 def test_keyboard_shortcuts_window(ctx):
     """Ctrl+? opens the shortcuts window listing open, previous/next, train and quit."""
@@ -80,7 +97,7 @@ def test_keyboard_shortcuts_window(ctx):
 def mean_luminance(artifacts, name, box):
     """Mean luminance (0..1) of a patch of the window's content area, from a real screenshot."""
     path = screenshot(artifacts, name)
-    x, y = box[0] + 24, box[1] + 80  # below the header bar, clear of the empty page's text
+    x, y = box[0] + box[2] - 150, box[1] + box[3] - 110  # plain background: clear of text and dialogs
     out = subprocess.run(["convert", path, "-crop", "120x80+%d+%d" % (x, y), "+repage", "-colorspace", "Gray",
                           "-format", "%[fx:mean]", "info:"], capture_output=True, text=True, timeout=20, check=True)
     return float(out.stdout.strip())
@@ -168,5 +185,5 @@ def test_train_quit_and_window_size_kept(ctx):
     expect(window_geometry("^TribeLens$")[2:], (900, 640), "window size after a restart")
 
 
-GNOME_TESTS = [test_japanese_ui, test_main_menu_and_about, test_keyboard_shortcuts_window, test_follows_dark_style,
+GNOME_TESTS = [test_japanese_ui, test_main_menu_about_and_preferences, test_keyboard_shortcuts_window, test_follows_dark_style,
                test_train_quit_and_window_size_kept]
