@@ -43,12 +43,16 @@ enum L10n {
 
     /// The translation of `message`, or `message` itself.
     static func tr(_ message: String) -> String {
-        String(cString: dgettext(domain, message))
+        // gettext returns its argument itself when there is no translation, so the C string
+        // must outlive the copy: a bridged temporary would be freed before String(cString:) reads it.
+        message.withCString { String(cString: dgettext(domain, $0)) }
     }
 
     /// Singular or plural by `count` (`ngettext`: Japanese has one form, English two).
     static func plural(_ singular: String, _ plural: String, _ count: Int) -> String {
-        String(cString: dngettext(domain, singular, plural, UInt(max(count, 0))))
+        singular.withCString { one in
+            plural.withCString { many in String(cString: dngettext(domain, one, many, UInt(max(count, 0)))) }
+        }
     }
 
     /// Fills `%s` and `%d` placeholders in order; translators may reorder with `%1$s`, `%2$d`.
