@@ -2,6 +2,7 @@
 menu and About, the keyboard shortcuts window, light/dark style following GNOME's setting,
 Ctrl+T and Ctrl+Q, and the window size kept in settings.ini. Registered in gui_tests.TESTS."""
 import os
+import signal
 import subprocess
 import time
 
@@ -148,6 +149,31 @@ def test_follows_dark_style(ctx):
             os.remove(probe)
 
 
+def test_follows_portal_without_gsettings_schema(ctx):
+    """Without GNOME's schema (XDG_DATA_DIRS pointing at an empty folder), the style comes from
+    the XDG desktop portal over D-Bus: dark from Read, light again after SettingChanged."""
+    ready = os.path.join(ctx.scratch, "portal-ready")
+    portal = ctx.spawn(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_portal.py"),
+                        ready, "1"], "fake-portal")
+    deadline = time.monotonic() + 10
+    while not os.path.exists(ready):
+        if time.monotonic() > deadline or portal.poll() is not None:
+            raise AssertionError("the fake portal did not start (see artifacts/gui-fake-portal.log)")
+        time.sleep(0.1)
+    no_schemas = os.path.join(ctx.scratch, "no-schemas")
+    os.makedirs(no_schemas)
+    app = ctx.start([], "portal-style", env={"XDG_DATA_DIRS": no_schemas})
+    at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
+    box = window_geometry("^TribeLens$")
+    dark = wait_for_luminance(ctx, box, lambda v: v < 0.3, "dark from the portal's color-scheme=1")
+    portal.send_signal(signal.SIGUSR1)
+    light = wait_for_luminance(ctx, box, lambda v: v > 0.7, "light after the portal's SettingChanged to 0")
+    ctx.note("portal: dark %.2f, then light %.2f" % (dark, light))
+    probe = os.path.join(ctx.artifacts, "gui-style-probe.png")
+    if os.path.exists(probe):
+        os.remove(probe)
+
+
 def test_train_quit_and_window_size_kept(ctx):
     """Ctrl+T reaches the train action (for now a message), Ctrl+Q quits cleanly, and the window
     size is saved in $XDG_CONFIG_HOME/io.github.tribelens.TribeLens/settings.ini and restored."""
@@ -186,4 +212,5 @@ def test_train_quit_and_window_size_kept(ctx):
 
 
 GNOME_TESTS = [test_japanese_ui, test_main_menu_about_and_preferences, test_keyboard_shortcuts_window, test_follows_dark_style,
+               test_follows_portal_without_gsettings_schema,
                test_train_quit_and_window_size_kept]

@@ -5,14 +5,16 @@ import Foundation
 /// Light or dark: follows the desktop's preference live, unless the user chose one in
 /// Preferences. GTK 4.8 (without libadwaita) does not read the desktop's color scheme itself,
 /// so we read GNOME's `org.gnome.desktop.interface color-scheme` through GSettings (when the
-/// schema is installed) and set `gtk-application-prefer-dark-theme`.
+/// schema is installed), else the XDG desktop portal over D-Bus (`PortalColorScheme`), and set
+/// `gtk-application-prefer-dark-theme`.
 ///
 /// `TRIBELENS_COLOR_SCHEME=light|dark` overrides both (screenshots, tests).
 @MainActor
 final class ColorSchemeFollower {
-    enum Origin: String { case environment, preference, gnome, fallback }
+    enum Origin: String { case environment, preference, gnome, portal, fallback }
 
     private var interfaceSettings: UnsafeMutablePointer<GSettings>?  // nil without the schema
+    private var portal: PortalColorScheme?  // only without the schema
     private(set) var isDark = false
     private(set) var origin = Origin.fallback
 
@@ -29,6 +31,8 @@ final class ColorSchemeFollower {
             Signals.connectNotify(UnsafeMutableRawPointer(interfaceSettings), "changed::color-scheme") { [weak self] in
                 self?.apply()
             }
+        } else {
+            portal = PortalColorScheme { [weak self] in self?.apply() }
         }
         SettingsStore.shared.observe { [weak self] _ in self?.apply() }
         apply()
@@ -57,6 +61,7 @@ final class ColorSchemeFollower {
             defer { g_free(value) }
             return (String(cString: value) == "prefer-dark", .gnome)
         }
+        if let dark = portal?.prefersDark { return (dark, .portal) }
         return (false, .fallback)
     }
 }
