@@ -1,4 +1,5 @@
 import CGtk
+import Foundation
 
 /// What makes TribeLens a desktop citizen beyond its window: the app-level actions (About,
 /// Preferences), the keyboard shortcuts and their help window, light/dark style, and the
@@ -16,6 +17,8 @@ enum DesktopIntegration {
     ]
 
     static func startup(_ app: UnsafeMutablePointer<GtkApplication>) {
+        addUninstalledIcons()
+        gtk_window_set_default_icon_name(TribeLensIdentity.appID)
         colorScheme = ColorSchemeFollower()
         addAction(app, "about") { AboutDialog.present(parent: gtk_application_get_active_window(app)) }
         addAction(app, "preferences") { PreferencesWindow.present(parent: gtk_application_get_active_window(app)) }
@@ -25,6 +28,20 @@ enum DesktopIntegration {
     static func windowCreated(_ window: Widget) {
         ShortcutsWindow.attach(to: window)
         WindowSizeKeeper.attach(to: window)
+    }
+
+    /// An installed app's icons are in the hicolor theme; an uninstalled build finds them in
+    /// the checkout's `Resources/icons` (this file is Sources/TribeLens/Desktop/…: four levels up).
+    private static func addUninstalledIcons() {
+        guard let display = gdk_display_get_default() else { return }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let icons = checkout.appendingPathComponent("Resources/icons")
+        let icon = icons.appendingPathComponent("hicolor/scalable/apps/\(TribeLensIdentity.appID).svg")
+        let theme = gtk_icon_theme_get_for_display(display)
+        if gtk_icon_theme_has_icon(theme, TribeLensIdentity.appID) == 0, FileManager.default.fileExists(atPath: icon.path) {
+            gtk_icon_theme_add_search_path(theme, icons.path)
+        }
     }
 
     private static func addAction(_ app: UnsafeMutablePointer<GtkApplication>, _ name: String,
