@@ -2,8 +2,12 @@ import CGtk
 import Foundation
 
 /// The keyboard shortcuts window (Ctrl+?, and Keyboard Shortcuts in the main menu), built from
-/// a GtkBuilder string. Set as the window's help overlay, which gives it the
-/// `win.show-help-overlay` action.
+/// a GtkBuilder string each time it is asked for and destroyed when closed.
+///
+/// Not `gtk_application_window_set_help_overlay`: that keeps a hidden toplevel alive, and GTK
+/// 4.8's AT-SPI root then lists a window without an accessible path; a screen reader walking the
+/// tree while another window (the file chooser) closes crashed the app in
+/// `g_variant_new_object_path(NULL)` (2 of 8 runs of the open-dialog GUI test; 0 of 8 without it).
 @MainActor
 enum ShortcutsWindow {
     struct Shortcut {
@@ -55,12 +59,22 @@ enum ShortcutsWindow {
         return xml + "    </object></child>\n  </object>\n</interface>\n"
     }
 
+    /// Adds `win.show-help-overlay` (the name GTK itself uses) to a window.
     static func attach(to window: Widget) {
+        let action = g_simple_action_new("show-help-overlay", nil)!
+        Signals.connectAction(action) { present(parent: window) }
+        g_action_map_add_action(OpaquePointer(window), action)
+        g_object_unref(UnsafeMutableRawPointer(action))
+    }
+
+    static func present(parent: Widget) {
         let builder = gtk_builder_new_from_string(builderXML, -1)!
-        if let overlay = gtk_builder_get_object(builder, "help_overlay") {
-            gtk_application_window_set_help_overlay(window.cast(), OpaquePointer(overlay))
-        }
-        g_object_unref(UnsafeMutableRawPointer(builder))
+        defer { g_object_unref(UnsafeMutableRawPointer(builder)) }
+        guard let object = gtk_builder_get_object(builder, "help_overlay") else { return }
+        let window = UnsafeMutableRawPointer(object).assumingMemoryBound(to: GtkWindow.self)
+        gtk_window_set_transient_for(window, parent.cast())
+        gtk_window_set_hide_on_close(window, 0)  // destroyed when closed: no hidden toplevel stays
+        gtk_window_present(window)
     }
 
     static func escape(_ text: String) -> String {
