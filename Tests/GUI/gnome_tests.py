@@ -26,6 +26,9 @@ def focus_window(title_regex):
 def test_japanese_ui(ctx):
     """LANG=ja_JP.UTF-8 gives the Japanese UI from po/ja.po (gettext), plural forms included;
     a second launch in Japanese hands its photo over as usual."""
+    locales = subprocess.run(["locale", "-a"], capture_output=True, text=True, timeout=10).stdout.lower().split()
+    if "ja_jp.utf8" not in locales and "ja_jp.utf-8" not in locales:
+        raise AssertionError("the ja_JP.UTF-8 locale is not generated (run scripts/install-deps.sh --test as root)")
     app = ctx.start([], "japanese-ui", env=JAPANESE)
     at.wait_for(app.accessible, "the Japanese empty page title", name="ここに写真をドロップ")
     at.wait_for(app.accessible, "the Japanese Open Folder button", role="push button",
