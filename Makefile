@@ -3,8 +3,14 @@ SWIFT    ?= swift
 CONFIG   ?= release
 BUILDDIR := .build/$(CONFIG)
 SWIFTPM  := $(SWIFT) build -c $(CONFIG)
+# make install PREFIX=/usr DESTDIR=/tmp/stage (docs/gnome.md)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+APP_ID   := io.github.tribelens.TribeLens
+# Plugins that ship (the Test* ones exist for the host's tests only).
+PLUGINS  := ScratchCNN VGG16Transfer
 
-.PHONY: all deps test-deps build run test test-swift test-gui bench clean
+.PHONY: all deps test-deps build locale run test test-swift test-gnome test-gui bench clean install uninstall pot
 
 all: build
 
@@ -16,6 +22,15 @@ test-deps:
 
 build: deps
 	$(SWIFTPM)
+	@$(MAKE) --no-print-directory locale
+
+# Compiled translations next to the binaries, where the uninstalled app looks (L10n.swift).
+locale:
+	scripts/translations.sh build $(BUILDDIR)/locale
+
+# Re-extracts po/tribelens.pot from the sources and merges it into po/*.po.
+pot:
+	scripts/translations.sh pot
 
 run: build
 	$(BUILDDIR)/tribelens $(ARGS)
@@ -24,10 +39,15 @@ run: build
 # -enable-testing: release builds otherwise refuse `@testable import`.
 test: test-deps
 	$(SWIFTPM) --build-tests -Xswiftc -enable-testing
-	$(MAKE) --no-print-directory test-swift test-gui
+	$(MAKE) --no-print-directory locale test-swift test-gnome test-gui
 
 test-swift:
 	$(SWIFT) test -c $(CONFIG) --skip-build --disable-swift-testing
+
+# Desktop integration: translations complete, metadata valid, `make install` into a temporary
+# DESTDIR gives an app that finds its plugins, rosters and translations.
+test-gnome:
+	Tests/Install/run-install-test.sh $(BUILDDIR)
 
 test-gui:
 	Tests/GUI/run-gui-tests.sh $(BUILDDIR)
@@ -40,3 +60,33 @@ bench: deps
 
 clean:
 	rm -rf .build artifacts
+
+# Installs what `make` built (it does not build: run `make` first, as yourself).
+install:
+	@test -x $(BUILDDIR)/tribelens -a -x $(BUILDDIR)/tribelens-cli || \
+	  { echo "make install: nothing built in $(BUILDDIR); run make first" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tribelens/plugins \
+	  $(DESTDIR)$(PREFIX)/share/tribelens/rosters $(DESTDIR)$(PREFIX)/share/applications \
+	  $(DESTDIR)$(PREFIX)/share/metainfo $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps \
+	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps
+	install -m 755 $(BUILDDIR)/tribelens $(BUILDDIR)/tribelens-cli $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(PLUGINS:%=$(BUILDDIR)/lib%.so) $(DESTDIR)$(PREFIX)/lib/tribelens/plugins/
+	install -m 644 Resources/rosters/*.json $(DESTDIR)$(PREFIX)/share/tribelens/rosters/
+	install -m 644 Resources/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/applications/
+	install -m 644 Resources/$(APP_ID).metainfo.xml $(DESTDIR)$(PREFIX)/share/metainfo/
+	install -m 644 Resources/icons/hicolor/scalable/apps/$(APP_ID).svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/
+	install -m 644 Resources/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/
+	scripts/translations.sh build $(DESTDIR)$(PREFIX)/share/locale
+	@# Caches only for a live install (a DESTDIR is a staging folder for a package).
+	@if [ -z "$(DESTDIR)" ]; then \
+	  gtk4-update-icon-cache -qtf $(PREFIX)/share/icons/hicolor 2>/dev/null || true; \
+	  update-desktop-database -q $(PREFIX)/share/applications 2>/dev/null || true; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tribelens $(DESTDIR)$(PREFIX)/bin/tribelens-cli
+	rm -rf $(DESTDIR)$(PREFIX)/lib/tribelens $(DESTDIR)$(PREFIX)/share/tribelens
+	rm -f $(DESTDIR)$(PREFIX)/share/applications/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/metainfo/$(APP_ID).metainfo.xml
+	rm -f $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APP_ID).svg \
+	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg
+	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/tribelens.mo

@@ -4,6 +4,8 @@
 #define TRIBELENS_CGTK_SHIM_H
 #include <gtk/gtk.h>
 #include <glib-unix.h>
+#include <libintl.h>  // gettext: the app's own translations (L10n.swift)
+#include <locale.h>
 
 G_BEGIN_DECLS
 
@@ -41,6 +43,18 @@ static inline GSList *tl_value_get_files(const GValue *value) {
     if (value == NULL || !G_VALUE_HOLDS(value, GDK_TYPE_FILE_LIST)) return NULL;
     GdkFileList *list = g_value_get_boxed(value);
     return list ? gdk_file_list_get_files(list) : NULL;
+}
+
+// Light or dark Adwaita for the whole app (g_object_set is variadic).
+static inline void tl_settings_set_prefer_dark(gboolean dark) {
+    GtkSettings *settings = gtk_settings_get_default();
+    if (settings != NULL) g_object_set(settings, "gtk-application-prefer-dark-theme", dark, NULL);
+}
+static inline gboolean tl_settings_get_prefer_dark(void) {
+    gboolean dark = FALSE;
+    GtkSettings *settings = gtk_settings_get_default();
+    if (settings != NULL) g_object_get(settings, "gtk-application-prefer-dark-theme", &dark, NULL);
+    return dark;
 }
 
 G_END_DECLS

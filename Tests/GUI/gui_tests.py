@@ -22,6 +22,7 @@ gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
 from gui_harness import (FACE_COUNT, Context, expect, face_count,  # noqa: E402
                          window_geometry, xdotool)
+from gnome_tests import GNOME_TESTS  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -275,6 +276,7 @@ def test_desktop_file(ctx):
 
 TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_dialog, test_several_photos_and_a_bad_file,
          test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
+TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, settings
 
 
 def main():

@@ -29,16 +29,23 @@ python=/usr/bin/python3
 "$python" -c 'import pyatspi, gi; gi.require_version("Gtk", "3.0"); from gi.repository import Gtk' \
   2>/dev/null || fail "$python lacks pyatspi or GTK 3 PyGObject (run scripts/install-deps.sh --test)"
 fc-list :lang=ja family | grep -q . || fail "no Japanese font (fonts-noto-cjk)"
+# The app's translations, where the uninstalled build looks for them (docs/gnome.md).
+"$root/scripts/translations.sh" build "$builddir/locale" || fail "could not compile po/*.po (gettext)"
 mkdir -p "$artifacts"
 rm -f "$artifacts"/gui-*  # screenshots and logs of an earlier run would mislead
 
 # A fresh X server and D-Bus session per run: nothing leaks in from the desktop, and every
 # process the tests start dies with the session. The whole run is capped at 5 minutes.
+# A throwaway config folder (settings.ini, dconf) set before the bus starts, so D-Bus-activated
+# dconf sees it too; English UI unless a test asks for another language.
+config="$(mktemp -d /tmp/tribelens-gui-config-XXXXXX)"
+trap 'rm -rf "$config"' EXIT
 log="$artifacts/gui-run.log"
 timeout --kill-after=10 300 \
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  env XDG_CONFIG_HOME="$config" \
   dbus-run-session -- \
-  env -u SESSION_MANAGER -u AT_SPI_BUS_ADDRESS NO_AT_BRIDGE=0 LANG="${LANG:-C.UTF-8}" \
+  env -u SESSION_MANAGER -u AT_SPI_BUS_ADDRESS -u LANGUAGE -u LC_ALL -u LC_MESSAGES NO_AT_BRIDGE=0 LANG=C.UTF-8 \
   "$python" "$here/gui_tests.py" "$binary" "$shared" "$artifacts" "$@" 2>&1 \
   | grep --line-buffered -v -e 'Failed to set fd limit' -e 'Activating service' \
          -e 'Successfully activated' -e 'SpiRegistry daemon' -e 'dbind-WARNING' -e '^$' \

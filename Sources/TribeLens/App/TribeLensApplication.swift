@@ -17,12 +17,11 @@ final class TribeLensApplication {
         self.analyzer = analyzer
         app = gtk_application_new(Self.id, G_APPLICATION_HANDLES_OPEN)
         g_set_application_name("TribeLens")
-        g_application_set_option_context_parameter_string(app.cast(), "[PHOTO|FOLDER…]")
-        g_application_set_option_context_summary(app.cast(), """
-            Finds the faces in photos and boxes them. Folders are searched for photos; \
-            photos also come by drag and drop or the Open button.
-            Environment: TRIBELENS_YUNET_MODEL=PATH uses the YuNet detector instead of Haar.
-            """)
+        g_application_set_option_context_parameter_string(app.cast(), L10n.tr("[PHOTO|FOLDER…]"))
+        g_application_set_option_context_summary(app.cast(), [
+            L10n.tr("Finds the faces in photos and boxes them. Folders are searched for photos; photos also come by drag and drop or the Open button."),
+            L10n.tr("Environment: TRIBELENS_YUNET_MODEL=PATH uses the YuNet detector instead of Haar."),
+        ].joined(separator: "\n"))
         Signals.connect(app, "startup") { [weak self] in self?.startup() }
         Signals.connect(app, "activate") { [weak self] in self?.window().present() }
         Signals.connectOpen(app) { [weak self] files in
@@ -42,7 +41,10 @@ final class TribeLensApplication {
         let quit = g_simple_action_new("quit", nil)!
         Signals.connectAction(quit) { [weak self] in
             guard let self else { return }
-            g_application_quit(self.app.cast())
+            // Close each window (its close-request saves settings and may ask first); the app
+            // ends with the last one.
+            if self.windows.isEmpty { g_application_quit(self.app.cast()) }
+            for window in self.windows { gtk_window_close(window.widget.cast()) }
         }
         g_action_map_add_action(app.opaque, quit)
         g_object_unref(UnsafeMutableRawPointer(quit))
@@ -53,6 +55,7 @@ final class TribeLensApplication {
         setAccels("win.open-folder", ["<Control><Shift>o"])
         setAccels("win.previous", ["Left", "Page_Up"])
         setAccels("win.next", ["Right", "Page_Down"])
+        DesktopIntegration.startup(app)  // about, preferences, shortcuts window, dark style
     }
 
     /// The active window, or a new one.
@@ -62,6 +65,7 @@ final class TribeLensApplication {
             return window
         }
         let window = MainWindow(application: app, analyzer: analyzer)
+        DesktopIntegration.windowCreated(window.widget)
         windows.append(window)
         Signals.connect(window.widget, "destroy") { [weak self, weak window] in
             self?.windows.removeAll { $0 === window }

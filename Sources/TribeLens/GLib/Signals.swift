@@ -57,6 +57,27 @@ enum Signals {
                 unsafeBitCast(thunk, to: GCallback.self), handler)
     }
 
+    /// `gboolean (*)(GObject *self, gpointer data)`: GtkWindow "close-request" (true stops the close).
+    static func connectBool(_ instance: UnsafeMutableRawPointer, _ signal: String,
+                            _ handler: @escaping @MainActor () -> Bool) {
+        typealias H = @MainActor () -> Bool
+        let thunk: @convention(c) (gpointer?, gpointer?) -> gboolean = { _, data in
+            MainActor.assumeIsolated { (Signals.handler(data) as H)() ? 1 : 0 }
+        }
+        connect(instance, signal, unsafeBitCast(thunk, to: GCallback.self), handler)
+    }
+
+    /// `void (*)(GObject *self, GParamSpec *pspec, gpointer data)`: "notify::property",
+    /// and GSettings "changed::key" (`void (*)(GSettings *, char *key, gpointer)`), same shape.
+    static func connectNotify(_ instance: UnsafeMutableRawPointer, _ signal: String,
+                              _ handler: @escaping @MainActor () -> Void) {
+        typealias H = @MainActor () -> Void
+        let thunk: @convention(c) (gpointer?, gpointer?, gpointer?) -> Void = { _, _, data in
+            MainActor.assumeIsolated { (Signals.handler(data) as H)() }
+        }
+        connect(instance, signal, unsafeBitCast(thunk, to: GCallback.self), handler)
+    }
+
     /// GtkDropTarget "enter"/"motion": `GdkDragAction (*)(GtkDropTarget *, double x, double y, gpointer)`.
     static func connectDragMotion(_ target: OpaquePointer, _ signal: String,
                                   _ handler: @escaping @MainActor () -> GdkDragAction) {

@@ -18,14 +18,11 @@ struct Photo: Identifiable, Sendable {
     /// What the face-count label says: "2 faces", "No faces", "Finding faces…", ...
     var faceCountText: String {
         switch state {
-        case .waiting: return "Finding faces…"
-        case .failed: return "Could not open this photo"
+        case .waiting: return L10n.tr("Finding faces…")
+        case .failed: return L10n.tr("Could not open this photo")
         case .analyzed(let analysis):
-            switch analysis.faces.count {
-            case 0: return "No faces"
-            case 1: return "1 face"
-            case let n: return "\(n) faces"
-            }
+            let n = analysis.faces.count
+            return n == 0 ? L10n.tr("No faces") : L10n.format(L10n.plural("%d face", "%d faces", n), n)
         }
     }
 }

@@ -16,9 +16,9 @@ final class EmptyPage {
         Gtk.addClasses(icon, "dim-label")
         gtk_box_append(widget.cast(), icon)
 
-        gtk_box_append(widget.cast(), Gtk.label("Drop Photos Here", classes: ["empty-title"]))
-        let hint = Gtk.label("Drop photos or folders anywhere in this window, or open them. "
-                             + "Every face found gets a box.", classes: ["dim-label"])
+        gtk_box_append(widget.cast(), Gtk.label(L10n.tr("Drop Photos Here"), classes: ["empty-title"]))
+        let hint = Gtk.label(L10n.tr("Drop photos or folders anywhere in this window, or open them. Every face found gets a box."),
+                             classes: ["dim-label"])
         gtk_label_set_wrap(hint.opaque, 1)
         gtk_label_set_justify(hint.opaque, GTK_JUSTIFY_CENTER)
         gtk_label_set_max_width_chars(hint.opaque, 44)
@@ -27,8 +27,8 @@ final class EmptyPage {
         let buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
         gtk_widget_set_halign(buttons, GTK_ALIGN_CENTER)
         gtk_widget_set_margin_top(buttons, 12)
-        let openPhotos = Gtk.button("Open _Photos…", action: "win.open", classes: ["suggested-action", "pill"])
-        let openFolder = Gtk.button("Open _Folder…", action: "win.open-folder", classes: ["pill"])
+        let openPhotos = Gtk.button(L10n.tr("Open _Photos…"), action: "win.open", classes: ["suggested-action", "pill"])
+        let openFolder = Gtk.button(L10n.tr("Open _Folder…"), action: "win.open-folder", classes: ["pill"])
         gtk_box_append(buttons.cast(), openPhotos)
         gtk_box_append(buttons.cast(), openFolder)
         gtk_box_append(widget.cast(), buttons)

@@ -16,7 +16,7 @@ final class ErrorPage {
         gtk_image_set_pixel_size(icon.opaque, 96)
         Gtk.addClasses(icon, "dim-label")
         gtk_box_append(widget.cast(), icon)
-        gtk_box_append(widget.cast(), Gtk.label("Could Not Open Photo", classes: ["empty-title"]))
+        gtk_box_append(widget.cast(), Gtk.label(L10n.tr("Could Not Open Photo"), classes: ["empty-title"]))
         message = Gtk.label("", classes: ["dim-label"], description: "Error message")
         gtk_label_set_wrap(message.opaque, 1)
         gtk_label_set_justify(message.opaque, GTK_JUSTIFY_CENTER)

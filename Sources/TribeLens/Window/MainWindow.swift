@@ -37,7 +37,7 @@ final class MainWindow {
         let overlay = gtk_overlay_new()!
         Gtk.addClasses(overlay, "photo-area")
         gtk_overlay_set_child(overlay.opaque, stack)
-        let dropHint = Gtk.label("Drop to find faces", classes: ["osd", "drop-hint"])
+        let dropHint = Gtk.label(L10n.tr("Drop to find faces"), classes: ["osd", "drop-hint"])
         gtk_widget_set_halign(dropHint, GTK_ALIGN_CENTER)
         gtk_widget_set_valign(dropHint, GTK_ALIGN_END)  // below the empty page's own text
         gtk_widget_set_margin_bottom(dropHint, 72)
@@ -114,6 +114,8 @@ final class MainWindow {
         }
         addAction("previous") { [weak self] in self?.session.goBack() }
         addAction("next") { [weak self] in self?.session.goForward() }
+        // Ctrl+T; the training panel takes this action over (docs/gnome.md).
+        addAction("train") { [weak self] in self?.toast.show(L10n.tr("Training from the window is not available yet; use tribelens-cli for now.")) }
     }
 
     private func addAction(_ name: String, _ handler: @escaping @MainActor () -> Void) {

@@ -10,21 +10,21 @@ enum OpenDialog {
     static func present(_ kind: Kind, parent: Widget, onChoose: @escaping @MainActor ([URL]) -> Void) {
         let isFolder = kind == .folder
         guard let dialog = gtk_file_chooser_native_new(
-            isFolder ? "Open Folder" : "Open Photos", parent.cast(),
+            isFolder ? L10n.tr("Open Folder") : L10n.tr("Open Photos"), parent.cast(),
             isFolder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
-            "_Open", "_Cancel") else { return }
+            L10n.tr("_Open"), L10n.tr("_Cancel")) else { return }
         let chooser = dialog  // GtkFileChooser interface of the same object
         gtk_file_chooser_set_select_multiple(chooser, 1)
         if !isFolder {
             let photos = gtk_file_filter_new()!
-            gtk_file_filter_set_name(photos, "Photos")
+            gtk_file_filter_set_name(photos, L10n.tr("Photos"))
             gtk_file_filter_add_pixbuf_formats(photos)
             for type in ["image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff"] {
                 gtk_file_filter_add_mime_type(photos, type)
             }
             gtk_file_chooser_add_filter(chooser, photos)
             let all = gtk_file_filter_new()!
-            gtk_file_filter_set_name(all, "All files")
+            gtk_file_filter_set_name(all, L10n.tr("All files"))
             gtk_file_filter_add_pattern(all, "*")
             gtk_file_chooser_add_filter(chooser, all)
             g_object_unref(UnsafeMutableRawPointer(photos))

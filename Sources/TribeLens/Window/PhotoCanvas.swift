@@ -17,7 +17,7 @@ final class PhotoCanvas {
         widget = tl_drawing_area_new_image()
         gtk_widget_set_hexpand(widget, 1)
         gtk_widget_set_vexpand(widget, 1)
-        tl_accessible_set_label(widget, "Photo")
+        tl_accessible_set_label(widget, L10n.tr("Photo"))
         let box = Unmanaged.passRetained(HandlerBox<@MainActor (OpaquePointer, Int32, Int32) -> Void> {
             [weak self] cairo, width, height in self?.draw(cairo, width: Double(width), height: Double(height))
         }).toOpaque()

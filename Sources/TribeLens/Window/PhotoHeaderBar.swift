@@ -13,18 +13,19 @@ final class PhotoHeaderBar {
     init() {
         widget = gtk_header_bar_new()
 
-        let open = Gtk.button("_Open", action: "win.open")
-        gtk_widget_set_tooltip_text(open, "Open photos (Ctrl+O)")
+        let open = Gtk.button(L10n.tr("_Open"), action: "win.open")
+        gtk_widget_set_tooltip_text(open, L10n.tr("Open photos (Ctrl+O)"))
         gtk_header_bar_pack_start(widget.opaque, open)
 
         navigation = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0)
         Gtk.addClasses(navigation, "linked")
-        gtk_box_append(navigation.cast(), Gtk.iconButton("go-previous-symbolic", name: "Previous photo",
+        gtk_box_append(navigation.cast(), Gtk.iconButton("go-previous-symbolic", name: L10n.tr("Previous photo"),
                                                          action: "win.previous"))
-        gtk_box_append(navigation.cast(), Gtk.iconButton("go-next-symbolic", name: "Next photo",
+        gtk_box_append(navigation.cast(), Gtk.iconButton("go-next-symbolic", name: L10n.tr("Next photo"),
                                                          action: "win.next"))
         gtk_header_bar_pack_start(widget.opaque, navigation)
 
+        gtk_header_bar_pack_end(widget.opaque, PrimaryMenu.make())  // rightmost
         position = Gtk.label("", classes: ["dim-label", "numeric"], description: "Photo position")
         gtk_header_bar_pack_end(widget.opaque, position)
 
@@ -43,7 +44,7 @@ final class PhotoHeaderBar {
     func update(fileName: String?, index: Int, count: Int) {
         gtk_label_set_text(subtitle.opaque, fileName ?? "")
         Gtk.setVisible(subtitle, fileName != nil)
-        gtk_label_set_text(position.opaque, count > 1 ? "\(index + 1) of \(count)" : "")
+        gtk_label_set_text(position.opaque, count > 1 ? L10n.format(L10n.tr("%d of %d"), index + 1, count) : "")
         Gtk.setVisible(position, count > 1)
         Gtk.setVisible(navigation, count > 1)
     }

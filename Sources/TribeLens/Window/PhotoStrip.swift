@@ -19,7 +19,7 @@ final class PhotoStrip {
         gtk_widget_set_halign(row, GTK_ALIGN_CENTER)
         Gtk.margins(row, 6)
         gtk_scrolled_window_set_child(widget.opaque, row)
-        tl_accessible_set_label(widget, "Photos")
+        tl_accessible_set_label(widget, L10n.tr("Photos"))
         Gtk.setVisible(widget, false)
     }
 

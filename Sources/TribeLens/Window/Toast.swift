@@ -23,7 +23,7 @@ final class Toast {
         gtk_label_set_max_width_chars(label.opaque, 60)
         gtk_label_set_xalign(label.opaque, 0)
         gtk_box_append(box.cast(), label)
-        let dismiss = Gtk.iconButton("window-close-symbolic", name: "Dismiss")
+        let dismiss = Gtk.iconButton("window-close-symbolic", name: L10n.tr("Dismiss"))
         Gtk.addClasses(dismiss, "flat", "circular")
         gtk_widget_set_valign(dismiss, GTK_ALIGN_CENTER)
         Signals.connect(dismiss, "clicked") { [weak self] in self?.hide() }
@@ -34,7 +34,7 @@ final class Toast {
     func show(_ message: String, seconds: UInt32 = 10) {
         messages.append(message)
         var lines = Array(messages.suffix(Self.shownLines))
-        if messages.count > Self.shownLines { lines.insert("\(messages.count) photos could not be opened; the latest:", at: 0) }
+        if messages.count > Self.shownLines { lines.insert(L10n.format(L10n.plural("%d photo could not be opened; the latest:", "%d photos could not be opened; the latest:", messages.count), messages.count), at: 0) }
         gtk_label_set_text(label.opaque, lines.joined(separator: "\n"))
         // A wrapping label asks only for its longest word; ask for the longest line (capped).
         gtk_label_set_width_chars(label.opaque, Int32(min(lines.map(\.count).max() ?? 0, 60)))
