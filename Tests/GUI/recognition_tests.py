@@ -218,15 +218,14 @@ def test_correction_in_popover(ctx):
     at.click(at.wait_for(app.accessible, "face 1", role="push button", predicate=lambda n: n.name.startswith("Face 1")))
     at.click(at.wait_for(app.accessible, "Someone Else", role="push button", name="Someone Else…"))
     others = [c["member"] for c in faces[0]["top"]]
-    target = next(mid for mid in sorted(MEMBERS) if mid not in others) if len(others) < len(MEMBERS) else others[-1]
+    target = next(mid for mid in sorted(MEMBERS) if mid not in others)  # 4 members, top 3 shown
     target_name = MEMBERS[target]["romaji"]
-    button = at.wait_for(app.accessible, "the member in the list", role="push button", name="This is " + target_name) \
-        if target not in others else at.wait_for(app.accessible, "the candidate", role="push button",
-                                                 predicate=lambda n: n.name.startswith("Candidate") and target_name in n.name)
+    # The list slides open (250 ms); GTK activates only a button that is realized.
+    button = at.wait_for(app.accessible, "the member in the list", role="push button", name="This is " + target_name)
+    time.sleep(1.0)
     at.click(button)
-    face_name = at.wait_for(app.accessible, "the corrected face", role="push button",
-                            predicate=lambda n: n.name.startswith("Face 1: ")).name
-    expect(face_name, "Face 1: %s, your label" % target_name, "corrected face name")
+    at.wait_for(app.accessible, "the corrected face", role="push button", timeout=10,
+                name="Face 1: %s, your label" % target_name)
     ctx.shot("correction")
 
     with open(photo_a, "rb") as handle:
