@@ -15,6 +15,7 @@ import tempfile
 import time
 
 import gi
+import pyatspi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
@@ -202,6 +203,33 @@ def test_labelled_faces(ctx):
     ctx.shot("face-popover-japanese")
 
 
+def test_faces_by_keyboard(ctx):
+    """Faces are reachable with Tab (real key presses) and Return opens the face's popover."""
+    m = models(ctx)
+    photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
+    app = ctx.start([photo], "faces-by-keyboard", env=m.env)
+    face_buttons(app, 2)
+    box = window_geometry("TribeLens$")
+    xdotool("mousemove", box[0] + 10, box[1] + box[3] - 10)  # keys go to the window under the pointer
+    focused = None
+    for _ in range(12):
+        xdotool("key", "Tab")
+        time.sleep(0.15)
+        at.fresh(app.accessible)
+        focused = next((n for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"
+                        and at.safe(lambda: n.name).startswith("Face ")
+                        and n.getState().contains(pyatspi.STATE_FOCUSED)), None)
+        if focused is not None:
+            break
+    if focused is None:
+        raise AssertionError("Tab never reached a face")
+    ctx.note("Tab reached %r" % focused.name)
+    xdotool("key", "Return")
+    at.wait_for(app.accessible, "the popover's first candidate", role="push button", timeout=10,
+                predicate=lambda n: n.name.startswith("Candidate 1: "))
+    ctx.shot("faces-by-keyboard")
+
+
 def test_correction_in_popover(ctx):
     """Corrections from the popover land in the curation store keyed by content hash + box, the
     next dataset build applies them, and the photo folder is byte-identical afterwards."""
@@ -359,4 +387,4 @@ def test_export_png(ctx):
     ctx.note("exported %s (%d bytes)" % (target, os.path.getsize(target)))
 
 
-TESTS = [test_labelled_faces, test_correction_in_popover, test_model_switcher, test_no_model_hint, test_export_png]
+TESTS = [test_labelled_faces, test_faces_by_keyboard, test_correction_in_popover, test_model_switcher, test_no_model_hint, test_export_png]
