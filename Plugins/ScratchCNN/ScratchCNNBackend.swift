@@ -37,11 +37,7 @@ final class ScratchCNNBackend: SwiftBackend {
     static func load(from directory: String) throws -> Self {
         let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
         var model = try Architectures.scratchCNN(classes: settings.classes)
-        do {
-            try model.loadWeights(from: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.format("scratch-cnn: \(error)")
-        }
+        try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
         return Self(settings: settings, model: model)
     }
 
@@ -76,22 +72,14 @@ final class ScratchCNNBackend: SwiftBackend {
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
-        let predictor = try Predictor(model: currentModel, batchSize: min(max(count, 1), 64))
-        let size = 64 * 64 * 3, scale = settings.inputScale
-        try predictor.run(count: count, fill: { i, dst in
-            for k in 0..<size { dst[k] = Float(pixels[i * size + k]) * scale }
-        }, consume: { first, out in
-            for (k, v) in out.enumerated() { probabilities[first * settings.classes + k] = v }
-        })
+        let scale = settings.inputScale
+        try ModelFiles.predict(currentModel, pixels: pixels, count: count, into: probabilities) { image, dst in
+            for k in 0..<12288 { dst[k] = Float(image[k]) * scale }
+        }
     }
 
     func save(to directory: String) throws {
-        try settings.write(directory, file: Self.settingsFile, plugin: Self.id)
-        do {
-            try currentModel.saveWeights(to: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.io("scratch-cnn: \(error)")
-        }
+        try ModelFiles.save(currentModel, settings: settings, to: directory, settingsFile: Self.settingsFile, plugin: Self.id)
     }
 }
 

@@ -77,11 +77,7 @@ final class VGG16TransferBackend: SwiftBackend {
     static func load(from directory: String) throws -> Self {
         let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
         var model = try network(classes: settings.classes, seed: 0, frozen: Int(settings.extra["frozen_layers"] ?? "14") ?? 14)
-        do {
-            try model.loadWeights(from: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.format("vgg16: \(error)")
-        }
+        try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
         return try Self(settings: settings, model: model)
     }
 
@@ -127,6 +123,18 @@ final class VGG16TransferBackend: SwiftBackend {
 
     /// Features for `count` fetched images, from the cache or computed (and cached) now.
     func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+        guard frozenCount > 0 else {
+            // Nothing frozen (freeze_layers 0 or 1): the whole network trains on the images.
+            var images = [Float](repeating: 0, count: count * 12288)
+            pixels.withUnsafeBufferPointer { px in
+                images.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<count {
+                        preprocessing.fill(px.baseAddress! + i * 12288, into: dst.baseAddress! + i * 12288, scale: settings.inputScale)
+                    }
+                }
+            }
+            return try TensorDataset(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
+        }
         let cache = try featureCache()
         let keys = pixels.withUnsafeBytes { raw in
             (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
@@ -150,7 +158,7 @@ final class VGG16TransferBackend: SwiftBackend {
                 rows.withUnsafeMutableBufferPointer { ($0.baseAddress! + i * cache.rowLength).update(from: row.baseAddress!, count: row.count) }
             }
         }
-        return try TensorDataset(samples: Tensor(shape: [count] + (try model.prefix(frozenCount).outputShape), scalars: rows),
+        return try TensorDataset(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
                                  labels: labels.prefix(count).map(Int.init))
     }
 
@@ -161,7 +169,7 @@ final class VGG16TransferBackend: SwiftBackend {
             trainer.learningRate = learningRate
             return trainer
         }
-        let top = try (trainer?.model).map { $0 } ?? model.suffix(from: frozenCount)
+        let top = try trainer?.model ?? model.suffix(from: frozenCount)
         let made = try Trainer(model: top, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum), batchSize: batchSize)
         trainer = made
         return made
@@ -183,21 +191,14 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
-        let predictor = try Predictor(model: currentModel, batchSize: min(max(count, 1), 32))
-        try predictor.run(count: count, fill: { i, dst in
-            preprocessing.fill(pixels.baseAddress! + i * 12288, into: dst, scale: settings.inputScale)
-        }, consume: { first, out in
-            for (k, v) in out.enumerated() { probabilities[first * settings.classes + k] = v }
-        })
+        let (mapping, scale) = (preprocessing, settings.inputScale)
+        try ModelFiles.predict(currentModel, pixels: pixels, count: count, into: probabilities) { image, dst in
+            mapping.fill(image, into: dst, scale: scale)
+        }
     }
 
     func save(to directory: String) throws {
-        try settings.write(directory, file: Self.settingsFile, plugin: Self.id)
-        do {
-            try currentModel.saveWeights(to: URL(fileURLWithPath: directory).appendingPathComponent("weights.safetensors"))
-        } catch {
-            throw SwiftBackendError.io("vgg16: \(error)")
-        }
+        try ModelFiles.save(currentModel, settings: settings, to: directory, settingsFile: Self.settingsFile, plugin: Self.id)
     }
 }
 

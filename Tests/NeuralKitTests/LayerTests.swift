@@ -12,7 +12,17 @@ final class LayerTests: XCTestCase {
         ConvCase(h: 5, w: 6, cin: 4, cout: 3, kh: 5, kw: 1, padding: .valid),
         ConvCase(h: 9, w: 7, cin: 17, cout: 19, kh: 5, kw: 5, padding: .same),  // odd channel counts
         ConvCase(h: 4, w: 4, cin: 32, cout: 32, kh: 1, kw: 1, padding: .valid),
+        // 3x3 with channels in multiples of 16: oneDNN's Winograd path with blocked layouts.
+        ConvCase(h: 9, w: 6, cin: 16, cout: 32, kh: 3, kw: 3, padding: .same),
+        ConvCase(h: 7, w: 10, cin: 32, cout: 16, kh: 3, kw: 3, padding: .valid),
     ]
+
+    func testWinogradIsUsedWhereExpected() throws {
+        let wino = try ConvKernel(config: Conv2D(filters: 32, name: "w"), input: [8, 8, 16], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
+        XCTAssertTrue(wino.winograd, "\(wino.implementations)")
+        let direct = try ConvKernel(config: Conv2D(filters: 32, name: "d"), input: [8, 8, 3], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
+        XCTAssertFalse(direct.winograd)
+    }
 
     func testConvForwardAndBackwardMatchNaiveLoops() throws {
         for (ci, c) in convCases.enumerated() {

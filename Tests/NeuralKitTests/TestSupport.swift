@@ -15,7 +15,7 @@ struct LayerHarness {
         self.layer = layer
         inputShape = input
         self.batch = batch
-        kernel = try layer.makeKernel(input: input, batch: batch, training: true)
+        kernel = try layer.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources())
         outputShape = try layer.outputShape(for: input)
         specs = layer.parameterSpecs(for: input)
     }

@@ -86,3 +86,30 @@ final class FeatureCacheTests: XCTestCase {
         XCTAssertNotEqual(otherFeatures.samples, first.samples)
     }
 }
+
+final class FreezePointTests: XCTestCase {
+    /// freeze_layers 1 (only Keras' input layer) trains everything: no prefix, no cache.
+    func testNothingFrozenTrainsOnTheImagesThemselves() throws {
+        let config = SwiftBackendConfiguration(classCount: 2, seed: 1, inputScale: 1, hyperParametersJSON: #"{"freeze_layers": 1}"#)
+        let backend = try VGG16TransferBackend.create(config)
+        XCTAssertEqual(backend.frozenCount, 0)
+        let pixels = [UInt8](repeating: 7, count: 2 * 12288)
+        let data = try backend.features(pixels, [0, 1], 2) as! TensorDataset
+        XCTAssertEqual(data.samples.shape, [2, 64, 64, 3])
+        XCTAssertEqual(data.samples.scalars.first, 7)
+    }
+}
+
+final class HyperParameterTests: XCTestCase {
+    func testBadValuesAreNamedAndOneIsANumberNotABool() throws {
+        func make(_ json: String) throws -> VGG16TransferBackend {
+            try VGG16TransferBackend.create(SwiftBackendConfiguration(classCount: 2, seed: 1, inputScale: 1, hyperParametersJSON: json))
+        }
+        XCTAssertThrowsError(try make(#"{"freeze_layers": 40}"#)) { XCTAssertTrue("\($0)".contains("'freeze_layers' must be a number in 0.0...19.0"), "\($0)") }
+        XCTAssertThrowsError(try make(#"{"momentum": true}"#)) { XCTAssertTrue("\($0)".contains("'momentum'"), "\($0)") }
+        XCTAssertThrowsError(try make(#"{"preprocess": "sepia"}"#)) { XCTAssertTrue("\($0)".contains("auto, raw or caffe"), "\($0)") }
+        XCTAssertThrowsError(try make(#"{"weights": "relative.h5"}"#)) { XCTAssertTrue("\($0)".contains("absolute path"), "\($0)") }
+        XCTAssertThrowsError(try make("[1, 2]")) { XCTAssertTrue("\($0)".contains("not a JSON object"), "\($0)") }
+        XCTAssertEqual(try make(#"{"freeze_layers": 19, "unknown_key": [1]}"#).frozenCount, 18)
+    }
+}

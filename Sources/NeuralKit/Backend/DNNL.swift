@@ -93,22 +93,74 @@ final class DNNLPrimitiveDesc {
     }
 }
 
+/// What the kernels of one shard share: the oneDNN stream and one scratchpad buffer sized for the
+/// largest primitive. A shard runs one primitive at a time, so one buffer serves all of them
+/// (VGG16's Winograd primitives each want hundreds of MB). oneDNN's default library-managed
+/// scratchpad is not an option: it is shared and crashed when two shards ran at once.
+public final class KernelResources {
+    let engine: DNNLEngine
+    let stream: DNNLStream
+    private var scratchpadBytes = 0
+    private var buffer: FloatBuffer?
+
+    public init() throws {
+        engine = try DNNLEngine.get()
+        stream = try DNNLStream(engine: engine)
+    }
+
+    func reserveScratchpad(bytes: Int) { scratchpadBytes = max(scratchpadBytes, bytes) }
+
+    /// Grows only when a primitive with a larger scratchpad was created since the last call.
+    func scratchpad() -> UnsafeMutableRawPointer {
+        if let b = buffer, b.count * 4 >= scratchpadBytes { return UnsafeMutableRawPointer(b.pointer) }
+        buffer = nil
+        let b = FloatBuffer(count: (scratchpadBytes + 3) / 4)
+        buffer = b
+        return UnsafeMutableRawPointer(b.pointer)
+    }
+}
+
 final class DNNLPrimitive {
     let handle: dnnl_primitive_t
+    private let resources: KernelResources
+    /// Points into `resources`' shared scratchpad at each call (attributes from
+    /// `dnnlUserScratchpadAttributes()`).
+    private let scratchpad: DNNLMemory?
 
-    init(_ pd: DNNLPrimitiveDesc) throws {
+    init(_ pd: DNNLPrimitiveDesc, resources: KernelResources) throws {
         var p: dnnl_primitive_t?
         try dnnlCheck(dnnl_primitive_create(&p, pd.handle), "primitive_create")
         handle = p!
+        self.resources = resources
+        var md = pd.md(dnnl_query_scratchpad_md)
+        let bytes = dnnl_memory_desc_get_size(&md)
+        if bytes > 0 {
+            scratchpad = try DNNLMemory(desc: md, engine: resources.engine)
+            resources.reserveScratchpad(bytes: bytes)
+        } else {
+            scratchpad = nil
+        }
     }
 
     func execute(_ stream: DNNLStream, _ args: [(Int32, DNNLMemory)]) throws {
-        let a = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+        var a = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+        if let scratchpad {
+            try scratchpad.point(at: resources.scratchpad())
+            a.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle))
+        }
         try dnnlCheck(dnnl_primitive_execute(handle, stream.handle, Int32(a.count), a), "primitive_execute")
         try dnnlCheck(dnnl_stream_wait(stream.handle), "stream_wait")
     }
 
     deinit { dnnl_primitive_destroy(handle) }
+}
+
+/// Primitive attributes asking for a user-provided scratchpad (see `DNNLPrimitive`).
+func dnnlUserScratchpadAttributes() throws -> dnnl_primitive_attr_t {
+    var attr: dnnl_primitive_attr_t?
+    try dnnlCheck(dnnl_primitive_attr_create(&attr), "attr_create")
+    try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "attr_set_scratchpad_mode")
+    return attr!
 }
 
 func dnnlSameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
@@ -117,9 +169,12 @@ func dnnlSameLayout(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
 }
 
 /// A reorder between two layouts of the same tensor (e.g. Keras HWIO weights <-> oneDNN blocked).
-func dnnlReorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, engine: DNNLEngine) throws -> DNNLPrimitive {
+func dnnlReorder(from: dnnl_memory_desc_t, to: dnnl_memory_desc_t, resources: KernelResources) throws -> DNNLPrimitive {
+    let engine = resources.engine
     var pd: dnnl_primitive_desc_t?
     var f = from, t = to
-    try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &f, engine.handle, &t, engine.handle, nil), "reorder_desc")
-    return try DNNLPrimitive(DNNLPrimitiveDesc(pd!))
+    let attr = try dnnlUserScratchpadAttributes()
+    defer { dnnl_primitive_attr_destroy(attr) }
+    try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &f, engine.handle, &t, engine.handle, attr), "reorder_desc")
+    return try DNNLPrimitive(DNNLPrimitiveDesc(pd!), resources: resources)
 }

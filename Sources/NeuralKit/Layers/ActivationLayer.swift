@@ -17,7 +17,7 @@ public struct ActivationLayer: Layer {
 
     public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
 
-    public func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel {
+    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         _ = try outputShape(for: input)
         let width = input.last ?? 1
         return ActivationKernel(activation: activation, rows: batch * input.reduce(1, *) / width, width: width)

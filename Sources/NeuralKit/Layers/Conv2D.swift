@@ -55,9 +55,9 @@ public struct Conv2D: Layer {
         ]
     }
 
-    public func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel {
+    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         let out = try outputShape(for: input)
-        return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training)
+        return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training, resources: resources)
     }
 
     /// (top, left) and (bottom, right) padding, TensorFlow's convention.
@@ -69,55 +69,61 @@ public struct Conv2D: Layer {
 }
 
 /// Convolution through oneDNN primitives (see docs/neuralkit.md for why not im2col + OpenBLAS).
-/// Weights stay in Keras' HWIO layout in our buffers; when oneDNN prefers a blocked layout we reorder
-/// into a private copy (once per parameter change) and reorder weight gradients back.
+/// Data enters and leaves in NHWC and weights in Keras' HWIO layout. 3x3 convolutions with
+/// channel counts that are multiples of 16 use oneDNN's Winograd F(4x4, 3x3) kernels, which need
+/// oneDNN's blocked layouts: `LayoutBridge`s reorder into and out of them around each call (cheap
+/// next to the 2-2.5x fewer multiplications). Weights in a blocked layout are reordered once per
+/// parameter change; weight gradients are reordered back to HWIO.
 final class ConvKernel: LayerKernel {
     let batch: Int
     let activation: Activation
     let outputCount: Int, outputChannels: Int
     let engine: DNNLEngine
     let stream: DNNLStream
+    let winograd: Bool
+    let implementations: [String]
 
     // Forward.
     let forwardPrimitive: DNNLPrimitive
-    let src: DNNLMemory, dst: DNNLMemory, bias: DNNLMemory
-    let userWeights: DNNLMemory
-    let forwardWeights: DNNLMemory          // == userWeights when no reorder is needed
-    let toForwardWeights: DNNLPrimitive?
+    let src: LayoutBridge, dst: LayoutBridge
+    let bias: DNNLMemory
+    let weights: LayoutBridge
     private var forwardWeightsFresh = false
 
     // Backward (training only).
-    let backwardData: DNNLPrimitive?
-    let backwardDataWeights: DNNLMemory?
-    let toBackwardDataWeights: DNNLPrimitive?
+    struct Backward {
+        let data: DNNLPrimitive
+        let dataWeights: LayoutBridge
+        let diffSrc: LayoutBridge
+        let diffDstForData: LayoutBridge
+        let weights: DNNLPrimitive
+        let srcForWeights: LayoutBridge
+        let diffDstForWeights: LayoutBridge
+        let diffWeights: LayoutBridge
+        let diffBias: DNNLMemory
+    }
+    let backwardParts: Backward?
     private var backwardWeightsFresh = false
-    let backwardWeights: DNNLPrimitive?
-    let diffWeights: DNNLMemory?           // oneDNN's layout of dW
-    let userDiffWeights: DNNLMemory?       // our HWIO gradient buffer
-    let fromDiffWeights: DNNLPrimitive?
-    let diffSrc: DNNLMemory?, diffDst: DNNLMemory?, diffBias: DNNLMemory?
-    let implementations: [String]
 
-    init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool) throws {
-        engine = try DNNLEngine.get()
-        stream = try DNNLStream(engine: engine)
+    init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool, resources: KernelResources) throws {
+        engine = resources.engine
+        stream = resources.stream
         self.batch = batch
         activation = config.activation
         outputChannels = output[2]
         outputCount = batch * output.reduce(1, *)
         let (kh, kw) = config.kernelSize
-        let srcMD = try dnnlDesc([batch, input[2], input[0], input[1]], dnnl_nhwc)
-        let dstMD = try dnnlDesc([batch, output[2], output[0], output[1]], dnnl_nhwc)
-        let userWMD = try dnnlDesc([output[2], input[2], kh, kw], dnnl_hwio)
-        let biasMD = try dnnlDesc([output[2]], dnnl_a)
-        var anyWMD = try dnnlDesc([output[2], input[2], kh, kw], dnnl_format_tag_any)
+        let srcDims = [batch, input[2], input[0], input[1]], dstDims = [batch, output[2], output[0], output[1]]
+        let wDims = [output[2], input[2], kh, kw]
+        let userSrc = try dnnlDesc(srcDims, dnnl_nhwc), userDst = try dnnlDesc(dstDims, dnnl_nhwc)
+        let userW = try dnnlDesc(wDims, dnnl_hwio)
+        var biasMD = try dnnlDesc([output[2]], dnnl_a)
         let strides: [Int64] = [1, 1]
         let pads = config.paddingAmounts
         let padL = pads.low.map { Int64($0) }, padR = pads.high.map { Int64($0) }
 
         // ReLU is fused into the convolution as a post-op; other activations run after it.
-        var attr: dnnl_primitive_attr_t?
-        try dnnlCheck(dnnl_primitive_attr_create(&attr), "attr_create")
+        let attr = try dnnlUserScratchpadAttributes()
         defer { dnnl_primitive_attr_destroy(attr) }
         if config.activation == .relu {
             var ops: dnnl_post_ops_t?
@@ -127,77 +133,72 @@ final class ConvKernel: LayerKernel {
             try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, ops), "attr_set_post_ops")
         }
 
-        var s = srcMD, d = dstMD, b = biasMD
-        var fwdDesc = dnnl_convolution_desc_t()
-        try dnnlCheck(dnnl_convolution_forward_desc_init(
-            &fwdDesc, training ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
-            &s, &anyWMD, &b, &d, strides, padL, padR), "convolution_forward_desc_init")
-        var fpd: dnnl_primitive_desc_t?
-        try dnnlCheck(dnnl_primitive_desc_create(&fpd, &fwdDesc, attr, engine.handle, nil), "convolution forward (\(config.name))")
-        let forwardPD = DNNLPrimitiveDesc(fpd!)
-        forwardPrimitive = try DNNLPrimitive(forwardPD)
-        var impls = ["fwd: " + forwardPD.implementation]
-
-        src = try DNNLMemory(desc: srcMD, engine: engine)
-        dst = try DNNLMemory(desc: dstMD, engine: engine)
-        bias = try DNNLMemory(desc: biasMD, engine: engine)
-        userWeights = try DNNLMemory(desc: userWMD, engine: engine)
-        let fwdWMD = forwardPD.md(dnnl_query_weights_md)
-        if dnnlSameLayout(fwdWMD, userWMD) {
-            forwardWeights = userWeights
-            toForwardWeights = nil
-        } else {
-            forwardWeights = try DNNLMemory(desc: fwdWMD, engine: engine, allocate: true)
-            toForwardWeights = try dnnlReorder(from: userWMD, to: fwdWMD, engine: engine)
+        let engine = self.engine
+        /// Forward primitive descriptor for an algorithm, or nil if oneDNN has no implementation.
+        func forwardPD(_ alg: dnnl_alg_kind_t, dataTag: dnnl_format_tag_t) throws -> DNNLPrimitiveDesc? {
+            var s = try dnnlDesc(srcDims, dataTag), d = try dnnlDesc(dstDims, dataTag)
+            var w = try dnnlDesc(wDims, dnnl_format_tag_any)
+            var desc = dnnl_convolution_desc_t()
+            guard dnnl_convolution_forward_desc_init(
+                &desc, training ? dnnl_forward_training : dnnl_forward_inference, alg,
+                &s, &w, &biasMD, &d, strides, padL, padR) == dnnl_success else { return nil }
+            var pd: dnnl_primitive_desc_t?
+            guard dnnl_primitive_desc_create(&pd, &desc, attr, engine.handle, nil) == dnnl_success, let pd else { return nil }
+            return DNNLPrimitiveDesc(pd)
         }
+        let useWinograd = kh == 3 && kw == 3 && input[2] % 16 == 0 && output[2] % 16 == 0
+        var fpd: DNNLPrimitiveDesc? = useWinograd ? try forwardPD(dnnl_convolution_winograd, dataTag: dnnl_format_tag_any) : nil
+        winograd = fpd != nil
+        if fpd == nil { fpd = try forwardPD(dnnl_convolution_direct, dataTag: dnnl_nhwc) }
+        guard let forward = fpd else {
+            throw NeuralKitError.backend("oneDNN has no convolution for '\(config.name)' (\(input) -> \(output))")
+        }
+        let alg = winograd ? dnnl_convolution_winograd : dnnl_convolution_direct
+        let dataTag = winograd ? dnnl_format_tag_any : dnnl_nhwc
+        forwardPrimitive = try DNNLPrimitive(forward, resources: resources)
+        var impls = ["fwd: " + forward.implementation]
+        src = try LayoutBridge(user: userSrc, inner: forward.md(dnnl_query_src_md), resources: resources, direction: .toInner)
+        dst = try LayoutBridge(user: userDst, inner: forward.md(dnnl_query_dst_md), resources: resources, direction: .toUser)
+        weights = try LayoutBridge(user: userW, inner: forward.md(dnnl_query_weights_md), resources: resources, direction: .toInner)
+        bias = try DNNLMemory(desc: biasMD, engine: engine)
 
         if training {
-            diffDst = try DNNLMemory(desc: dstMD, engine: engine)
-            diffSrc = try DNNLMemory(desc: srcMD, engine: engine)
-            diffBias = try DNNLMemory(desc: biasMD, engine: engine)
-            userDiffWeights = try DNNLMemory(desc: userWMD, engine: engine)
-
+            let attr = try dnnlUserScratchpadAttributes()  // no post-ops for backward
+            defer { dnnl_primitive_attr_destroy(attr) }
+            var s = try dnnlDesc(srcDims, dataTag), d = try dnnlDesc(dstDims, dataTag)
+            var w = try dnnlDesc(wDims, dnnl_format_tag_any)
             var bdDesc = dnnl_convolution_desc_t()
-            var anyW2 = try dnnlDesc([output[2], input[2], kh, kw], dnnl_format_tag_any)
-            try dnnlCheck(dnnl_convolution_backward_data_desc_init(
-                &bdDesc, dnnl_convolution_direct, &s, &anyW2, &d, strides, padL, padR), "backward_data_desc_init")
+            try dnnlCheck(dnnl_convolution_backward_data_desc_init(&bdDesc, alg, &s, &w, &d, strides, padL, padR),
+                          "backward_data_desc_init")
             var bpd: dnnl_primitive_desc_t?
-            try dnnlCheck(dnnl_primitive_desc_create(&bpd, &bdDesc, nil, engine.handle, forwardPD.handle),
+            try dnnlCheck(dnnl_primitive_desc_create(&bpd, &bdDesc, attr, engine.handle, forward.handle),
                           "convolution backward data (\(config.name))")
-            let bdPD = DNNLPrimitiveDesc(bpd!)
-            backwardData = try DNNLPrimitive(bdPD)
-            impls.append("bwd_d: " + bdPD.implementation)
-            let bdWMD = bdPD.md(dnnl_query_weights_md)
-            if dnnlSameLayout(bdWMD, userWMD) {
-                backwardDataWeights = userWeights; toBackwardDataWeights = nil
-            } else if dnnlSameLayout(bdWMD, fwdWMD) {
-                backwardDataWeights = forwardWeights; toBackwardDataWeights = nil
-            } else {
-                backwardDataWeights = try DNNLMemory(desc: bdWMD, engine: engine, allocate: true)
-                toBackwardDataWeights = try dnnlReorder(from: userWMD, to: bdWMD, engine: engine)
-            }
-
+            let dataPD = DNNLPrimitiveDesc(bpd!)
             var bwDesc = dnnl_convolution_desc_t()
-            var anyW3 = try dnnlDesc([output[2], input[2], kh, kw], dnnl_format_tag_any)
-            try dnnlCheck(dnnl_convolution_backward_weights_desc_init(
-                &bwDesc, dnnl_convolution_direct, &s, &anyW3, &b, &d, strides, padL, padR), "backward_weights_desc_init")
+            try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&bwDesc, alg, &s, &w, &biasMD, &d, strides, padL, padR),
+                          "backward_weights_desc_init")
             var wpd: dnnl_primitive_desc_t?
-            try dnnlCheck(dnnl_primitive_desc_create(&wpd, &bwDesc, nil, engine.handle, forwardPD.handle),
+            try dnnlCheck(dnnl_primitive_desc_create(&wpd, &bwDesc, attr, engine.handle, forward.handle),
                           "convolution backward weights (\(config.name))")
-            let bwPD = DNNLPrimitiveDesc(wpd!)
-            backwardWeights = try DNNLPrimitive(bwPD)
-            impls.append("bwd_w: " + bwPD.implementation)
-            let dwMD = bwPD.md(dnnl_query_diff_weights_md)
-            if dnnlSameLayout(dwMD, userWMD) {
-                diffWeights = userDiffWeights; fromDiffWeights = nil
-            } else {
-                diffWeights = try DNNLMemory(desc: dwMD, engine: engine, allocate: true)
-                fromDiffWeights = try dnnlReorder(from: dwMD, to: userWMD, engine: engine)
-            }
+            let weightsPD = DNNLPrimitiveDesc(wpd!)
+            impls += ["bwd_d: " + dataPD.implementation, "bwd_w: " + weightsPD.implementation]
+            let diffDstForData = try LayoutBridge(user: userDst, inner: dataPD.md(dnnl_query_diff_dst_md), resources: resources, direction: .toInner)
+            let wdd = weightsPD.md(dnnl_query_diff_dst_md)
+            backwardParts = Backward(
+                data: try DNNLPrimitive(dataPD, resources: resources),
+                dataWeights: dnnlSameLayout(dataPD.md(dnnl_query_weights_md), weights.inner.desc) ? weights
+                    : try LayoutBridge(user: userW, inner: dataPD.md(dnnl_query_weights_md), resources: resources, direction: .toInner),
+                diffSrc: try LayoutBridge(user: userSrc, inner: dataPD.md(dnnl_query_diff_src_md), resources: resources, direction: .toUser),
+                diffDstForData: diffDstForData,
+                weights: try DNNLPrimitive(weightsPD, resources: resources),
+                srcForWeights: dnnlSameLayout(weightsPD.md(dnnl_query_src_md), src.inner.desc) ? src
+                    : try LayoutBridge(user: userSrc, inner: weightsPD.md(dnnl_query_src_md), resources: resources, direction: .toInner),
+                diffDstForWeights: dnnlSameLayout(wdd, diffDstForData.inner.desc) ? diffDstForData
+                    : try LayoutBridge(user: userDst, inner: wdd, resources: resources, direction: .toInner),
+                diffWeights: try LayoutBridge(user: userW, inner: weightsPD.md(dnnl_query_diff_weights_md), resources: resources, direction: .toUser),
+                diffBias: try DNNLMemory(desc: biasMD, engine: engine))
         } else {
-            backwardData = nil; backwardDataWeights = nil; toBackwardDataWeights = nil
-            backwardWeights = nil; diffWeights = nil; userDiffWeights = nil; fromDiffWeights = nil
-            diffSrc = nil; diffDst = nil; diffBias = nil
+            backwardParts = nil
         }
         implementations = impls
     }
@@ -209,57 +210,102 @@ final class ConvKernel: LayerKernel {
 
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  parameters: [UnsafeMutablePointer<Float>]) throws {
-        try userWeights.point(at: parameters[0])
-        try bias.point(at: parameters[1])
-        if let reorder = toForwardWeights, !forwardWeightsFresh {
-            try reorder.execute(stream, [(DNNL_ARG_FROM, userWeights), (DNNL_ARG_TO, forwardWeights)])
-        }
+        try weights.pointUser(at: parameters[0])
+        if !forwardWeightsFresh { try weights.toInner(stream) }
         forwardWeightsFresh = true
-        try src.point(at: input)
-        try dst.point(at: output)
-        try forwardPrimitive.execute(stream, [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, forwardWeights),
-                                              (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)])
+        try bias.point(at: parameters[1])
+        try src.pointUser(at: input)
+        try src.toInner(stream)
+        try dst.pointUser(at: output)
+        try forwardPrimitive.execute(stream, [(DNNL_ARG_SRC, src.inner), (DNNL_ARG_WEIGHTS, weights.inner),
+                                              (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst.inner)])
+        try dst.toUser(stream)
         if activation != .relu {
             activation.forward(output, rows: outputCount / outputChannels, width: outputChannels)
         }
     }
 
+    /// Expects the forward pass of the same batch to have run just before (the blocked copy of the
+    /// input is reused).
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGrad: UnsafeMutablePointer<Float>, gradIsPreActivation: Bool,
                   inputGrad: UnsafeMutablePointer<Float>?,
                   parameters: [UnsafeMutablePointer<Float>],
                   parameterGrads: [UnsafeMutablePointer<Float>]?) throws {
-        guard let backwardData, let backwardWeights, let diffDst, let diffSrc, let diffBias,
-              let diffWeights, let userDiffWeights, let backwardDataWeights else {
-            throw NeuralKitError.backend("Conv2D backward called on an inference plan")
-        }
+        guard let b = backwardParts else { throw NeuralKitError.backend("Conv2D backward called on an inference plan") }
         if !gradIsPreActivation {
             activation.backward(output: output, grad: outputGrad, rows: outputCount / outputChannels, width: outputChannels)
         }
-        try diffDst.point(at: outputGrad)
         if let grads = parameterGrads {
-            try src.point(at: input)
-            try userDiffWeights.point(at: grads[0])
-            try diffBias.point(at: grads[1])
-            try backwardWeights.execute(stream, [(DNNL_ARG_SRC, src), (DNNL_ARG_DIFF_DST, diffDst),
-                                                 (DNNL_ARG_DIFF_WEIGHTS, diffWeights), (DNNL_ARG_DIFF_BIAS, diffBias)])
-            if let back = fromDiffWeights {
-                try back.execute(stream, [(DNNL_ARG_FROM, diffWeights), (DNNL_ARG_TO, userDiffWeights)])
+            if b.srcForWeights !== src {
+                try b.srcForWeights.pointUser(at: input)
+                try b.srcForWeights.toInner(stream)
             }
+            try b.diffDstForWeights.pointUser(at: outputGrad)
+            try b.diffDstForWeights.toInner(stream)
+            try b.diffWeights.pointUser(at: grads[0])
+            try b.diffBias.point(at: grads[1])
+            try b.weights.execute(stream, [(DNNL_ARG_SRC, b.srcForWeights.inner), (DNNL_ARG_DIFF_DST, b.diffDstForWeights.inner),
+                                           (DNNL_ARG_DIFF_WEIGHTS, b.diffWeights.inner), (DNNL_ARG_DIFF_BIAS, b.diffBias)])
+            try b.diffWeights.toUser(stream)
         }
         if let dx = inputGrad {
-            try userWeights.point(at: parameters[0])
-            if let reorder = toBackwardDataWeights, !backwardWeightsFresh {
-                try reorder.execute(stream, [(DNNL_ARG_FROM, userWeights), (DNNL_ARG_TO, backwardDataWeights)])
-            } else if toBackwardDataWeights == nil, backwardDataWeights === forwardWeights,
-                      let reorder = toForwardWeights, !forwardWeightsFresh {
-                try reorder.execute(stream, [(DNNL_ARG_FROM, userWeights), (DNNL_ARG_TO, forwardWeights)])
+            if b.dataWeights === weights {
+                try weights.pointUser(at: parameters[0])
+                if !forwardWeightsFresh { try weights.toInner(stream) }
                 forwardWeightsFresh = true
+            } else {
+                try b.dataWeights.pointUser(at: parameters[0])
+                if !backwardWeightsFresh { try b.dataWeights.toInner(stream) }
+                backwardWeightsFresh = true
             }
-            backwardWeightsFresh = true
-            try diffSrc.point(at: dx)
-            try backwardData.execute(stream, [(DNNL_ARG_DIFF_DST, diffDst), (DNNL_ARG_WEIGHTS, backwardDataWeights),
-                                              (DNNL_ARG_DIFF_SRC, diffSrc)])
+            if parameterGrads == nil || b.diffDstForData !== b.diffDstForWeights {
+                try b.diffDstForData.pointUser(at: outputGrad)
+                try b.diffDstForData.toInner(stream)
+            }
+            try b.diffSrc.pointUser(at: dx)
+            try b.data.execute(stream, [(DNNL_ARG_DIFF_DST, b.diffDstForData.inner), (DNNL_ARG_WEIGHTS, b.dataWeights.inner),
+                                        (DNNL_ARG_DIFF_SRC, b.diffSrc.inner)])
+            try b.diffSrc.toUser(stream)
         }
+    }
+}
+
+/// A tensor seen in our layout (`user`: NHWC data, HWIO weights, pointing at our buffers) and in the
+/// layout a primitive wants (`inner`). When they are the same, `inner` is the user memory and the
+/// conversions do nothing; otherwise `inner` owns a buffer and reorders run in either direction.
+final class LayoutBridge {
+    let user: DNNLMemory
+    let inner: DNNLMemory
+    private let toInnerReorder: DNNLPrimitive?
+    private let toUserReorder: DNNLPrimitive?
+
+    enum Direction { case toInner, toUser, both }
+
+    /// Only the needed directions are built: Winograd weight layouts can be reordered into but not
+    /// out of.
+    init(user userDesc: dnnl_memory_desc_t, inner innerDesc: dnnl_memory_desc_t, resources: KernelResources,
+         direction: Direction) throws {
+        let engine = resources.engine
+        user = try DNNLMemory(desc: userDesc, engine: engine)
+        if dnnlSameLayout(userDesc, innerDesc) {
+            inner = user
+            toInnerReorder = nil
+            toUserReorder = nil
+        } else {
+            inner = try DNNLMemory(desc: innerDesc, engine: engine, allocate: true)
+            toInnerReorder = direction == .toUser ? nil : try dnnlReorder(from: userDesc, to: innerDesc, resources: resources)
+            toUserReorder = direction == .toInner ? nil : try dnnlReorder(from: innerDesc, to: userDesc, resources: resources)
+        }
+    }
+
+    func pointUser(at p: UnsafeRawPointer) throws { try user.point(at: p) }
+
+    func toInner(_ stream: DNNLStream) throws {
+        try toInnerReorder?.execute(stream, [(DNNL_ARG_FROM, user), (DNNL_ARG_TO, inner)])
+    }
+
+    func toUser(_ stream: DNNLStream) throws {
+        try toUserReorder?.execute(stream, [(DNNL_ARG_FROM, inner), (DNNL_ARG_TO, user)])
     }
 }

@@ -30,7 +30,7 @@ public struct Dense: Layer {
         ]
     }
 
-    public func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel {
+    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         _ = try outputShape(for: input)
         return DenseKernel(inputs: input[0], units: units, batch: batch, activation: activation)
     }

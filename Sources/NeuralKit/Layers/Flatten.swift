@@ -7,7 +7,7 @@ public struct Flatten: Layer {
 
     public func outputShape(for input: [Int]) throws -> [Int] { [input.reduce(1, *)] }
     public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
-    public func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel {
+    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         CopyKernel(count: batch * input.reduce(1, *))
     }
 }

@@ -7,8 +7,9 @@ public protocol Layer: Sendable {
     func outputShape(for input: [Int]) throws -> [Int]
     /// Parameters in Keras' order and layout, e.g. "conv1/kernel" [kh, kw, cin, cout], "conv1/bias".
     func parameterSpecs(for input: [Int]) -> [ParameterSpec]
-    /// The executable form of the layer for one input shape and batch size.
-    func makeKernel(input: [Int], batch: Int, training: Bool) throws -> any LayerKernel
+    /// The executable form of the layer for one input shape and batch size. `resources` are shared
+    /// by the kernels of one shard (see `KernelResources`).
+    func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel
 }
 
 public struct ParameterSpec: Sendable, Equatable {

@@ -14,7 +14,7 @@ final class ExecutionPlan {
     /// Layers below this index get no backward pass at all.
     let firstTrainable: Int
 
-    init(model: Sequential, batch: Int, training: Bool) throws {
+    init(model: Sequential, batch: Int, training: Bool, resources: KernelResources) throws {
         guard batch > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batch)") }
         self.batch = batch
         self.training = training
@@ -28,7 +28,7 @@ final class ExecutionPlan {
         var kernels: [any LayerKernel] = []
         var shape = model.inputShape
         for (i, l) in model.layers.enumerated() {
-            kernels.append(try l.makeKernel(input: shape, batch: batch, training: training && i >= first))
+            kernels.append(try l.makeKernel(input: shape, batch: batch, training: training && i >= first, resources: resources))
             shape = model.layerOutputShapes[i]
         }
         self.kernels = kernels

@@ -4,6 +4,7 @@ final class Shard {
     private let model: Sequential
     private let training: Bool
     private var plans: [Int: ExecutionPlan] = [:]
+    private var resources: KernelResources?
     let grads: [[FloatBuffer]?]
     let gradPointers: [[UnsafeMutablePointer<Float>]?]
     // Results of the last step, read by the caller after the join.
@@ -24,7 +25,9 @@ final class Shard {
 
     func plan(batch: Int) throws -> ExecutionPlan {
         if let p = plans[batch] { return p }
-        let p = try ExecutionPlan(model: model, batch: batch, training: training)
+        let r = try resources ?? KernelResources()
+        resources = r
+        let p = try ExecutionPlan(model: model, batch: batch, training: training, resources: r)
         plans[batch] = p
         return p
     }

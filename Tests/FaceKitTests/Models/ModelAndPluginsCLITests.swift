@@ -9,36 +9,15 @@ final class ModelAndPluginsCLITests: XCTestCase {
     override func setUpWithError() throws { home = try makeTemporaryDirectory("tribelens-cli-home") }
     override func tearDown() { try? FileManager.default.removeItem(at: home) }
 
-    private struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    private func cli(_ arguments: [String], pluginPath: String? = nil) throws -> Result {
-        let binary = TestPlugins.directory.appendingPathComponent("tribelens-cli")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("tribelens-cli is not built next to the tests (\(binary.path)); build all products first")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
-        environment["XDG_CACHE_HOME"] = home.appendingPathComponent("cache").path
-        environment["TRIBELENS_PLUGIN_PATH"] = pluginPath
-        process.environment = environment
-        let out = home.appendingPathComponent("out.txt"), err = home.appendingPathComponent("err.txt")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
+    private func cli(_ arguments: [String], pluginPath: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner(home: home).run(arguments, pluginPath: pluginPath)
     }
 
     private func requireCommand(_ name: String) throws {
         // `tribelens-cli unknown --help` still exits 0 with the root help, so look at the list.
         guard try cli(["--help"]).stdout.contains("\n  \(name) ") else {
-            throw XCTSkip("tribelens-cli has no `\(name)` command registered yet (TribeLensCLI's subcommands must list it)")
+            // A failure, not a skip: an unregistered command is a regression.
+            throw BackendError(.internal, "tribelens-cli has no `\(name)` command (TribeLensCLI's subcommands must list it)")
         }
     }
 
