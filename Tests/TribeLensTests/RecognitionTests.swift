@@ -158,6 +158,23 @@ final class RecognitionTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    func testABrokenCurationFileIsReportedAndLeftAlone() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tl-broken-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let storage = DatasetStorage(cacheRoot: home.appendingPathComponent("cache"), dataRoot: home.appendingPathComponent("data"))
+        try FileManager.default.createDirectory(at: storage.dataRoot, withIntermediateDirectories: true)
+        try Data("{ not json".utf8).write(to: storage.curationFile)
+        let box = FaceBox(x: 1, y: 2, width: 3, height: 4)
+        MainActor.assumeIsolated {
+            let book = CorrectionBook(storage: storage)
+            XCTAssertNil(book.correction(photoHash: "ab", box: box))
+            var problem: String?
+            XCTAssertFalse(book.record(.notAFace, photoHash: "ab", box: box) { problem = $0 })
+            XCTAssertTrue(problem?.contains("unreadable curation file") ?? false, problem ?? "no problem reported")
+        }
+        XCTAssertEqual(try String(contentsOf: storage.curationFile, encoding: .utf8), "{ not json")
+    }
+
     private func waitUntil(_ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {

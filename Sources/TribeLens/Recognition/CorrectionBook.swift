@@ -12,6 +12,8 @@ final class CorrectionBook {
 
     private let fixedStorage: DatasetStorage?
     private var store: CurationStore?
+    /// Why the store could not be read: kept, so a broken file is read once, not on every redraw.
+    private var loadProblem: String?
     /// "Not this member" is stored as a rejection; remembered here to show which member it was.
     private var shownAs: [CropID: FaceCorrection] = [:]
     private let saveQueue = DispatchQueue(label: "io.github.tribelens.curation", qos: .utility)
@@ -25,9 +27,15 @@ final class CorrectionBook {
     /// (corrections then cannot be saved until it is moved away).
     private func loaded() throws -> CurationStore {
         if let store { return store }
-        let fresh = try CurationStore(storage: storage)
-        store = fresh
-        return fresh
+        if let loadProblem { throw DatasetError(loadProblem) }
+        do {
+            let fresh = try CurationStore(storage: storage)
+            store = fresh
+            return fresh
+        } catch {
+            loadProblem = "\(error)"
+            throw error
+        }
     }
 
     func correction(photoHash: String?, box: FaceBox) -> FaceCorrection? {
@@ -38,13 +46,15 @@ final class CorrectionBook {
     }
 
     /// Records `correction` (nil: forget the earlier one) and saves; `done` gets nil or the
-    /// one-line reason it could not be saved.
+    /// one-line reason it could not be saved. Returns false when the store could not even be
+    /// read (`done` has then been called already).
+    @discardableResult
     func record(_ correction: FaceCorrection?, photoHash: String, box: FaceBox,
-                done: @escaping @MainActor @Sendable (String?) -> Void) {
+                done: @escaping @MainActor @Sendable (String?) -> Void) -> Bool {
         var updated: CurationStore
         do { updated = try loaded() } catch {
             done("\(error)")
-            return
+            return false
         }
         let id = CropID(photoHash: photoHash, box: box)
         updated.set(correction?.decision, for: id)
@@ -56,5 +66,6 @@ final class CorrectionBook {
             do { try snapshot.save(); problem = nil } catch { problem = "could not save the correction: \(error)" }
             MainLoop.post { done(problem) }
         }
+        return true
     }
 }

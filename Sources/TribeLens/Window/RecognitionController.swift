@@ -101,9 +101,10 @@ final class RecognitionController {
             return
         }
         let box = analysis.faces[index]
-        CorrectionBook.shared.record(correction, photoHash: hash, box: box) { [weak self] problem in
+        let accepted = CorrectionBook.shared.record(correction, photoHash: hash, box: box) { [weak self] problem in
             if let problem { self?.toast.show(problem) }
         }
+        guard accepted else { return }
         show(photo)
         let annotation = annotations(photo, analysis)[index]
         toast.show(correction == nil ? "Face \(index + 1): your label was removed"
