@@ -20,6 +20,7 @@ import gi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
+import recognition_tests  # noqa: E402
 from gui_harness import (FACE_COUNT, Context, expect, face_count,  # noqa: E402
                          window_geometry, xdotool)
 from gnome_tests import GNOME_TESTS  # noqa: E402
@@ -277,6 +278,7 @@ def test_desktop_file(ctx):
 TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_dialog, test_several_photos_and_a_bad_file,
          test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
 TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, settings
+TESTS += recognition_tests.TESTS  # recognition_tests.py: names on faces, popover, corrections, models, export
 
 
 def main():

@@ -12,6 +12,8 @@ struct Photo: Identifiable, Sendable {
     let id: Int
     let url: URL
     var state: State = .waiting
+    /// The model's answers for the faces, once a model has labelled them.
+    var labels: PhotoLabels?
 
     var fileName: String { url.lastPathComponent }
 

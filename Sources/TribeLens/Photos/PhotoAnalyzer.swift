@@ -62,15 +62,30 @@ final class PhotoAnalyzer: Sendable {
         do {
             let faceDetector = try detector.get()
             let faces = try faceDetector.detect(in: image)
+            let crops = try Self.crops(of: faces, in: image)
+            let hash = (try? Data(contentsOf: url)).map(ContentHash.sha256)
             let preview = PreviewImage(image)
             let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds,
-                                         detector: faceDetector.name)
+                                         detector: faceDetector.name, crops: crops, contentHash: hash)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
         }
+    }
+}
+
+extension PhotoAnalyzer {
+    /// The faces as a model sees them: box clamped to the photo, resized to 64x64 (FaceKit's
+    /// `PhotoPrediction` and the dataset pipeline crop the same way).
+    static func crops(of faces: [FaceBox], in image: RGBImage) throws -> [UInt8] {
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(faces.count * ImageLayout.bytes)
+        for box in faces {
+            pixels += try image.cropped(to: box).resized(width: ImageLayout.side, height: ImageLayout.side).pixels
+        }
+        return pixels
     }
 }
 

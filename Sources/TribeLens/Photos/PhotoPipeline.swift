@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Connects a window's photos to the analyzer: decides what to analyse next (the photo on
@@ -11,11 +12,18 @@ final class PhotoPipeline {
     private var thumbnails: [Int: PreviewImage] = [:]  // 128 px, about 50 kB each: kept for all
     private var analyzing: Int?              // id of the photo being analysed
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
+    private var labelling: Int?              // id of the photo the model is labelling
+    private let recognition = RecognitionState.shared
 
     /// A photo could not be opened, or an opened folder held no photos.
     var onProblem: (String) -> Void = { _ in }
 
-    init(analyzer: PhotoAnalyzer) { self.analyzer = analyzer }
+    init(analyzer: PhotoAnalyzer) {
+        self.analyzer = analyzer
+        // A new model (or none) makes every label stale: label again, shown photo first.
+        recognition.observe { [weak self] in self?.labelNext() }
+        recognition.start()
+    }
 
     /// Opens files and folders (folders are searched for photos).
     func open(_ urls: [URL]) {
@@ -71,6 +79,38 @@ final class PhotoPipeline {
             }
             self.session.update(photo.id, state: outcome.state)
             self.analyzeNext()
+            self.labelNext()
+        }
+    }
+
+    // MARK: Labelling (after detection, with the active model)
+
+    /// Asks the model for the next photo whose faces have no labels from the current model:
+    /// the shown one first. One at a time, like analysis.
+    func labelNext() {
+        guard labelling == nil, let model = recognition.status.info else { return }
+        guard let photo = session.nextToLabel(generation: model.generation),
+              case .analyzed(let analysis) = photo.state else { return }
+        labelling = photo.id
+        let started = DispatchTime.now()
+        Recognizer.shared.label(crops: analysis.crops, count: analysis.faces.count, generation: model.generation) {
+            [weak self] result in
+            guard let self else { return }
+            self.labelling = nil
+            switch result {
+            case .success(let faces):
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                Recognizer.log(String(format: "%@: labelled %d faces in %.3f s (model %@)", photo.fileName,
+                                      faces.count, seconds, model.summary.name))
+                self.session.setLabels(photo.id, PhotoLabels(generation: model.generation, faces: faces, seconds: seconds))
+            case .failure(let failure) where failure.stale:
+                break
+            case .failure(let failure):
+                // Keep the boxes; say why they have no names, and do not ask again for this model.
+                self.onProblem("\(photo.fileName): the model could not label the faces: \(failure.message)")
+                self.session.setLabels(photo.id, PhotoLabels(generation: model.generation, faces: [], seconds: 0))
+            }
+            self.labelNext()
         }
     }
 }

@@ -61,6 +61,24 @@ final class PhotoSession {
         }
     }
 
+    /// Stores a model's labels for photo `id`.
+    func setLabels(_ id: Int, _ labels: PhotoLabels) {
+        guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
+        photos[index].labels = labels
+        onChange(index == currentIndex)
+    }
+
+    /// The next analysed photo with faces but no labels from model `generation`: the one on
+    /// screen, else the first after it, else any.
+    func nextToLabel(generation: Int) -> Photo? {
+        let start = currentIndex ?? 0
+        let order = Array(photos[start...]) + Array(photos[..<start])
+        return order.first { photo in
+            guard case .analyzed(let analysis) = photo.state, !analysis.faces.isEmpty else { return false }
+            return photo.labels?.generation != generation
+        }
+    }
+
     func select(_ index: Int) {
         guard photos.indices.contains(index), index != currentIndex else { return }
         currentIndex = index

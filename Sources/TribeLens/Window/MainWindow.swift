@@ -18,6 +18,7 @@ final class MainWindow {
     private let pipeline: PhotoPipeline
     private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
+    private let recognition: RecognitionController
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
         pipeline = PhotoPipeline(analyzer: analyzer)
@@ -26,11 +27,14 @@ final class MainWindow {
         gtk_window_set_title(widget.cast(), "TribeLens")
         gtk_window_set_default_size(widget.cast(), 1000, 720)
         gtk_window_set_titlebar(widget.cast(), header.widget)
+        recognition = RecognitionController(window: widget, canvas: canvas, toast: toast, pipeline: pipeline)
+        gtk_header_bar_pack_end(header.widget.opaque, recognition.exportButton)
+        gtk_header_bar_pack_end(header.widget.opaque, recognition.modelButton.widget)
 
         stack = gtk_stack_new()
         gtk_stack_set_transition_type(stack.opaque, GTK_STACK_TRANSITION_TYPE_CROSSFADE)
         gtk_stack_add_named(stack.opaque, EmptyPage().widget, "empty")
-        gtk_stack_add_named(stack.opaque, canvas.widget, "photo")
+        gtk_stack_add_named(stack.opaque, recognition.photoView, "photo")
         gtk_stack_add_named(stack.opaque, errorPage.widget, "error")
 
         // The overlay is the drop zone: the whole window below the header bar.
@@ -75,6 +79,7 @@ final class MainWindow {
         strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
+        recognition.show(photo)
         guard currentChanged else { return }
         gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
         guard let photo else {

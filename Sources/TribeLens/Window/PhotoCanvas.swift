@@ -12,6 +12,9 @@ final class PhotoCanvas {
     private var analysis: PhotoAnalysis?
     private var preview: PreviewImage?
     private var shown: (photo: Int, hasPreview: Bool, hasAnalysis: Bool)?
+    /// What to write on each face (same order as the analysis' faces); empty: plain boxes.
+    private var annotations: [FaceAnnotation] = []
+    private var highlighted: Int?
 
     init() {
         widget = tl_drawing_area_new_image()
@@ -45,6 +48,14 @@ final class PhotoCanvas {
         gtk_widget_queue_draw(widget)
     }
 
+    /// Names and colours for the faces (from the model and the user's corrections).
+    func setAnnotations(_ annotations: [FaceAnnotation], highlighted: Int?) {
+        guard annotations != self.annotations || highlighted != self.highlighted else { return }
+        self.annotations = annotations
+        self.highlighted = highlighted
+        gtk_widget_queue_draw(widget)
+    }
+
     private static func makeSurface(_ preview: PreviewImage) -> OpaquePointer {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(preview.width), Int32(preview.height))!
         cairo_surface_flush(surface)
@@ -64,12 +75,10 @@ final class PhotoCanvas {
 
     private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
         guard let analysis, let preview, let surface else { return }
-        let margin = 12.0
-        let scale = min((width - 2 * margin) / Double(analysis.width),
-                        (height - 2 * margin) / Double(analysis.height))
-        guard scale > 0 else { return }
+        guard let geometry = PhotoGeometry(widgetWidth: width, widgetHeight: height,
+                                           photoWidth: analysis.width, photoHeight: analysis.height) else { return }
+        let scale = geometry.scale, left = geometry.left, top = geometry.top
         let shownWidth = Double(analysis.width) * scale, shownHeight = Double(analysis.height) * scale
-        let left = ((width - shownWidth) / 2).rounded(), top = ((height - shownHeight) / 2).rounded()
 
         // Paint the preview resampled to exactly the shown size (and the screen's scale factor).
         let factor = Double(gtk_widget_get_scale_factor(widget))
@@ -87,18 +96,15 @@ final class PhotoCanvas {
         cairo_paint(cr)
         cairo_restore(cr)
 
-        // Boxes: a dark halo under a bright line stays visible on light and dark photos alike.
-        for face in analysis.faces {
-            let x = left + Double(face.x) * scale, y = top + Double(face.y) * scale
-            let w = Double(face.width) * scale, h = Double(face.height) * scale
-            cairo_rectangle(cr, x, y, w, h)
-            cairo_set_line_width(cr, 5)
-            cairo_set_source_rgba(cr, 0, 0, 0, 0.55)
-            cairo_stroke_preserve(cr)
-            cairo_set_line_width(cr, 2.5)
-            cairo_set_source_rgb(cr, 0.965, 0.827, 0.176)  // GNOME yellow #f6d32d
-            cairo_stroke(cr)
+        // Boxes and name tags (AnnotationPainter: the same drawing as the exported PNG).
+        let faces = analysis.faces.enumerated().map { index, box -> AnnotationPainter.Face in
+            let rect = geometry.rect(x: box.x, y: box.y, width: box.width, height: box.height)
+            let annotation = annotations.indices.contains(index) ? annotations[index]
+                : FaceAnnotation(index: index, label: nil, correction: nil, directory: nil, script: .romaji)
+            return AnnotationPainter.Face(x: rect.x, y: rect.y, width: rect.width, height: rect.height,
+                                          annotation: annotation, highlighted: index == highlighted)
         }
+        AnnotationPainter.paint(cr, faces: faces, fontPixels: 13, line: 2.5, bounds: (0, 0, width, height))
     }
 
     private static func resample(_ source: OpaquePointer, width: Int32, height: Int32,

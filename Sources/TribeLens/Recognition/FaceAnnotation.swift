@@ -1,0 +1,101 @@
+import FaceKit
+import Foundation
+
+/// What is written on and next to one face box: a title (who), a detail line (groups and how
+/// sure), a colour by confidence, and the name screen readers and the GUI tests read.
+struct FaceAnnotation: Sendable, Equatable {
+    /// Box colour, by how far the answer can be trusted.
+    enum Tone: Sendable, Equatable {
+        /// No model: the plain detector box.
+        case detected
+        /// A member at or above `FaceAnnotation.sureProbability`.
+        case sure
+        /// A member between the threshold and `sureProbability`.
+        case likely
+        /// Unknown member, but a clear group.
+        case group
+        case unknown
+        /// The user's own label.
+        case corrected
+        /// The user said this is not a face / not this member.
+        case rejected
+
+        /// RGB 0-1, from the GNOME palette; readable on photos with the dark halo under them.
+        var rgb: (Double, Double, Double) {
+            switch self {
+            case .detected: return (0.965, 0.827, 0.176)  // yellow 2 #f6d32d
+            case .sure: return (0.2, 0.82, 0.478)         // green 3 #33d17a
+            case .likely: return (1.0, 0.639, 0.282)      // orange 2 #ffa348
+            case .group: return (0.384, 0.627, 0.918)     // blue 2 #62a0ea
+            case .unknown: return (0.753, 0.749, 0.737)   // light 4 #c0bfbc
+            case .corrected: return (0.753, 0.38, 0.796)  // purple 2 #c061cb
+            case .rejected: return (0.878, 0.106, 0.141)  // red 3 #e01b24
+            }
+        }
+    }
+
+    /// At or above this a member's box is green; between the threshold and this, orange.
+    static let sureProbability = 0.8
+
+    let index: Int
+    let title: String
+    let detail: String
+    let tone: Tone
+
+    /// "Face 1: TAKAHIRO, EXILE, 87%"; "Face 2: unknown, probably EXILE, 62%"; "Face 3".
+    var accessibleName: String {
+        let parts = [title, detail.replacingOccurrences(of: " · ", with: ", ")].filter { !$0.isEmpty }
+        return parts.isEmpty ? "Face \(index + 1)" : "Face \(index + 1): " + parts.joined(separator: ", ")
+    }
+
+    /// `label` nil: no model (or not labelled yet); `correction` wins over the model's answer.
+    init(index: Int, label: FaceLabel?, correction: FaceCorrection?, directory: MemberDirectory?,
+         script: MemberDirectory.Script) {
+        self.index = index
+        let directory = directory ?? MemberDirectory(classes: [], roster: nil)
+        if let correction {
+            switch correction {
+            case .member(let id):
+                title = directory.name(of: id, script: script)
+                detail = "your label"
+                tone = .corrected
+            case .notAFace:
+                title = "not a face"
+                detail = "your label"
+                tone = .rejected
+            case .notThisMember(let id):
+                title = id.map { "not \(directory.name(of: $0, script: script))" } ?? "not this member"
+                detail = "your label"
+                tone = .rejected
+            }
+            return
+        }
+        guard let label else {
+            title = ""
+            detail = ""
+            tone = .detected
+            return
+        }
+        let percent = ModelSummary.percent(label.probability)
+        if let member = label.member {
+            title = directory.name(of: member, script: script)
+            detail = [directory.groupText(label.groups), percent].filter { !$0.isEmpty }.joined(separator: " · ")
+            tone = label.probability >= Self.sureProbability ? .sure : .likely
+        } else if let group = label.group {
+            title = "unknown"
+            detail = "probably \(directory.groupText([group])) · \(percent)"
+            tone = .group
+        } else {
+            title = "unknown"
+            detail = ""
+            tone = .unknown
+        }
+    }
+
+    /// The popover's candidate rows: name and probability, best first.
+    static func candidates(_ label: FaceLabel, directory: MemberDirectory?, script: MemberDirectory.Script)
+        -> [(id: String, name: String, probability: Double)] {
+        let directory = directory ?? MemberDirectory(classes: [], roster: nil)
+        return label.top.map { (id: $0.member, name: directory.name(of: $0.member, script: script), probability: $0.probability) }
+    }
+}

@@ -1,0 +1,87 @@
+import Dispatch
+import FaceKit
+import Foundation
+
+/// Loads saved models through the plugin host and labels face crops with them, off the GTK
+/// thread, on one serial queue (a plugin model is not thread-safe, and training-sized work
+/// must not compete with detection on a 2-core machine). Results come back through
+/// `MainLoop.post`. One per process: the active model is a per-user setting.
+final class Recognizer: @unchecked Sendable {
+    static let shared = Recognizer()
+
+    /// Shown when no model is active: how to make one, until the training panel exists.
+    static let trainingHint = """
+        No trained model yet: faces are boxed but not named. Train one:
+        tribelens-cli dataset build --photos FOLDER --name NAME
+        tribelens-cli train --dataset NAME --backend scratch-cnn --model NAME --activate
+        """
+
+    private let queue = DispatchQueue(label: "io.github.tribelens.recognition", qos: .userInitiated)
+    // Touched only on `queue`.
+    private var catalog: PluginHost.Catalog?
+    private var predictor: FacePredictor?
+    private var generation = 0
+
+    /// Loads `name` (nil: the active model, if any) and reports the new status.
+    func load(name: String?, then deliver: @escaping @MainActor @Sendable (ModelStatus, PluginReport) -> Void) {
+        queue.async { [self] in
+            let status = loadOnQueue(name: name)
+            let report = PluginReport(backends: catalog?.backends.map(\.info.id) ?? [],
+                                      refused: catalog?.refused.map { "\(URL(fileURLWithPath: $0.path).lastPathComponent): \($0.message)" } ?? [])
+            MainLoop.post { deliver(status, report) }
+        }
+    }
+
+    private func loadOnQueue(name: String?) -> ModelStatus {
+        generation += 1
+        predictor = nil
+        let store = ModelStore.standard()
+        guard let name = name ?? store.activeName() else { return .none }
+        // A plugin that fails to load is listed as refused by the host; it never stops the app.
+        if catalog == nil { catalog = PluginHost().discover() }
+        let started = DispatchTime.now()
+        do {
+            let loaded = try FacePredictor(store: store, name: name, backends: catalog?.backends ?? [])
+            predictor = loaded
+            let roster = MemberDirectory.roster(for: loaded.manifest, storage: .standard)
+            let info = LoadedModelInfo(generation: generation, summary: ModelSummary(name: name, manifest: loaded.manifest),
+                                       directory: MemberDirectory(classes: loaded.manifest.classes, roster: roster),
+                                       policy: loaded.policy)
+            Self.log(String(format: "model %@ (%@) loaded in %.2f s", name, loaded.manifest.backend.id,
+                            Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9))
+            return .ready(info)
+        } catch {
+            Self.log("model \(name) cannot be used: \(error)")
+            return .failed(name: name, message: "\(error)")
+        }
+    }
+
+    /// Labels the 64x64 crops of one photo's faces together (no member twice in a photo).
+    /// `deliver` gets nil labels when the model changed meanwhile or prediction failed.
+    func label(crops: [UInt8], count: Int, generation wanted: Int,
+               then deliver: @escaping @MainActor @Sendable (Result<[FaceLabel], PredictionFailure>) -> Void) {
+        queue.async { [self] in
+            let result: Result<[FaceLabel], PredictionFailure>
+            if wanted != generation || predictor == nil {
+                result = .failure(PredictionFailure(message: "stale", stale: true))
+            } else {
+                do {
+                    result = .success(try predictor!.labelFaces(pixels: crops, count: count))
+                } catch {
+                    result = .failure(PredictionFailure(message: "\(error)", stale: false))
+                }
+            }
+            MainLoop.post { deliver(result) }
+        }
+    }
+
+    static func log(_ text: String) {
+        FileHandle.standardError.write(Data("tribelens: \(text)\n".utf8))
+    }
+}
+
+struct PredictionFailure: Error, Sendable {
+    let message: String
+    /// The model changed between asking and answering: ask again, say nothing.
+    let stale: Bool
+}

@@ -1,0 +1,152 @@
+import CGtk
+import FaceKit
+
+/// The popover of one face: the model's top-3 candidates with bars (click one: "this is …"),
+/// every other member under "Someone Else…", and "Not a Face" / "Not This Member". Built afresh
+/// each time it opens; it only reports the choice (`onCorrect`), the window stores it.
+@MainActor
+final class FacePopover {
+    let widget: Widget
+    private var content: Widget?
+
+    /// The user's choice; nil means "forget my label".
+    var onCorrect: (Int, FaceCorrection?) -> Void = { _, _ in }
+
+    /// `parent` holds the popover for its lifetime (the face layer).
+    init(parent: Widget) {
+        widget = gtk_popover_new()
+        gtk_widget_set_parent(widget, parent)
+        Gtk.addClasses(widget, "face-popover")
+        Signals.connect(parent, "destroy") { [widget] in gtk_widget_unparent(widget) }
+    }
+
+    /// Opens for face `index`, pointing at `rectangle` (in the parent's coordinates).
+    func present(index: Int, rectangle: GdkRectangle, label: FaceLabel?, correction: FaceCorrection?,
+                 model: LoadedModelInfo?, script: MemberDirectory.Script) {
+        let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
+        Gtk.margins(box, 6)
+        let annotation = FaceAnnotation(index: index, label: label, correction: correction,
+                                        directory: model?.directory, script: script)
+        let heading = Gtk.label(annotation.title.isEmpty ? "Face \(index + 1)" : "Face \(index + 1): \(annotation.title)",
+                                classes: ["heading"], description: "Face heading")
+        gtk_label_set_xalign(heading.opaque, 0)
+        gtk_box_append(box.cast(), heading)
+
+        if let label, let model, !label.top.isEmpty {
+            let caption = Gtk.label("Best matches — click to confirm", classes: ["dim-label", "caption"])
+            gtk_label_set_xalign(caption.opaque, 0)
+            gtk_box_append(box.cast(), caption)
+            for (rank, candidate) in FaceAnnotation.candidates(label, directory: model.directory, script: script).enumerated() {
+                gtk_box_append(box.cast(), candidateRow(rank: rank, name: candidate.name, probability: candidate.probability) {
+                    [weak self] in self?.choose(index, .member(candidate.id))
+                })
+            }
+            gtk_box_append(box.cast(), someoneElse(index: index, model: model, script: script, except: Set(label.top.map(\.member))))
+        } else if model == nil {
+            let note = Gtk.label("No model is active, so faces have no names yet.", classes: ["dim-label"])
+            gtk_label_set_wrap(note.opaque, 1)
+            gtk_label_set_max_width_chars(note.opaque, 32)
+            gtk_box_append(box.cast(), note)
+        }
+
+        gtk_box_append(box.cast(), gtk_separator_new(GTK_ORIENTATION_HORIZONTAL))
+        let corrections = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
+        gtk_box_set_homogeneous(corrections.cast(), 1)
+        gtk_box_append(corrections.cast(), actionButton("Not a Face", tooltip: "Leave this box out of training") {
+            [weak self] in self?.choose(index, .notAFace)
+        })
+        if let member = correctedMember(correction) ?? label?.member {
+            let name = model?.directory.name(of: member, script: script) ?? member
+            gtk_box_append(corrections.cast(), actionButton("Not This Member", tooltip: "This is not \(name)") {
+                [weak self] in self?.choose(index, .notThisMember(member))
+            })
+        }
+        gtk_box_append(box.cast(), corrections)
+        if correction != nil {
+            gtk_box_append(box.cast(), actionButton("Forget My Label", tooltip: "Remove your correction of this face") {
+                [weak self] in self?.choose(index, nil)
+            })
+        }
+
+        content = box
+        gtk_popover_set_child(widget.cast(), box)
+        var rect = rectangle
+        gtk_popover_set_pointing_to(widget.cast(), &rect)
+        gtk_popover_set_position(widget.cast(), GTK_POS_RIGHT)
+        gtk_popover_popup(widget.cast())
+    }
+
+    private func correctedMember(_ correction: FaceCorrection?) -> String? {
+        if case .member(let id)? = correction { return id }
+        return nil
+    }
+
+    private func choose(_ index: Int, _ correction: FaceCorrection?) {
+        gtk_popover_popdown(widget.cast())
+        onCorrect(index, correction)
+    }
+
+    /// "TAKAHIRO ........ 87%" over a bar; the whole row is a button.
+    private func candidateRow(rank: Int, name: String, probability: Double,
+                              onClick: @escaping @MainActor () -> Void) -> Widget {
+        let button = gtk_button_new()!
+        Gtk.addClasses(button, "flat", "candidate")
+        let column = gtk_box_new(GTK_ORIENTATION_VERTICAL, 3)!
+        let line = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
+        let nameLabel = Gtk.label(name)
+        gtk_label_set_xalign(nameLabel.opaque, 0)
+        gtk_widget_set_hexpand(nameLabel, 1)
+        gtk_box_append(line.cast(), nameLabel)
+        gtk_box_append(line.cast(), Gtk.label(ModelSummary.percent(probability), classes: ["numeric", "dim-label"]))
+        gtk_box_append(column.cast(), line)
+        let bar = gtk_progress_bar_new()!
+        gtk_progress_bar_set_fraction(bar.opaque, min(max(probability, 0), 1))
+        gtk_widget_set_size_request(bar, 220, -1)
+        tl_accessible_set_label(bar, "\(name) \(ModelSummary.percent(probability))")
+        gtk_box_append(column.cast(), bar)
+        gtk_button_set_child(button.cast(), column)
+        let accessible = "Candidate \(rank + 1): \(name), \(ModelSummary.percent(probability))"
+        tl_accessible_set_label(button, accessible)
+        gtk_widget_set_tooltip_text(button, "This is \(name)")
+        Signals.connect(button, "clicked", onClick)
+        return button
+    }
+
+    /// Every other member of the model, behind a button so the popover stays small.
+    private func someoneElse(index: Int, model: LoadedModelInfo, script: MemberDirectory.Script, except: Set<String>) -> Widget {
+        let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        let revealer = gtk_revealer_new()!
+        let toggle = actionButton("Someone Else…", tooltip: "Pick the right member from the whole roster") {
+            gtk_revealer_set_reveal_child(revealer.opaque, gtk_revealer_get_reveal_child(revealer.opaque) == 0 ? 1 : 0)
+        }
+        Gtk.addClasses(toggle, "flat")
+        let list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        let members = model.directory.classes.filter { !except.contains($0) }
+            .map { (id: $0, name: model.directory.name(of: $0, script: script)) }
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        for member in members {
+            let button = actionButton(member.name, tooltip: "This is \(member.name)") { [weak self] in
+                self?.choose(index, .member(member.id))
+            }
+            Gtk.addClasses(button, "flat")
+            tl_accessible_set_label(button, "This is \(member.name)")
+            gtk_box_append(list.cast(), button)
+        }
+        let scroller = gtk_scrolled_window_new()!
+        gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_max_content_height(scroller.opaque, 220)
+        gtk_scrolled_window_set_propagate_natural_height(scroller.opaque, 1)
+        gtk_scrolled_window_set_child(scroller.opaque, list)
+        gtk_revealer_set_child(revealer.opaque, scroller)
+        gtk_box_append(box.cast(), toggle)
+        gtk_box_append(box.cast(), revealer)
+        return box
+    }
+
+    private func actionButton(_ text: String, tooltip: String, onClick: @escaping @MainActor () -> Void) -> Widget {
+        let button = gtk_button_new_with_label(text)!
+        gtk_widget_set_tooltip_text(button, tooltip)
+        Signals.connect(button, "clicked", onClick)
+        return button
+    }
+}

@@ -1,0 +1,144 @@
+import CGtk
+import FaceKit
+import Foundation
+
+/// The header-bar button that always says which model names the faces ("m4 · 87%", "No Model")
+/// and opens a popover with its details (backend, test accuracy, date), the saved models to
+/// switch to, the name preference, the plugins found and refused, and — with no model — how
+/// to train one.
+@MainActor
+final class ModelMenuButton {
+    let widget: Widget
+    private let popover: Widget
+    private let state = RecognitionState.shared
+    private var shownName = ""
+
+    /// A model could not be activated: the one-line reason.
+    var onProblem: (String) -> Void = { _ in }
+
+    init() {
+        widget = gtk_menu_button_new()
+        popover = gtk_popover_new()
+        gtk_menu_button_set_popover(widget.opaque, popover)
+        // Rebuilt each time it opens: models may have been trained or deleted meanwhile.
+        Signals.connect(popover, "show") { [weak self] in self?.rebuild() }
+        state.observe { [weak self] in
+            self?.refresh()
+            if let self, gtk_widget_get_visible(self.popover) != 0 { self.rebuild() }
+        }
+        refresh()
+    }
+
+    /// The button's own text and accessible name.
+    private func refresh() {
+        let text: String, name: String
+        switch state.status {
+        case .loading(let model):
+            text = "Loading Model…"
+            name = "Model: loading \(model ?? "the active model")"
+        case .none:
+            text = "No Model"
+            name = "Model: none"
+        case .ready(let info):
+            text = info.summary.accuracy.map { "\(info.summary.name) · \(ModelSummary.percent($0))" } ?? info.summary.name
+            name = "Model: \(info.summary.line)"
+        case .failed(let model, _):
+            text = "\(model) (unusable)"
+            name = "Model: \(model) cannot be used"
+        }
+        guard name != shownName else { return }
+        shownName = name
+        gtk_menu_button_set_label(widget.opaque, text)
+        gtk_widget_set_tooltip_text(widget, name)
+        tl_accessible_set_label(widget, name)
+        // Assistive technology reaches the inner toggle button; name it too.
+        if let inner = gtk_widget_get_first_child(widget) { tl_accessible_set_label(inner, name) }
+    }
+
+    private func rebuild() {
+        let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8)!
+        Gtk.margins(box, 8)
+        gtk_widget_set_size_request(box, 340, -1)
+
+        append(box, heading("Active Model"))
+        let details: String
+        var showHint = false
+        switch state.status {
+        case .loading(let model): details = "Loading \(model ?? "the active model")…"
+        case .none: details = "None"; showHint = true
+        case .ready(let info): details = "\(info.summary.name)\n\(info.summary.detailText)"
+        case .failed(let model, let message): details = "\(model) cannot be used: \(message)"; showHint = true
+        }
+        append(box, wrapped(details, description: "Active model"))
+        if showHint {
+            let hint = wrapped(Recognizer.trainingHint, description: "How to train a model")
+            Gtk.addClasses(hint, "monospace", "dim-label")
+            gtk_label_set_selectable(hint.opaque, 1)
+            append(box, hint)
+        }
+
+        let models = state.savedModels()
+        append(box, heading("Saved Models"))
+        if models.isEmpty {
+            append(box, wrapped("No saved models in \(ModelStore.standard().root.path).", description: "Saved models"))
+        }
+        for model in models {
+            let line = model.summary?.line ?? "\(model.name) (unreadable: \(model.problem ?? "?"))"
+            let button = gtk_button_new()!
+            Gtk.addClasses(button, "flat")
+            let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8)!
+            let check = gtk_image_new_from_icon_name("object-select-symbolic")!
+            gtk_widget_set_opacity(check, model.active ? 1 : 0)
+            gtk_box_append(row.cast(), check)
+            let label = Gtk.label(line)
+            gtk_label_set_xalign(label.opaque, 0)
+            gtk_label_set_ellipsize(label.opaque, PANGO_ELLIPSIZE_END)
+            gtk_box_append(row.cast(), label)
+            gtk_button_set_child(button.cast(), row)
+            tl_accessible_set_label(button, "Use model \(line)" + (model.active ? ", active" : ""))
+            gtk_widget_set_sensitive(button, model.summary != nil ? 1 : 0)
+            let name = model.name
+            Signals.connect(button, "clicked") { [weak self] in
+                guard let self else { return }
+                do { try self.state.activate(name) } catch { self.onProblem("\(error)") }
+            }
+            append(box, button)
+        }
+
+        let script = state.script
+        let names = gtk_button_new_with_label(script == .japanese ? "Show Romaji Names" : "Show Japanese Names")!
+        Signals.connect(names, "clicked") { [weak self] in
+            guard let self else { return }
+            self.state.script = script == .japanese ? .romaji : .japanese
+            self.rebuild()
+        }
+        append(box, names)
+
+        let plugins = state.plugins
+        var pluginText = "Backends: " + (plugins.backends.isEmpty ? "none found" : plugins.backends.joined(separator: ", "))
+        if !plugins.refused.isEmpty {
+            pluginText += "\nNot loaded (\(plugins.refused.count)):\n" + plugins.refused.map { "• \($0)" }.joined(separator: "\n")
+        }
+        let pluginLabel = wrapped(pluginText, description: "Plugins")
+        Gtk.addClasses(pluginLabel, "dim-label", "caption")
+        append(box, pluginLabel)
+        gtk_popover_set_child(popover.cast(), box)
+    }
+
+    private func append(_ box: Widget, _ child: Widget) { gtk_box_append(box.cast(), child) }
+
+    private func heading(_ text: String) -> Widget {
+        let label = Gtk.label(text, classes: ["heading"])
+        gtk_label_set_xalign(label.opaque, 0)
+        return label
+    }
+
+    private func wrapped(_ text: String, description: String) -> Widget {
+        let label = Gtk.label(text, description: description)
+        gtk_label_set_wrap(label.opaque, 1)
+        gtk_label_set_wrap_mode(label.opaque, PANGO_WRAP_WORD_CHAR)
+        gtk_label_set_max_width_chars(label.opaque, 48)
+        gtk_label_set_xalign(label.opaque, 0)
+        return label
+    }
+}
