@@ -6,13 +6,8 @@ enum RecognitionStyles {
     private static var loaded = false
 
     static func load() {
-        guard !loaded, let display = gdk_display_get_default() else { return }
-        loaded = true
-        let provider = gtk_css_provider_new()!
-        gtk_css_provider_load_from_data(provider, css, -1)
-        gtk_style_context_add_provider_for_display(display, provider.opaque,
-                                                   UInt32(GTK_STYLE_PROVIDER_PRIORITY_APPLICATION))
-        g_object_unref(UnsafeMutableRawPointer(provider))
+        guard !loaded else { return }
+        loaded = Styles.install(css)
     }
 
     // The boxes are drawn by the canvas; a target only shows keyboard focus and hover.

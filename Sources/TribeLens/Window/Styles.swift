@@ -7,13 +7,19 @@ enum Styles {
     private static var loaded = false
 
     static func load() {
-        guard !loaded, let display = gdk_display_get_default() else { return }
-        loaded = true
+        guard !loaded else { return }
+        loaded = install(css)
+    }
+
+    /// Adds `css` to the default display at application priority; false when there is no display.
+    static func install(_ css: String) -> Bool {
+        guard let display = gdk_display_get_default() else { return false }
         let provider = gtk_css_provider_new()!
         gtk_css_provider_load_from_data(provider, css, -1)
         gtk_style_context_add_provider_for_display(display, provider.opaque,
                                                    UInt32(GTK_STYLE_PROVIDER_PRIORITY_APPLICATION))
         g_object_unref(UnsafeMutableRawPointer(provider))
+        return true
     }
 
     private static let css = """
