@@ -43,6 +43,12 @@ final class RecognitionState {
     func start() {
         guard !started else { return }
         started = true
+        // Preferences > Member names applies at once.
+        SettingsStore.shared.observe { [weak self] settings in
+            MainActor.assumeIsolated {
+                if let script = MemberDirectory.Script(rawValue: settings.nameDisplay.rawValue) { self?.script = script }
+            }
+        }
         load(nil)
     }
 

@@ -109,7 +109,10 @@ final class ModelMenuButton {
         let names = gtk_button_new_with_label(script == .japanese ? "Show Romaji Names" : "Show Japanese Names")!
         Signals.connect(names, "clicked") { [weak self] in
             guard let self else { return }
-            self.state.script = script == .japanese ? .romaji : .japanese
+            let next: MemberDirectory.Script = script == .japanese ? .romaji : .japanese
+            self.state.script = next
+            // Kept in the settings keyfile, shared with Preferences.
+            SettingsStore.shared.update { $0.nameDisplay = AppSettings.NameDisplay(rawValue: next.rawValue) ?? .romaji }
             self.rebuild()
         }
         append(box, names)
