@@ -9,9 +9,9 @@ Run from the repository root, in a git-ignored venv:
     python3 -m venv bench/.venv
     bench/.venv/bin/pip install scipy opencv-python-headless numpy
     bench/.venv/bin/python Tests/FaceKitTests/Fixtures/generate_augment_reference.py
-It reads two photos from ../shared/data/lfw-dev38 (only to make realistic inputs; the fixture
-then stands alone) and draws one synthetic, non-square crop with hard edges and saturated areas,
-which stress the spline's overshoot and clipping.
+Its inputs are made here: two photo-like crops (smooth colour fields plus noise, one of them
+non-square) and one synthetic crop with hard edges and saturated areas, which stress the
+spline's overshoot and clipping. No third party's photo is copied into the repository.
 """
 import json
 import os
@@ -24,19 +24,16 @@ from scipy import ndimage
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "augment")
-SHARED = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "lfw-dev38"))
-PHOTOS = {
-    "lfw_a": "Amelie_Mauresmo/Amelie_Mauresmo_0001.jpg",
-    "lfw_b": "Kofi_Annan/Kofi_Annan_0003.jpg",
-}
 
 
-def face_crop(path):
-    """A 64x64 crop of the centre of an LFW photo (where LFW puts the face), as BGR."""
-    img = cv2.imread(path)
-    if img is None:
-        sys.exit(f"cannot read {path}")
-    return cv2.resize(img[70:180, 70:180], (64, 64), interpolation=cv2.INTER_AREA)
+def photo_like(seed, h, w):
+    """Smooth colour fields plus fine noise: the statistics of a photo crop, without using anyone's
+    photo (third parties' images stay out of the repository)."""
+    rng = np.random.default_rng(seed)
+    coarse = rng.integers(0, 256, size=(h // 8 + 2, w // 8 + 2, 3), dtype=np.uint8)
+    img = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC).astype(np.int16)
+    img += rng.integers(-12, 13, size=(h, w, 3), dtype=np.int16)
+    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def synthetic_crop():
@@ -72,7 +69,7 @@ def augment(img, name):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    inputs = {name: face_crop(os.path.join(SHARED, rel)) for name, rel in PHOTOS.items()}
+    inputs = {"photo_a": photo_like(1, 64, 64), "photo_b": photo_like(2, 70, 50)}
     inputs["synthetic"] = synthetic_crop()
     cases = []
     for name, img in inputs.items():
