@@ -69,12 +69,10 @@ struct TransferBenchCommand: ParsableCommand {
 
     /// Random 64x64 crops with labels in turn, from a seeded generator.
     static func synthetic(count: Int, classes: Int, seed: UInt64) throws -> InMemorySamples {
-        var state = seed
+        var generator = SeededGenerator(seed: seed)
         var pixels = [UInt8](repeating: 0, count: count * ImageLayout.bytes)
         for i in pixels.indices where i % 8 == 0 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            let z = generator.next()
             for k in 0..<min(8, pixels.count - i) { pixels[i + k] = UInt8(truncatingIfNeeded: z >> (8 * UInt64(k))) }
         }
         return try InMemorySamples(pixels: pixels, labels: (0..<count).map { Int32($0 % classes) })

@@ -1,3 +1,5 @@
+import BackendABI
+
 /// A small deterministic generator (SplitMix64) and Fisher-Yates shuffle written out here, so a
 /// seed gives the same split on every platform and Swift version (the standard library's
 /// `shuffle(using:)` algorithm is not promised to stay the same).
@@ -6,13 +8,8 @@ public struct SeededGenerator: Sendable {
 
     public init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// SplitMix64 as the plugin contract defines it (`tl_splitmix64`), so host and plugins agree.
+    public mutating func next() -> UInt64 { tl_splitmix64(&state) }
 
     /// Uniform in 0..<bound, without modulo bias (rejection sampling).
     public mutating func next(below bound: Int) -> Int {
