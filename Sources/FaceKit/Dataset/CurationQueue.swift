@@ -53,7 +53,7 @@ public struct CurationQueue: Sendable {
     public var members: [MemberQueue]
 
     /// Outlier rule: score > median + k * MAD of the member's scores (k = 3.5, the usual robust
-    /// z-score cut-off), and only for members with at least `outlierMinimumCrops` crops.
+    /// z-score cut-off; MAD is at least 10% of the median), and only for members with at least `outlierMinimumCrops` crops.
     public static let outlierK = 3.5
     public static let outlierMinimumCrops = 5
 
@@ -171,7 +171,9 @@ public struct CurationQueue: Sendable {
         guard scores.count >= outlierMinimumCrops else { return nil }
         let m = median(scores)
         let mad = median(scores.map { abs($0 - m) })
-        return m + outlierK * max(mad, 0.02)
+        // A few similar crops can have a tiny MAD; a floor of 10% of the median keeps ordinary
+        // spread from being flagged.
+        return m + outlierK * max(mad, 0.1 * m)
     }
 
     static func median(_ values: [Double]) -> Double {
