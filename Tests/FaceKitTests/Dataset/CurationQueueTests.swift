@@ -140,3 +140,42 @@ final class CurationQueueTests: XCTestCase {
         XCTAssertLessThan(zip(s1, s2).map { abs($0 - $1) }.max()!, 0.05)
     }
 }
+
+/// Numbers for docs/dataset.md on the shared data (skips without ../shared).
+final class CurationQueueSharedDataTests: XCTestCase {
+    func queue(_ name: String) throws -> CurationQueue {
+        let root = try DatasetTestSupport.shared(name)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }.sorted()
+        let (home, storage) = try DatasetTestSupport.temporaryHome("curation-\(name)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: home) }
+        let builder = DatasetBuilder(roster: DatasetTestSupport.roster(folders, id: name), storage: storage, preset: .recommended, source: .alreadyCropped)
+        let analysis = try builder.analyse(photoRoot: root)
+        let extractor = FaceExtractor(source: .alreadyCropped, storage: storage, workers: builder.workers)
+        let queue = CurationQueue(analysis: analysis, store: try CurationStore(storage: storage), roster: builder.roster) { try? extractor.crops(of: $0) }
+        for member in queue.members {
+            let outliers = member.items.filter { $0.flags.contains(.outlier) }
+            print("CURATION \(name) \(member.member): \(member.total) items, \(member.flagged) flagged, \(outliers.count) outliers \(outliers.map(\.photo))")
+        }
+        return queue
+    }
+
+    func testKpopCropsOutliersAreFew() throws {
+        let queue = try queue("kpop-crops14")
+        XCTAssertEqual(queue.members.count, 14)
+        XCTAssertGreaterThan(queue.members.flatMap(\.items).filter { $0.flags.contains(.outlier) }.count, 0)
+        for member in queue.members {
+            let outliers = member.items.filter { $0.flags.contains(.outlier) }.count
+            // A robust cut flags a handful (measured: 8 of 351 crops, at most 2 per member), never
+            // more than a fifth of a member's crops.
+            XCTAssertLessThanOrEqual(outliers * 5, member.total, member.member)
+            XCTAssertGreaterThan(member.total, 0)
+        }
+    }
+
+    func testMessyScrapeNearDuplicateIsFlagged() throws {
+        let queue = try queue("messy-scrape")
+        let lisa = try XCTUnwrap(queue.members.first { $0.member == "lisa-manoban" })
+        let item = try XCTUnwrap(lisa.items.first { $0.photo == "lisa_manoban/lisa131.jpg" })
+        XCTAssertTrue(item.flags.contains(.nearDuplicate) || item.flags.contains(.nearDuplicateAcrossMembers), "\(item.flags)")
+    }
+}
