@@ -68,4 +68,30 @@ final class CorrectionBook {
         }
         return true
     }
+
+    /// The curation grid's decisions (reject / relabel / accept, nil: back to undecided), saved
+    /// through the same serial queue as the recognition view's corrections, so the two never
+    /// overwrite each other's file. `done` as in `record(_:photoHash:box:done:)`.
+    @discardableResult
+    func record(decision: CurationStore.Decision?, crop: CropID,
+                done: @escaping @MainActor @Sendable (String?) -> Void) -> Bool {
+        var updated: CurationStore
+        do { updated = try loaded() } catch {
+            done("\(error)")
+            return false
+        }
+        updated.set(decision, for: crop)
+        store = updated
+        shownAs[crop] = nil  // the grid's decision replaces whatever the recognition view showed
+        let snapshot = updated
+        saveQueue.async {
+            let problem: String?
+            do { try snapshot.save(); problem = nil } catch { problem = "could not save the decision: \(error)" }
+            MainLoop.post { done(problem) }
+        }
+        return true
+    }
+
+    /// The stored decisions, for building a `CurationQueue` (nil when the file is unreadable).
+    func currentStore() -> CurationStore? { try? loaded() }
 }

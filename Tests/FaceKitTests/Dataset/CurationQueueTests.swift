@@ -165,7 +165,7 @@ final class CurationQueueSharedDataTests: XCTestCase {
         XCTAssertGreaterThan(queue.members.flatMap(\.items).filter { $0.flags.contains(.outlier) }.count, 0)
         for member in queue.members {
             let outliers = member.items.filter { $0.flags.contains(.outlier) }.count
-            // A robust cut flags a handful (measured: 8 of 351 crops, at most 2 per member), never
+            // A robust cut flags a handful (measured: 8 of 345 crops, at most 2 per member), never
             // more than a fifth of a member's crops.
             XCTAssertLessThanOrEqual(outliers * 5, member.total, member.member)
             XCTAssertGreaterThan(member.total, 0)
