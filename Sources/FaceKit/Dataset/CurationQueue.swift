@@ -40,6 +40,12 @@ public struct CurationQueue: Sendable {
         /// Outlier distance (see `outlierScores`), nil without a crop.
         public var outlierScore: Double?
         public var mostSerious: Flag? { flags.min() }
+
+        public init(crop: CropID?, photo: String, member: String, box: FaceBox?, cropIndex: Int?, contentHash: String,
+                    decision: CurationStore.Decision?, flags: Set<Flag>, outlierScore: Double?) {
+            self.crop = crop; self.photo = photo; self.member = member; self.box = box; self.cropIndex = cropIndex
+            self.contentHash = contentHash; self.decision = decision; self.flags = flags; self.outlierScore = outlierScore
+        }
     }
 
     public struct MemberQueue: Sendable {
