@@ -19,6 +19,7 @@ final class MainWindow {
     private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
     private let recognition: RecognitionController
+    private var trainingWindow: TrainingWindow?
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
         pipeline = PhotoPipeline(analyzer: analyzer)
@@ -119,8 +120,16 @@ final class MainWindow {
         }
         addAction("previous") { [weak self] in self?.session.goBack() }
         addAction("next") { [weak self] in self?.session.goForward() }
-        // Ctrl+T; the training panel takes this action over (docs/gnome.md).
-        addAction("train") { [weak self] in self?.toast.show(L10n.tr("Training from the window is not available yet; use tribelens-cli for now.")) }
+        // Ctrl+T: one training panel per window, brought back to the front when open.
+        addAction("train") { [weak self] in
+            guard let self else { return }
+            if self.trainingWindow == nil {
+                let panel = TrainingWindow(parent: self.widget)
+                Signals.connect(panel.widget, "destroy") { [weak self] in self?.trainingWindow = nil }
+                self.trainingWindow = panel
+            }
+            self.trainingWindow?.present()
+        }
     }
 
     private func addAction(_ name: String, _ handler: @escaping @MainActor () -> Void) {
