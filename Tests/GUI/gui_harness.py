@@ -76,6 +76,34 @@ def window_geometry(title_regex, timeout=15.0):
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
 
+def drag(ctx, paths, target_title_regex):
+    """A real XDND drag of `paths` from drag_source.py (a GTK 3 window) to the middle of the
+    window whose title matches. Returns the target window's geometry."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    target = window_geometry(target_title_regex)
+    ctx.spawn(["/usr/bin/python3", os.path.join(here, "drag_source.py"), "1060", "80"] + list(paths), "drag-source")
+    source_box = window_geometry("^TribeLens test drag source$")
+    start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
+    end = (target[0] + target[2] // 2, target[1] + target[3] // 2)
+    # XDND needs the pointer to move in steps after the press: the source only starts the drag
+    # past a threshold, and the target only answers positions it has been told about.
+    xdotool("mousemove", *start)
+    time.sleep(0.3)
+    xdotool("mousedown", 1)
+    steps = 24
+    for i in range(1, steps + 1):
+        xdotool("mousemove", start[0] + (end[0] - start[0]) * i // steps, start[1] + (end[1] - start[1]) * i // steps)
+        time.sleep(0.05)
+    return target, end
+
+
+def drop(end):
+    """Releases a drag started by `drag` just past its end point."""
+    xdotool("mousemove", end[0] + 5, end[1] + 5)
+    time.sleep(0.2)
+    xdotool("mouseup", 1)
+
+
 def xdotool(*args):
     subprocess.run(["xdotool"] + [str(a) for a in args], check=True, timeout=10)
 

@@ -24,8 +24,8 @@ enum ConfirmDialog {
         let buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
         gtk_widget_set_halign(buttons, GTK_ALIGN_END)
         gtk_widget_set_margin_top(buttons, 12)
-        let no = gtk_button_new_with_mnemonic(cancel)!
-        let yes = gtk_button_new_with_mnemonic(confirm)!
+        let no = Gtk.button(cancel)
+        let yes = Gtk.button(confirm)
         Gtk.addClasses(yes, destructive ? "destructive-action" : "suggested-action")
         buttons.append(no)
         buttons.append(yes)

@@ -32,7 +32,7 @@ final class PhotoSourcePage {
         gtk_entry_set_placeholder_text(folderEntry.cast(), L10n.tr("Photo folder"))
         tl_accessible_set_label(folderEntry, L10n.tr("Photo folder"))
         folderRow.append(folderEntry)
-        let browse = gtk_button_new_with_mnemonic(L10n.tr("_Choose Folder…"))!
+        let browse = Gtk.button(L10n.tr("_Choose Folder…"))
         folderRow.append(browse)
         box.append(folderRow)
 
@@ -43,7 +43,7 @@ final class PhotoSourcePage {
         box.append(rosterFile)
 
         let actionRow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
-        findButton = gtk_button_new_with_mnemonic(L10n.tr("_Find Faces"))
+        findButton = Gtk.button(L10n.tr("_Find Faces"))
         Gtk.addClasses(findButton, "suggested-action")
         actionRow.append(findButton)
         progressBar = gtk_progress_bar_new()

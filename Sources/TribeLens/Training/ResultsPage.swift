@@ -42,7 +42,7 @@ final class ResultsPage {
         activate = gtk_check_button_new_with_label(L10n.tr("Use it to label photos"))
         gtk_check_button_set_active(activate.cast(), 1)
         saveRow.append(activate)
-        saveButton = gtk_button_new_with_mnemonic(L10n.tr("_Save Model"))
+        saveButton = Gtk.button(L10n.tr("_Save Model"))
         Gtk.addClasses(saveButton, "suggested-action")
         saveRow.append(saveButton)
         box.append(saveRow)

@@ -24,7 +24,8 @@ enum TrainingPage {
         return label
     }
 
-    /// "Epochs   [ 50 ]": a label naming its control (also for assistive technology).
+    /// "Epochs   [ 50 ]": a label naming its control (its mnemonic widget, which also names the
+    /// control for assistive technology).
     static func row(_ title: String, _ control: Widget) -> Widget {
         let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
         let label = gtk_label_new_with_mnemonic(title)!
@@ -33,7 +34,6 @@ enum TrainingPage {
         gtk_widget_set_hexpand(label, 1)
         row.append(label)
         row.append(control)
-        tl_accessible_set_label(control, title.replacingOccurrences(of: "_", with: ""))
         return row
     }
 

@@ -64,9 +64,9 @@ final class TrainingSetupPage {
         let right = gtk_box_new(GTK_ORIENTATION_VERTICAL, 10)!
         gtk_widget_set_hexpand(right, 1)
         let buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
-        startButton = gtk_button_new_with_mnemonic(L10n.tr("_Start Training"))
+        startButton = Gtk.button(L10n.tr("_Start Training"))
         Gtk.addClasses(startButton, "suggested-action")
-        cancelButton = gtk_button_new_with_mnemonic(L10n.tr("_Cancel Training"))
+        cancelButton = Gtk.button(L10n.tr("_Cancel Training"))
         Gtk.addClasses(cancelButton, "destructive-action")
         buttons.append(startButton)
         buttons.append(cancelButton)
@@ -164,15 +164,16 @@ final class TrainingSetupPage {
         case .training:
             gtk_progress_bar_set_fraction(progressBar.opaque, model.progress.fraction)
             gtk_progress_bar_set_text(progressBar.opaque, model.progress.text)
-            gtk_label_set_text(status.opaque, L10n.tr("Training runs in the background; you can keep using TribeLens."))
+            gtk_label_set_text(status.opaque, model.progress.text + " — " + L10n.tr("training runs in the background; you can keep using TribeLens."))
         case .stopping:
             gtk_progress_bar_set_text(progressBar.opaque, L10n.tr("Stopping after this batch…"))
-            gtk_label_set_text(status.opaque, "")
+            gtk_label_set_text(status.opaque, L10n.tr("Stopping after this batch…"))
         default:
             let last = model.outcome
             gtk_progress_bar_set_fraction(progressBar.opaque, last?.manifest != nil ? 1 : 0)
             gtk_progress_bar_set_text(progressBar.opaque, last.map { Self.stopText($0.stop, epochs: $0.history.count) } ?? L10n.tr("Not started"))
-            gtk_label_set_text(status.opaque, problem ?? (last?.manifest != nil ? L10n.tr("See the Results page to save the model.") : ""))
+            let outcome = last.map { Self.stopText($0.stop, epochs: $0.history.count) + ". " } ?? ""
+            gtk_label_set_text(status.opaque, problem ?? (outcome + (last?.manifest != nil ? L10n.tr("See the Results page to save the model.") : "")))
         }
     }
 

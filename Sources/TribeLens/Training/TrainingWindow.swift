@@ -20,6 +20,7 @@ final class TrainingWindow {
     private var lastPhase: TrainingPanelModel.Phase = .idle
 
     init(parent: Widget) {
+        TrainingStyles.load()
         widget = gtk_window_new()
         if let application = gtk_window_get_application(parent.cast()) {
             gtk_window_set_application(widget.cast(), application)
@@ -75,21 +76,44 @@ final class TrainingWindow {
         }
     }
 
-    /// close-request: true keeps the window open (and asks, or waits for the run to stop).
+    /// Closes the panel, asking first when a run or an unsaved model would be lost. Returns
+    /// false when it closed at once; true while it asks, and then `then` runs once the user
+    /// agreed and it has closed (the caller's own close waits for that).
+    @discardableResult
+    func close(then: @escaping @MainActor () -> Void = {}) -> Bool {
+        guard askBeforeClosing(then: then) else {
+            closeNow()
+            return false
+        }
+        present()
+        return true
+    }
+
+    /// close-request: true keeps the window open (it asks, or waits for the run to stop).
     private func shouldStayOpen() -> Bool {
+        closeConfirmed ? false : askBeforeClosing(then: {})
+    }
+
+    private func askBeforeClosing(then: @escaping @MainActor () -> Void) -> Bool {
         if closeConfirmed { return false }
         if model.isTraining {
             ConfirmDialog.ask(parent: widget, heading: L10n.tr("Stop Training?"),
                               body: L10n.tr("The run stops after the current batch and nothing from it is saved. Your saved models stay as they are."),
                               cancel: L10n.tr("_Keep Training"), confirm: L10n.tr("_Stop and Close")) { [weak self] in
-                self?.model.cancel { [weak self] in self?.closeNow() }
+                self?.model.cancel { [weak self] in
+                    self?.closeNow()
+                    then()
+                }
             }
             return true
         }
         if model.hasUnsavedModel {
             ConfirmDialog.ask(parent: widget, heading: L10n.tr("Discard the Trained Model?"),
                               body: L10n.tr("It has not been saved. Save it on the Results page to use it later."),
-                              cancel: L10n.tr("_Cancel"), confirm: L10n.tr("_Discard")) { [weak self] in self?.closeNow() }
+                              cancel: L10n.tr("_Cancel"), confirm: L10n.tr("_Discard")) { [weak self] in
+                self?.closeNow()
+                then()
+            }
             return true
         }
         return false

@@ -61,6 +61,14 @@ final class MainWindow {
         dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
         strip.onSelect = { [weak self] index in self?.session.select(index) }
         installActions()
+        // The training panel closes with its window, but asks first when a run would be lost.
+        Signals.connectBool(widget, "close-request") { [weak self] in
+            guard let self, let panel = self.trainingWindow else { return false }
+            return panel.close { [weak self] in
+                // Asked and closed: close this window too, now from outside its close-request.
+                MainLoop.post { [weak self] in self.map { gtk_window_close($0.widget.cast()) } }
+            }
+        }
         session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
         pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
         refresh(currentChanged: true)
