@@ -107,8 +107,21 @@ final class PhotoSourcePage {
         Signals.connect(findButton, "clicked") { [weak self] in self?.model.findFaces() }
 
         rosters = RosterLoader.available(storage: model.worker.storage)
-        if let ldh = rosters.first(where: { $0.roster.id == "ldh" }) ?? rosters.first {
-            model.rosterReference = ldh.file.path
+        // The remembered roster: one of the list, another file, or (gone) LDH again.
+        let remembered = model.rosterReference
+        if !rosters.contains(where: { $0.file.path == remembered || $0.roster.id == remembered }) {
+            if remembered.contains("/"), let roster = try? RosterLoader.load(contentsOf: URL(fileURLWithPath: remembered)) {
+                rosters.append((URL(fileURLWithPath: remembered), roster))
+            } else if let ldh = rosters.first(where: { $0.roster.id == "ldh" }) ?? rosters.first {
+                model.rosterReference = ldh.file.path
+            }
+        } else if let match = rosters.first(where: { $0.roster.id == remembered }) {
+            model.rosterReference = match.file.path
+        }
+        if let root = model.photoRoot {
+            settingEntry = true
+            gtk_editable_set_text(folderEntry.opaque, root.path)
+            settingEntry = false
         }
         refresh()
     }

@@ -39,9 +39,15 @@ final class TrainingPanelModel {
     private var cancellation: CancellationFlag?
     private var afterStop: [@MainActor () -> Void] = []
 
-    init(worker: TrainingWorker = TrainingWorker()) {
+    /// Starts where the last panel left off (settings keyfile, [Training]).
+    init(worker: TrainingWorker = TrainingWorker(), settings: AppSettings = SettingsStore.shared.settings) {
         self.worker = worker
+        photoRoot = settings.trainingPhotoFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        if let roster = settings.trainingRoster { rosterReference = roster }
+        rememberedBackend = settings.trainingBackend
     }
+
+    private let rememberedBackend: String?
 
     var isBusy: Bool { phase != .idle }
     var isTraining: Bool { phase == .training || phase == .stopping }
@@ -57,9 +63,11 @@ final class TrainingPanelModel {
         worker.discover { [weak self] catalog in
             guard let self else { return }
             self.catalog = catalog
-            // Keep the choice when it is still there; else the scratch CNN, the write-up's own.
+            // Keep the choice when it is still there; else the last one used, else the scratch
+            // CNN (the write-up's own).
             if self.backendID.flatMap({ id in catalog.backend(id: id) }) == nil {
-                self.backendID = catalog.backends.first { $0.info.id == "scratch-cnn" }?.info.id ?? catalog.backends.first?.info.id
+                self.backendID = [self.rememberedBackend, "scratch-cnn"].compactMap { $0 }.first { catalog.backend(id: $0) != nil }
+                    ?? catalog.backends.first?.info.id
                 self.applyBackendDefaults()
             }
             self.onChange()
@@ -103,6 +111,11 @@ final class TrainingPanelModel {
             return
         }
         phase = .extracting(done: 0, total: 0)
+        let reference = rosterReference
+        SettingsStore.shared.update {
+            $0.trainingPhotoFolder = photoRoot.path
+            $0.trainingRoster = reference
+        }
         onChange()
         worker.analyse(photoRoot: photoRoot, roster: roster, preset: preset, progress: { [weak self] done, total in
             guard let self, case .extracting = self.phase else { return }
@@ -149,6 +162,7 @@ final class TrainingPanelModel {
         savedName = nil
         progress = TrainingProgress(stage: .preparing(done: 0, total: 0))
         phase = .training
+        SettingsStore.shared.update { $0.trainingBackend = backendID }
         onChange()
         var options = self.options
         options.preset = preset
