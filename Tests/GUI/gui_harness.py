@@ -49,9 +49,10 @@ class App:
         self.log.close()
 
 
-def screenshot(artifacts, name):
+def screenshot(artifacts, name, window="root"):
+    """The whole screen, or one X window (an id from `xdotool search`)."""
     path = os.path.join(artifacts, "gui-%s.png" % name)
-    subprocess.run(["import", "-window", "root", path], check=True, timeout=20,
+    subprocess.run(["import", "-window", window, path], check=True, timeout=20,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return path
 
@@ -134,9 +135,15 @@ class Context:
         self.helpers.append(process)
         return process
 
-    def shot(self, name):
+    def shot(self, name, title_regex=None):
+        """A screenshot in artifacts/: the screen, or only the window whose title matches (the
+        README's screenshots are such window shots)."""
         time.sleep(0.5)  # let cross-fades and reveals finish
-        self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name)))
+        window = "root"
+        if title_regex is not None:
+            window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title_regex],
+                                    capture_output=True, text=True, timeout=15, check=True).stdout.split()[0]
+        self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name, window)))
 
     def note(self, text):
         self.notes.append(text)

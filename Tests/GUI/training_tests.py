@@ -103,7 +103,7 @@ def test_training_panel_end_to_end(ctx):
     page(app, "Photos")
     ctx.shot("training-photos")
     page(app, "Review")
-    ctx.shot("training-review")
+    ctx.shot("readme-training-review", "^" + PANEL + "$")
 
     page(app, "Train")
     names = [n.name for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"]
@@ -125,9 +125,9 @@ def test_training_panel_end_to_end(ctx):
                          predicate=lambda n: n.name.startswith("Training curves")).name
     ctx.note("curves: %r" % curves)
     headline = at.find(app.accessible, description="Test accuracy").name
-    ctx.shot("training-results")
+    ctx.shot("readme-training-results", "^" + PANEL + "$")
     page(app, "Train")
-    ctx.shot("training-curves")
+    ctx.shot("readme-training-curves", "^" + PANEL + "$")
     page(app, "Results")
 
     # Save under a new name and make it active; the main window relabels with it.

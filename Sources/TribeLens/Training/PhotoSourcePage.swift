@@ -24,8 +24,7 @@ final class PhotoSourcePage {
 
         box.append(TrainingPage.heading(L10n.tr("Photos")))
         box.append(TrainingPage.explanation(L10n.tr(
-            "Choose a folder with one subfolder of photos per member, named after the member (romaji, Japanese or id). "
-            + "TribeLens only reads these photos; your review is kept separately.")))
+            "Choose a folder with one subfolder of photos per member, named after the member (romaji, Japanese or id). TribeLens only reads these photos; your review is kept separately.")))
         let folderRow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
         folderEntry = gtk_entry_new()
         gtk_widget_set_hexpand(folderEntry, 1)
