@@ -1,0 +1,54 @@
+import CGtk
+
+/// The GtkDrawingArea both charts draw in: accessible role *image* (its accessible name is the
+/// chart's one-line summary), a draw function that is told whether the background is dark, and
+/// a redraw when the light/dark style flips.
+@MainActor
+final class ChartDrawingArea {
+    let widget: Widget
+    /// Called from GTK's draw function with the cairo context, size and whether the style is dark.
+    var draw: (@MainActor (OpaquePointer, Double, Double, Bool) -> Void)?
+
+    init(name: String, minimumWidth: Int32, minimumHeight: Int32) {
+        widget = tl_drawing_area_new_image()
+        gtk_widget_set_hexpand(widget, 1)
+        gtk_widget_set_vexpand(widget, 1)
+        gtk_drawing_area_set_content_width(widget.cast(), minimumWidth)
+        gtk_drawing_area_set_content_height(widget.cast(), minimumHeight)
+        tl_accessible_set_label(widget, name)
+        typealias Draw = @MainActor (OpaquePointer, Int32, Int32) -> Void
+        let box = Unmanaged.passRetained(HandlerBox<Draw> { [weak self] cairo, width, height in
+            guard let self, let draw = self.draw else { return }
+            draw(cairo, Double(width), Double(height), self.isDark)
+        }).toOpaque()
+        gtk_drawing_area_set_draw_func(widget.cast(), { _, cairo, width, height, data in
+            guard let cairo, let data else { return }
+            let box = Unmanaged<HandlerBox<Draw>>.fromOpaque(data).takeUnretainedValue()
+            MainActor.assumeIsolated { box.handler(cairo, width, height) }
+        }, box, { data in Unmanaged<AnyObject>.fromOpaque(data!).release() })
+        // GTK redraws on CSS changes that touch the widget; the app-wide dark switch is watched
+        // too so the chart never keeps the other style's colours.
+        if let settings = gtk_settings_get_default() {
+            Signals.connectNotify(UnsafeMutableRawPointer(settings), "notify::gtk-application-prefer-dark-theme") {
+                [weak self] in self.map { gtk_widget_queue_draw($0.widget) }
+            }
+        }
+    }
+
+    /// Dark when the theme's text colour is light (covers Adwaita dark, high-contrast inverse and
+    /// a dark GTK theme); GTK's dark preference as the fallback.
+    var isDark: Bool {
+        if let context = gtk_widget_get_style_context(widget) {
+            var color = GdkRGBA()
+            gtk_style_context_get_color(context, &color)
+            return ChartColor(Double(color.red), Double(color.green), Double(color.blue)).luminance > 0.4
+        }
+        return tl_settings_get_prefer_dark() != 0
+    }
+
+    /// The new one-line summary for assistive technology, and a redraw.
+    func update(name: String) {
+        tl_accessible_set_label(widget, name)
+        gtk_widget_queue_draw(widget)
+    }
+}
