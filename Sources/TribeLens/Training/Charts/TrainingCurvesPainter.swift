@@ -6,28 +6,6 @@ import Foundation
 /// vertical markers with small labels, a ring on the kept epoch. Used by the widget and, on a
 /// background queue, by the PNG export, so both show the same picture.
 enum TrainingCurvesPainter {
-    /// Colours for a light or dark background. The series colours are from Okabe and Ito's
-    /// colour-blind-safe set (blue against vermillion/orange), in a lighter variant on dark.
-    struct Palette: Sendable, Equatable {
-        var background: ChartColor
-        var text: ChartColor
-        var grid: ChartColor
-        var accuracy: ChartColor
-        var loss: ChartColor
-        var earlyStop: ChartColor
-
-        static let light = Palette(background: ChartColor(1, 1, 1), text: ChartColor(0.15, 0.15, 0.17),
-                                   grid: ChartColor(0.87, 0.87, 0.89), accuracy: ChartColor(hex: 0x0072B2),
-                                   loss: ChartColor(hex: 0xD55E00), earlyStop: ChartColor(hex: 0xAA4488))
-        static let dark = Palette(background: ChartColor(0.14, 0.14, 0.15), text: ChartColor(0.92, 0.92, 0.93),
-                                  grid: ChartColor(0.27, 0.27, 0.29), accuracy: ChartColor(hex: 0x56B4E9),
-                                  loss: ChartColor(hex: 0xE69F00), earlyStop: ChartColor(hex: 0xCC79A7))
-
-        static func forBackground(dark: Bool) -> Palette { dark ? .dark : .light }
-
-        func color(_ metric: TrainingCurves.Metric) -> ChartColor { metric.isLoss ? loss : accuracy }
-    }
-
     /// Line width of the series; the dots on each epoch are a bit wider than it.
     static let lineWidth = 2.0
     static let dotRadius = 3.0
@@ -36,7 +14,7 @@ enum TrainingCurvesPainter {
     /// palette's background first (the export does; the widget shows the window's own).
     static func paint(_ cr: OpaquePointer, _ curves: TrainingCurves, width: Double, height: Double, dark: Bool,
                       fillBackground: Bool = false, fontPixels: Double = 12) {
-        let palette = Palette.forBackground(dark: dark)
+        let palette = ChartPalette.forBackground(dark: dark)
         if fillBackground {
             set(cr, palette.background)
             cairo_paint(cr)
@@ -45,7 +23,7 @@ enum TrainingCurvesPainter {
         for panel in layout.panels { paint(cr, panel, palette: palette, fontPixels: fontPixels) }
     }
 
-    private static func paint(_ cr: OpaquePointer, _ panel: TrainingCurves.Panel, palette: Palette, fontPixels f: Double) {
+    private static func paint(_ cr: OpaquePointer, _ panel: TrainingCurves.Panel, palette: ChartPalette, fontPixels f: Double) {
         let plot = panel.plot
         cairo_save(cr)
         defer { cairo_restore(cr) }
@@ -135,7 +113,7 @@ enum TrainingCurvesPainter {
 
     /// A value beyond the panel's range: a small triangle on the edge pointing out, and its value.
     private static func clippedMark(_ cr: OpaquePointer, _ point: TrainingCurves.Point, color: ChartColor,
-                                    palette: Palette, fontPixels f: Double) {
+                                    palette: ChartPalette, fontPixels f: Double) {
         let size = dotRadius * 1.6
         let up = point.value > 0  // above the top (losses are only clipped upwards; accuracy below 0 goes down)
         set(cr, color)
