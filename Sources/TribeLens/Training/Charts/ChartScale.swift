@@ -34,7 +34,7 @@ struct ChartScale: Sendable, Equatable {
     }
 
     /// A range that covers `low...high`, widened to multiples of a nice step, with at most
-    /// `maxTicks` ticks (at least 2). A single value gets a small range around it.
+    /// max(`maxTicks`, 3) ticks (a range across zero needs 3). A single value gets a small range around it.
     static func nice(_ low: Double, _ high: Double, maxTicks: Int) -> (lower: Double, upper: Double, step: Double) {
         var low = low, high = high
         if !low.isFinite || !high.isFinite { return (0, 1, 0.5) }
@@ -44,10 +44,10 @@ struct ChartScale: Sendable, Equatable {
             let pad = abs(low) > 0 ? abs(low) * 0.1 : 0.5
             low -= pad; high += pad
         }
-        let intervals = Double(max(1, maxTicks - 1))
+        let intervals = Double(max(2, maxTicks - 1))
         var step = niceStep(atLeast: (high - low) / intervals)
         // Widening to multiples of the step may need one more interval than planned: grow the step.
-        for _ in 0..<4 {
+        for _ in 0..<64 {  // e.g. 0.99...1.01 in one interval needs a step of 2
             let lower = (low / step).rounded(.down) * step, upper = (high / step).rounded(.up) * step
             if ((upper - lower) / step).rounded() <= intervals { return (lower, upper, step) }
             step = niceStep(atLeast: step * 1.0001)
