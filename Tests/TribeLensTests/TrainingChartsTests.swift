@@ -21,6 +21,22 @@ final class TrainingChartsTests: XCTestCase {
         record(4, loss: 1.0, accuracy: 0.8, valLoss: 1.7, valAccuracy: 0.35),
     ])
 
+    /// A whole run: 30 planned, a fresh network's huge first loss, two reductions, early stopping
+    /// after 24 with the weights of epoch 19 kept, one epoch without validation.
+    static let fullRun: TrainingCurves = {
+        var history: [EpochRecord] = []
+        for epoch in 1...24 {
+            let t = Double(epoch)
+            let accuracy = 0.95 - 0.8 * exp(-t / 5), valAccuracy = 0.78 - 0.65 * exp(-t / 4) - max(0, t - 19) * 0.004
+            let loss = epoch == 1 ? 31.0 : 0.15 + 2.4 * exp(-t / 5), valLoss = 0.75 + 2.2 * exp(-t / 4) + max(0, t - 19) * 0.03
+            history.append(record(epoch, loss: loss, accuracy: accuracy, valLoss: epoch == 8 ? nil : valLoss,
+                                  valAccuracy: epoch == 8 ? nil : valAccuracy))
+        }
+        return TrainingCurves(plannedEpochs: 30, history: history,
+                              learningRateChanges: [.init(epoch: 12, from: 0.01, to: 0.005), .init(epoch: 18, from: 0.005, to: 0.0025)],
+                              earlyStopEpoch: 24, keptEpoch: 19)
+    }()
+
     // MARK: Scales and ticks
 
     func testNiceStepsAreTheSmallestOneTwoFiveTimesAPowerOfTen() {
@@ -55,6 +71,7 @@ final class TrainingChartsTests: XCTestCase {
         }
         // Labels without binary noise: 0.1 steps are 0.3, not 0.30000000000000004.
         XCTAssertEqual(ChartScale.ticks(lower: 0, upper: 0.5, step: 0.1), [0, 0.1, 0.2, 0.3, 0.4, 0.5])
+        XCTAssertEqual(ChartScale.ticks(lower: -0.2, upper: 0.2, step: 0.2).map { $0.sign }, [.minus, .plus, .plus])
         XCTAssertEqual(ChartScale.decimals(for: 0.05), 2); XCTAssertEqual(ChartScale.decimals(for: 5), 0)
         // A single value still gets a range with ticks around it.
         let single = ChartScale.nice(2.3, 2.3, maxTicks: 5)
@@ -363,6 +380,38 @@ final class TrainingChartsTests: XCTestCase {
         }
     }
 
+    // MARK: Widgets (need a display: run under xvfb-run; skipped without one)
+
+    @MainActor
+    func testTheChartWidgetsDrawAndFollowTheDarkStyle() throws {
+        guard ProcessInfo.processInfo.environment["DISPLAY"] != nil || ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"] != nil,
+              gtk_init_check() != 0 else { throw XCTSkip("no display: run under xvfb-run to test the chart widgets") }
+        let wasDark = tl_settings_get_prefer_dark()
+        defer { tl_settings_set_prefer_dark(wasDark) }
+        tl_settings_set_prefer_dark(0)
+        let area = ChartDrawingArea(name: "Test chart", minimumWidth: 200, minimumHeight: 100)
+        nonisolated(unsafe) var draws: [(width: Double, dark: Bool)] = []
+        area.draw = { _, width, _, dark in draws.append((width, dark)) }
+        let curves = TrainingCurvesView(), heatMap = ConfusionHeatMapView()
+        curves.update(Self.fullRun)
+        heatMap.update(ConfusionHeatMap(matrix: [[2, 1], [0, 3]], names: ["A", "B"]))
+        XCTAssertEqual(curves.curves, Self.fullRun)
+        XCTAssertEqual(heatMap.map.total, 6)
+        let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        for widget in [area.widget, curves.widget, heatMap.widget] { gtk_box_append(box.cast(), widget) }
+        let window = gtk_window_new()!
+        gtk_window_set_child(window.cast(), box)
+        gtk_window_present(window.cast())
+        defer { gtk_window_destroy(window.cast()) }
+        Self.spin { draws.contains { !$0.dark } }
+        XCTAssertEqual(draws.last?.dark, false)
+        XCTAssertGreaterThanOrEqual(draws.last?.width ?? 0, 200)
+        // The app switches to dark (as ColorSchemeFollower does): the chart redraws in dark colours.
+        tl_settings_set_prefer_dark(1)
+        Self.spin { draws.last?.dark == true }
+        XCTAssertEqual(draws.last?.dark, true)
+    }
+
     // MARK: PNG export
 
     /// Runs the GLib main loop until `done` (the export's completion is posted there).
@@ -385,8 +434,8 @@ final class TrainingChartsTests: XCTestCase {
         let curvesURL = folder.appendingPathComponent("curves.png"), mapURL = folder.appendingPathComponent("confusion.png")
         try Data("old".utf8).write(to: curvesURL)  // replaced whole
         nonisolated(unsafe) var results: [Result<URL, ExportError>] = []
-        TrainingCurvesView.exportPNG(Self.curves, width: 640, height: 320, to: curvesURL) { results.append($0) }
-        let map = ConfusionHeatMap(matrix: [[5, 1], [2, 4]], names: ["Akira", "小林直己"])
+        TrainingCurvesView.exportPNG(Self.fullRun, width: 640, height: 320, to: curvesURL) { results.append($0) }
+        let map = ConfusionHeatMap(matrix: [[5, 1, 0], [2, 4, 0], [0, 1, 6]], names: ["Akira", "小林直己", "Elly"])
         ConfusionHeatMapView.exportPNG(map, width: 400, height: 360, to: mapURL) { results.append($0) }
         Self.spin { results.count == 2 }
         XCTAssertEqual(results.count, 2)
@@ -401,10 +450,22 @@ final class TrainingChartsTests: XCTestCase {
             XCTAssertEqual(Int(cairo_image_surface_get_width(surface)), size.0)
             XCTAssertEqual(Int(cairo_image_surface_get_height(surface)), size.1)
         }
-        if let folder = ProcessInfo.processInfo.environment["TRIBELENS_CHART_ARTIFACTS"] {  // pictures to look at
+        // Pictures to look at (TRIBELENS_CHART_ARTIFACTS=folder): these two, dark variants, 24 members.
+        if let artifacts = ProcessInfo.processInfo.environment["TRIBELENS_CHART_ARTIFACTS"].map(URL.init(fileURLWithPath:)) {
             for url in [curvesURL, mapURL] {
-                try? FileManager.default.removeItem(at: URL(fileURLWithPath: folder).appendingPathComponent(url.lastPathComponent))
-                try? FileManager.default.copyItem(at: url, to: URL(fileURLWithPath: folder).appendingPathComponent(url.lastPathComponent))
+                try ChartPNGExport.writeAtomically(try Data(contentsOf: url), to: artifacts.appendingPathComponent(url.lastPathComponent))
+            }
+            let many = ConfusionHeatMap(matrix: (0..<24).map { row in (0..<24).map { $0 == row ? 8 : ($0 == (row + 5) % 24 ? 2 : 0) } },
+                                        names: (1...24).map { "Member \($0)" })
+            let pictures: [(String, Int, Int, (OpaquePointer, Double, Double) -> Void)] = [
+                ("curves-dark.png", 900, 360, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: true, fillBackground: true) }),
+                ("curves-stacked.png", 420, 520, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: false, fillBackground: true) }),
+                ("confusion-24.png", 640, 420, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: false, fillBackground: true) }),
+                ("confusion-24-dark.png", 420, 640, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: true, fillBackground: true) }),
+            ]
+            for (name, width, height, draw) in pictures {
+                try ChartPNGExport.writeAtomically(try ChartPNGExport.render(width: width, height: height, draw),
+                                                   to: artifacts.appendingPathComponent(name))
             }
         }
     }

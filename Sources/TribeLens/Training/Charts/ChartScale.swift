@@ -60,7 +60,10 @@ struct ChartScale: Sendable, Equatable {
         guard step > 0, lower.isFinite, upper.isFinite, upper >= lower else { return [] }
         let first = (lower / step - 1e-9).rounded(.up), last = (upper / step + 1e-9).rounded(.down)
         guard last >= first, last - first < 1000 else { return [] }
-        return stride(from: first, through: last, by: 1).map { ($0 * step * 1e12).rounded() / 1e12 }
+        return stride(from: first, through: last, by: 1).map {
+            let value = ($0 * step * 1e12).rounded() / 1e12
+            return value == 0 ? 0 : value  // never "-0.0" on an axis
+        }
     }
 
     /// Decimal places that show `step` exactly (0.05 -> 2, 5 -> 0).

@@ -229,8 +229,7 @@ struct ConfusionHeatMap: Sendable, Equatable {
         let lines = beside ? linesBeside : linesUnder
         let origin = beside ? (x: grid.maxX + f, y: margin) : (x: margin, y: columnTitle.y + titleBand)
         for (index, entry) in entries.enumerated() {
-            let column = beside ? index / lines : index % columnsUnder
-            let line = beside ? index % lines : index / columnsUnder
+            let column = index / lines, line = index % lines  // down the columns, as a list reads
             legend.append(Label(text: entry, x: origin.x + Double(column) * columnWidth,
                                 y: origin.y + Double(line) * lineHeight, alignX: 0, alignY: 0))
         }

@@ -75,8 +75,6 @@ enum TrainingCurvesPainter {
             cairo_set_dash(cr, &dash, 2, 0)
             cairo_move_to(cr, x, plot.y); cairo_line_to(cr, x, plot.maxY); cairo_stroke(cr)
             cairo_set_dash(cr, nil, 0, 0)
-            ChartText.draw(cr, marker.label, x: x + f * 0.25, y: plot.y + f * 0.15 + Double(marker.row) * f * 1.1,
-                           pixels: f * 0.8, color: color)
         }
 
         // The series, clipped to the plot (plus room for the dots), validation under training.
@@ -101,6 +99,17 @@ enum TrainingCurvesPainter {
             }
         }
         cairo_restore(cr)
+
+        // Marker labels over the curves, on a veil of the background so both stay readable.
+        for marker in panel.markers {
+            let color = marker.kind == .earlyStop ? palette.earlyStop : palette.text
+            let x = marker.x.rounded() + 0.5 + f * 0.25, y = plot.y + f * 0.15 + Double(marker.row) * f * 1.1
+            let size = ChartText.size(cr, marker.label, pixels: f * 0.8)
+            set(cr, palette.background, alpha: 0.75)
+            cairo_rectangle(cr, x - 1, y, size.width + 2, size.height)
+            cairo_fill(cr)
+            ChartText.draw(cr, marker.label, x: x, y: y, pixels: f * 0.8, color: color)
+        }
 
         // The kept epoch: a ring in the text colour around the point.
         for point in panel.kept {
