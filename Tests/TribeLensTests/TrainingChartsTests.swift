@@ -276,6 +276,27 @@ final class TrainingChartsTests: XCTestCase {
         }
     }
 
+    func testNothingIsDrawnWhereTheCurvesHaveNoData() {
+        // The whole run at 640x320: in the loss panel, between the marker after epoch 18 and early
+        // stopping at 24, above every loss (all < 1.1 there) there is only background and grid.
+        let pixel = Self.render(width: 640, height: 320) { cr in
+            TrainingCurvesPainter.paint(cr, Self.fullRun, width: 640, height: 320, dark: false, fillBackground: true)
+        }
+        let panel = Self.fullRun.layout(width: 640, height: 320).loss
+        let gridRows = Set(panel.yTicks.map { Int(panel.y.pixel($0).rounded()) })
+        let allowed = [ChartPalette.light.background, ChartPalette.light.grid]
+        var stray = 0
+        for x in Int(panel.x.pixel(19.5))...Int(panel.x.pixel(23.5)) {
+            for y in Int(panel.y.pixel(2.6))...Int(panel.y.pixel(1.3)) where !gridRows.contains(y) {
+                let (r, g, b) = pixel(x, y)
+                if !allowed.contains(where: { c in abs(Int(c.bytes.r) - r) + abs(Int(c.bytes.g) - g) + abs(Int(c.bytes.b) - b) <= 6 }) {
+                    stray += 1
+                }
+            }
+        }
+        XCTAssertEqual(stray, 0, "pixels drawn in an empty part of the loss panel")
+    }
+
     // MARK: Heat map
 
     func testTheRampGetsSteadilyDarkerOnLightAndBrighterOnDark() {

@@ -21,6 +21,7 @@ enum ChartText {
         cairo_set_source_rgba(cr, color.r, color.g, color.b, alpha)
         cairo_move_to(cr, -width * alignX - Double(logical.x), -height * alignY - Double(logical.y))
         pango_cairo_show_layout(cr, layout)
+        cairo_new_path(cr)  // the path (unlike the state) survives cairo_restore: no line from here to the next arc
         return (width, height)
     }
 

@@ -115,6 +115,7 @@ enum TrainingCurvesPainter {
         for point in panel.kept {
             cairo_set_line_width(cr, 1.5)
             set(cr, palette.text)
+            cairo_new_sub_path(cr)
             cairo_arc(cr, point.x, point.y, dotRadius * 2.2, 0, 2 * Double.pi)
             cairo_stroke(cr)
         }
