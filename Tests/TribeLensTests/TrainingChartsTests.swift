@@ -297,6 +297,25 @@ final class TrainingChartsTests: XCTestCase {
         XCTAssertEqual(stray, 0, "pixels drawn in an empty part of the loss panel")
     }
 
+    func testTinyAndDegenerateSizesGiveFiniteLayoutsAndDrawWithoutTrouble() {
+        let many = ConfusionHeatMap(matrix: (0..<24).map { row in (0..<24).map { $0 == row ? 3 : 1 } }, names: (1...24).map { "M\($0)" })
+        for (width, height) in [(0.0, 0.0), (1.0, 1.0), (3.0, 40.0), (40.0, 3.0), (-5.0, 10.0)] {
+            let layout = Self.fullRun.layout(width: width, height: height)
+            for panel in layout.panels {
+                let values = panel.lines.flatMap(\.points).flatMap { [$0.x, $0.y] } + panel.markers.map(\.x) + panel.yTicks
+                XCTAssertTrue(values.allSatisfy(\.isFinite), "\(width)x\(height)")
+            }
+            let grid = many.layout(width: width, height: height)
+            XCTAssertTrue([grid.grid.x, grid.grid.y, grid.cellSize].allSatisfy { $0.isFinite && $0 >= 0 }, "\(width)x\(height)")
+        }
+        // Painting at 3x3 (a collapsed pane) is harmless.
+        _ = Self.render(width: 3, height: 3) { cr in
+            TrainingCurvesPainter.paint(cr, Self.fullRun, width: 3, height: 3, dark: false)
+            ConfusionHeatMapPainter.paint(cr, many, width: 3, height: 3, dark: true)
+            ConfusionHeatMapPainter.paint(cr, ConfusionHeatMap(matrix: [], names: []), width: 3, height: 3, dark: true)
+        }
+    }
+
     // MARK: Heat map
 
     func testTheRampGetsSteadilyDarkerOnLightAndBrighterOnDark() {
@@ -410,10 +429,12 @@ final class TrainingChartsTests: XCTestCase {
         let wasDark = tl_settings_get_prefer_dark()
         defer { tl_settings_set_prefer_dark(wasDark) }
         tl_settings_set_prefer_dark(0)
-        let area = ChartDrawingArea(name: "Test chart", minimumWidth: 200, minimumHeight: 100)
+        let area = ChartDrawingArea(name: "Test chart", description: "Test", minimumWidth: 200, minimumHeight: 100)
         nonisolated(unsafe) var draws: [(width: Double, dark: Bool)] = []
         area.draw = { _, width, _, dark in draws.append((width, dark)) }
         let curves = TrainingCurvesView(), heatMap = ConfusionHeatMapView()
+        curves.apply(.epochEnded(Self.record(1, loss: 2, accuracy: 0.3, valLoss: nil, valAccuracy: nil)))
+        XCTAssertEqual(curves.curves.history.count, 1)
         curves.update(Self.fullRun)
         heatMap.update(ConfusionHeatMap(matrix: [[2, 1], [0, 3]], names: ["A", "B"]))
         XCTAssertEqual(curves.curves, Self.fullRun)

@@ -1,21 +1,23 @@
 import CGtk
 
-/// The GtkDrawingArea both charts draw in: accessible role *image* (its accessible name is the
-/// chart's one-line summary), a draw function that is told whether the background is dark, and
-/// a redraw when the light/dark style flips.
+/// The GtkDrawingArea both charts draw in: accessible role *image*, its accessible name the
+/// chart's one-line summary (changes with the data) and its accessible description a fixed
+/// "Training curves" / "Confusion matrix" (how GUI tests find it); a draw function that is told
+/// whether the background is dark, and a redraw when the light/dark style flips.
 @MainActor
 final class ChartDrawingArea {
     let widget: Widget
     /// Called from GTK's draw function with the cairo context, size and whether the style is dark.
     var draw: (@MainActor (OpaquePointer, Double, Double, Bool) -> Void)?
 
-    init(name: String, minimumWidth: Int32, minimumHeight: Int32) {
+    init(name: String, description: String, minimumWidth: Int32, minimumHeight: Int32) {
         widget = tl_drawing_area_new_image()
         gtk_widget_set_hexpand(widget, 1)
         gtk_widget_set_vexpand(widget, 1)
         gtk_drawing_area_set_content_width(widget.cast(), minimumWidth)
         gtk_drawing_area_set_content_height(widget.cast(), minimumHeight)
         tl_accessible_set_label(widget, name)
+        tl_accessible_set_description(widget, description)
         typealias Draw = @MainActor (OpaquePointer, Int32, Int32) -> Void
         let box = Unmanaged.passRetained(HandlerBox<Draw> { [weak self] cairo, width, height in
             guard let self, let draw = self.draw else { return }

@@ -11,7 +11,7 @@ final class ConfusionHeatMapView {
 
     init(map: ConfusionHeatMap = ConfusionHeatMap(matrix: [], names: [])) {
         self.map = map
-        area = ChartDrawingArea(name: map.summary, minimumWidth: 320, minimumHeight: 320)
+        area = ChartDrawingArea(name: map.summary, description: "Confusion matrix", minimumWidth: 320, minimumHeight: 320)
         area.draw = { [weak self] cr, width, height, dark in
             guard let self else { return }
             ConfusionHeatMapPainter.paint(cr, self.map, width: width, height: height, dark: dark)

@@ -1,4 +1,5 @@
 import CGtk
+import FaceKit
 import Foundation
 
 /// The live training curves in the training panel: a drawing area showing a `TrainingCurves`,
@@ -11,7 +12,7 @@ final class TrainingCurvesView {
 
     init(curves: TrainingCurves = TrainingCurves(plannedEpochs: 0)) {
         self.curves = curves
-        area = ChartDrawingArea(name: curves.summary, minimumWidth: 480, minimumHeight: 220)
+        area = ChartDrawingArea(name: curves.summary, description: "Training curves", minimumWidth: 480, minimumHeight: 220)
         area.draw = { [weak self] cr, width, height, dark in
             guard let self else { return }
             TrainingCurvesPainter.paint(cr, self.curves, width: width, height: height, dark: dark)
@@ -23,6 +24,20 @@ final class TrainingCurvesView {
         guard curves != self.curves else { return }
         self.curves = curves
         area.update(name: curves.summary)
+    }
+
+    /// Folds a training event in (batches cost nothing: the curves only change per epoch).
+    func apply(_ event: TrainingEvent) {
+        var next = curves
+        next.apply(event)
+        update(next)
+    }
+
+    /// Marks how the run ended (early stopping, the epoch whose weights were kept).
+    func finish(_ stop: TrainingStop, weightsEpoch: Int?) {
+        var next = curves
+        next.finish(stop, weightsEpoch: weightsEpoch)
+        update(next)
     }
 
     /// Writes `curves` as a `width` x `height` PNG to `url` (atomically, off the GTK thread;
