@@ -3,7 +3,8 @@ import CGtk
 /// The GtkDrawingArea both charts draw in: accessible role *image*, its accessible name the
 /// chart's one-line summary (changes with the data) and its accessible description a fixed
 /// "Training curves" / "Confusion matrix" (how GUI tests find it); a draw function that is told
-/// whether the background is dark, and a redraw when the light/dark style flips.
+/// whether the background is dark. GTK redraws the area itself when the light/dark style flips
+/// (its CSS colour changes), so no settings signal is needed (the widget test checks this).
 @MainActor
 final class ChartDrawingArea {
     let widget: Widget
@@ -28,13 +29,6 @@ final class ChartDrawingArea {
             let box = Unmanaged<HandlerBox<Draw>>.fromOpaque(data).takeUnretainedValue()
             MainActor.assumeIsolated { box.handler(cairo, width, height) }
         }, box, { data in Unmanaged<AnyObject>.fromOpaque(data!).release() })
-        // GTK redraws on CSS changes that touch the widget; the app-wide dark switch is watched
-        // too so the chart never keeps the other style's colours.
-        if let settings = gtk_settings_get_default() {
-            Signals.connectNotify(UnsafeMutableRawPointer(settings), "notify::gtk-application-prefer-dark-theme") {
-                [weak self] in self.map { gtk_widget_queue_draw($0.widget) }
-            }
-        }
     }
 
     /// Dark when the theme's text colour is light (covers Adwaita dark, high-contrast inverse and
