@@ -199,8 +199,18 @@ final class TrainingChartsTests: XCTestCase {
         for (marker, epoch) in zip(panel.markers, [3.5, 6.5, 7]) { XCTAssertEqual(marker.x, x(epoch), accuracy: 1e-9) }
         // "lr 0.0025" runs past epoch 7 (13 px apart): "early stop" goes one row down.
         XCTAssertEqual(panel.markers.map(\.row), [0, 0, 1])
+        XCTAssertEqual(panel.markers.map(\.labelLeft), [false, false, false])
         // The loss panel has the same markers at its own x.
         XCTAssertEqual(curves.layout(width: 600, height: 300).loss.markers[2].x, 306 + x(7), accuracy: 1e-9)
+        // Early stopping on the last epoch: its label turns left to stay inside the panel; it then
+        // spans about 222...278 px, over "lr 0.0025" (190...238), so it takes the second row.
+        curves.earlyStopEpoch = 10
+        let edge = curves.layout(width: 600, height: 300, fontPixels: 12).accuracy
+        XCTAssertEqual(edge.markers.map(\.labelLeft), [false, false, true])
+        XCTAssertEqual(edge.markers.map(\.row), [0, 0, 1])
+        // Without the reduction after 6 it has the top row to itself.
+        curves.learningRateChanges.removeLast()
+        XCTAssertEqual(curves.layout(width: 600, height: 300, fontPixels: 12).accuracy.markers.map(\.row), [0, 0])
     }
 
     func testEventsBuildTheCurvesAndTheSummary() {
@@ -501,6 +511,8 @@ final class TrainingChartsTests: XCTestCase {
                                         names: (1...24).map { "Member \($0)" })
             let pictures: [(String, Int, Int, (OpaquePointer, Double, Double) -> Void)] = [
                 ("curves-dark.png", 900, 360, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: true, fillBackground: true) }),
+                ("curves-small.png", 480, 220, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: false, fillBackground: true) }),
+                ("confusion-names-dark.png", 520, 360, { ConfusionHeatMapPainter.paint($0, map, width: $1, height: $2, dark: true, fillBackground: true) }),
                 ("curves-stacked.png", 420, 520, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("confusion-24.png", 640, 420, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("confusion-24-dark.png", 420, 640, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: true, fillBackground: true) }),

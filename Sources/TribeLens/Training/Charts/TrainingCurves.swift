@@ -141,7 +141,9 @@ struct TrainingCurves: Sendable, Equatable {
         var x: Double
         var label: String
         /// Label line (0 at the top of the plot), so close markers' labels do not overlap.
-        var row: Int
+        var row = 0
+        /// The label ends at the marker instead of starting there (near the panel's right edge).
+        var labelLeft = false
     }
 
     struct LegendEntry: Sendable, Equatable {
@@ -216,7 +218,7 @@ struct TrainingCurves: Sendable, Equatable {
         let last = lastEpoch
         let x = ChartScale(lower: last == 1 ? 0.5 : 1, upper: last == 1 ? 1.5 : Double(last),
                            start: plot.x, end: plot.maxX)
-        let xTicks = Self.epochTicks(last: last, maxTicks: max(2, Int(plot.width / (f * 4))))
+        let xTicks = Self.epochTicks(last: last, maxTicks: max(2, Int(plot.width / (f * 3.2))))
 
         // y: accuracy is always 0...1; loss from the finite values, a far outlier clipped.
         let maxYTicks = min(8, max(2, Int(plot.height / (f * 2.2))))
@@ -251,7 +253,7 @@ struct TrainingCurves: Sendable, Equatable {
             .map { LegendEntry(metric: $0, label: $0.name, dashed: $0.isValidation) }
         return Panel(kind: kind, title: kind == .accuracy ? "Accuracy" : "Loss", frame: frame, plot: plot, x: x, y: y,
                      xTicks: xTicks, yTicks: yTicks, yDecimals: ChartScale.decimals(for: nice.step),
-                     lines: lines, markers: markers(x: x, fontPixels: f), kept: kept, legend: legend,
+                     lines: lines, markers: markers(x: x, rightEdge: frame.maxX, fontPixels: f), kept: kept, legend: legend,
                      clipLimit: clipLimit)
     }
 
@@ -280,25 +282,29 @@ struct TrainingCurves: Sendable, Equatable {
         return runs
     }
 
-    private func markers(x: ChartScale, fontPixels f: Double) -> [Marker] {
+    private func markers(x: ChartScale, rightEdge: Double, fontPixels f: Double) -> [Marker] {
         var markers = learningRateChanges.map { change in
             let epoch = min(max(Double(change.epoch) + 0.5, x.lower), x.upper)
             return Marker(kind: .learningRate, epoch: epoch, x: x.pixel(epoch),
-                          label: "lr \(Self.format(rate: change.to))", row: 0)
+                          label: "lr \(Self.format(rate: change.to))")
         }
         if let earlyStopEpoch {
             let epoch = min(max(Double(earlyStopEpoch), x.lower), x.upper)
-            markers.append(Marker(kind: .earlyStop, epoch: epoch, x: x.pixel(epoch), label: "early stop", row: 0))
+            markers.append(Marker(kind: .earlyStop, epoch: epoch, x: x.pixel(epoch), label: "early stop"))
         }
         markers.sort { $0.x < $1.x }
-        // Labels start at the marker and run right; a label that would touch one in the same row
-        // moves down a row. Width estimated from the small font (about 0.5 em per character).
-        var rowEnds: [Double] = []
+        // Labels run right from the marker, or left of it when they would leave the panel; a label
+        // that would touch another in the same row moves down a row. Widths are estimated for the
+        // small label font (0.8 em) at about 0.55 em per character.
+        var rows: [[ClosedRange<Double>]] = []
         for index in markers.indices {
-            let start = markers[index].x + f * 0.25
-            let end = start + Double(markers[index].label.count) * f * 0.85 * 0.55
-            let row = rowEnds.firstIndex { $0 + f * 0.3 < start } ?? rowEnds.count
-            if row == rowEnds.count { rowEnds.append(end) } else { rowEnds[row] = end }
+            let width = Double(markers[index].label.count) * f * 0.8 * 0.55
+            let leftward = markers[index].x + f * 0.25 + width > rightEdge
+            markers[index].labelLeft = leftward
+            let start = leftward ? markers[index].x - f * 0.25 - width : markers[index].x + f * 0.25
+            let span = (start - f * 0.15)...(start + width + f * 0.15)
+            let row = rows.firstIndex { $0.allSatisfy { !$0.overlaps(span) } } ?? rows.count
+            if row == rows.count { rows.append([span]) } else { rows[row].append(span) }
             markers[index].row = row
         }
         return markers

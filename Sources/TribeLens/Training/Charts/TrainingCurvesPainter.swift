@@ -29,8 +29,13 @@ enum TrainingCurvesPainter {
         defer { cairo_restore(cr) }
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
 
-        // Title, then the legend right-aligned on the same line.
-        ChartText.draw(cr, panel.title, x: plot.x, y: panel.frame.y + f * 0.3, pixels: f * 1.1, color: palette.text, bold: true)
+        // Title, then the legend right-aligned on the same line; in a narrow panel only the legend
+        // (its names say which panel it is).
+        let legendWidth = panel.legend.reduce(0) { $0 + ChartText.size(cr, $1.label, pixels: f * 0.9).width + f * 2.85 }
+        let titleWidth = ChartText.size(cr, panel.title, pixels: f * 1.1, bold: true).width
+        if titleWidth + f + legendWidth <= plot.width {
+            ChartText.draw(cr, panel.title, x: plot.x, y: panel.frame.y + f * 0.3, pixels: f * 1.1, color: palette.text, bold: true)
+        }
         var legendX = plot.maxX
         for entry in panel.legend.reversed() {
             let size = ChartText.draw(cr, entry.label, x: legendX, y: panel.frame.y + f * 0.45, pixels: f * 0.9,
@@ -103,8 +108,9 @@ enum TrainingCurvesPainter {
         // Marker labels over the curves, on a veil of the background so both stay readable.
         for marker in panel.markers {
             let color = marker.kind == .earlyStop ? palette.earlyStop : palette.text
-            let x = marker.x.rounded() + 0.5 + f * 0.25, y = plot.y + f * 0.15 + Double(marker.row) * f * 1.1
             let size = ChartText.size(cr, marker.label, pixels: f * 0.8)
+            let x = marker.labelLeft ? marker.x.rounded() + 0.5 - f * 0.25 - size.width : marker.x.rounded() + 0.5 + f * 0.25
+            let y = plot.y + f * 0.15 + Double(marker.row) * f * 1.1
             set(cr, palette.background, alpha: 0.75)
             cairo_rectangle(cr, x - 1, y, size.width + 2, size.height)
             cairo_fill(cr)
