@@ -509,10 +509,14 @@ final class TrainingChartsTests: XCTestCase {
             }
             let many = ConfusionHeatMap(matrix: (0..<24).map { row in (0..<24).map { $0 == row ? 8 : ($0 == (row + 5) % 24 ? 2 : 0) } },
                                         names: (1...24).map { "Member \($0)" })
+            let eight = ConfusionHeatMap(matrix: (0..<8).map { row in (0..<8).map { $0 == row ? 9 : ($0 == 7 - row ? 3 : 0) } },
+                                         names: ["Takahiro", "Akira", "Naoki Kobayashi", "Kenjiro Yamashita", "Ryuji Imaichi",
+                                                 "Hiroomi Tosaka", "岩田剛典", "Elly"])
             let pictures: [(String, Int, Int, (OpaquePointer, Double, Double) -> Void)] = [
                 ("curves-dark.png", 900, 360, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: true, fillBackground: true) }),
                 ("curves-small.png", 480, 220, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("confusion-names-dark.png", 520, 360, { ConfusionHeatMapPainter.paint($0, map, width: $1, height: $2, dark: true, fillBackground: true) }),
+                ("confusion-turned.png", 560, 560, { ConfusionHeatMapPainter.paint($0, eight, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("curves-stacked.png", 420, 520, { TrainingCurvesPainter.paint($0, Self.fullRun, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("confusion-24.png", 640, 420, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: false, fillBackground: true) }),
                 ("confusion-24-dark.png", 420, 640, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: true, fillBackground: true) }),
