@@ -1,3 +1,4 @@
+import CGtk
 import Foundation
 
 /// An sRGB colour with components in 0...1, as cairo takes them. Carries the lightness maths the
@@ -28,6 +29,11 @@ struct ChartColor: Sendable, Equatable {
     var bytes: (r: UInt8, g: UInt8, b: UInt8) {
         func byte(_ c: Double) -> UInt8 { UInt8((min(max(c, 0), 1) * 255).rounded()) }
         return (byte(r), byte(g), byte(b))
+    }
+
+    /// Makes this colour cairo's source (`alpha` 0...1).
+    func setSource(_ cr: OpaquePointer, alpha: Double = 1) {
+        cairo_set_source_rgba(cr, r, g, b, alpha)
     }
 
     /// Straight line between two colours in sRGB (t clamped to 0...1).

@@ -11,7 +11,7 @@ enum ConfusionHeatMapPainter {
         cairo_save(cr)
         defer { cairo_restore(cr) }
         if fillBackground {
-            TrainingCurvesPainter.set(cr, palette.background)
+            palette.background.setSource(cr)
             cairo_paint(cr)
         }
         guard map.count > 0 else {
@@ -25,7 +25,7 @@ enum ConfusionHeatMapPainter {
             for column in 0..<map.count {
                 let rect = layout.cell(row: row, column: column)
                 let color = ConfusionHeatMap.color(share: shares[row][column], dark: dark)
-                TrainingCurvesPainter.set(cr, color)
+                color.setSource(cr)
                 cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
                 cairo_fill(cr)
                 if let pixels = layout.countPixels, map.counts[row][column] > 0 {
@@ -36,7 +36,7 @@ enum ConfusionHeatMapPainter {
         }
         // Thin separators (in the background colour) once cells are big enough to need them.
         if layout.cellSize >= 6 {
-            TrainingCurvesPainter.set(cr, palette.background)
+            palette.background.setSource(cr)
             cairo_set_line_width(cr, 1)
             for index in 1..<max(map.count, 1) {
                 let offset = Double(index) * layout.cellSize
@@ -46,7 +46,7 @@ enum ConfusionHeatMapPainter {
             cairo_stroke(cr)
         }
         // The diagonal (correct answers) outlined, so it reads without colour too.
-        TrainingCurvesPainter.set(cr, palette.text, alpha: 0.55)
+        palette.text.setSource(cr, alpha: 0.55)
         cairo_set_line_width(cr, 1)
         for index in 0..<map.count {
             let rect = layout.cell(row: index, column: index)

@@ -16,7 +16,7 @@ enum TrainingCurvesPainter {
                       fillBackground: Bool = false, fontPixels: Double = 12) {
         let palette = ChartPalette.forBackground(dark: dark)
         if fillBackground {
-            set(cr, palette.background)
+            palette.background.setSource(cr)
             cairo_paint(cr)
         }
         let layout = curves.layout(width: width, height: height, fontPixels: fontPixels)
@@ -50,19 +50,19 @@ enum TrainingCurvesPainter {
         cairo_set_line_width(cr, 1)
         for tick in panel.yTicks {
             let y = (panel.y.pixel(tick)).rounded() + 0.5  // on a pixel row: crisp 1 px lines
-            set(cr, palette.grid)
+            palette.grid.setSource(cr)
             cairo_move_to(cr, plot.x, y); cairo_line_to(cr, plot.maxX, y); cairo_stroke(cr)
             ChartText.draw(cr, String(format: "%.\(panel.yDecimals)f", tick), x: plot.x - f * 0.4, y: y,
                            pixels: f * 0.85, color: palette.text, alpha: 0.8, alignX: 1, alignY: 0.5)
         }
         // Axes and x tick labels, the caption under them.
-        set(cr, palette.text, alpha: 0.6)
+        palette.text.setSource(cr, alpha: 0.6)
         let axisX = plot.x.rounded() + 0.5, axisY = plot.maxY.rounded() + 0.5
         cairo_move_to(cr, axisX, plot.y); cairo_line_to(cr, axisX, axisY); cairo_line_to(cr, plot.maxX, axisY)
         cairo_stroke(cr)
         for tick in panel.xTicks {
             let x = panel.x.pixel(Double(tick))
-            set(cr, palette.text, alpha: 0.6)
+            palette.text.setSource(cr, alpha: 0.6)
             cairo_move_to(cr, x, axisY); cairo_line_to(cr, x, axisY + f * 0.3); cairo_stroke(cr)
             ChartText.draw(cr, "\(tick)", x: x, y: axisY + f * 0.4, pixels: f * 0.85, color: palette.text, alpha: 0.8,
                            alignX: 0.5)
@@ -75,7 +75,7 @@ enum TrainingCurvesPainter {
             let color = marker.kind == .earlyStop ? palette.earlyStop : palette.text
             let x = marker.x.rounded() + 0.5
             cairo_set_line_width(cr, 1)
-            set(cr, color, alpha: marker.kind == .earlyStop ? 0.9 : 0.55)
+            color.setSource(cr, alpha: marker.kind == .earlyStop ? 0.9 : 0.55)
             var dash: [Double] = [4, 3]
             cairo_set_dash(cr, &dash, 2, 0)
             cairo_move_to(cr, x, plot.y); cairo_line_to(cr, x, plot.maxY); cairo_stroke(cr)
@@ -96,7 +96,7 @@ enum TrainingCurvesPainter {
                     if point.clipped {
                         clippedMark(cr, point, color: color, palette: palette, fontPixels: f)
                     } else {
-                        set(cr, color)
+                        color.setSource(cr)
                         cairo_arc(cr, point.x, point.y, dotRadius, 0, 2 * Double.pi)
                         cairo_fill(cr)
                     }
@@ -111,7 +111,7 @@ enum TrainingCurvesPainter {
             let size = ChartText.size(cr, marker.label, pixels: f * 0.8)
             let x = marker.labelLeft ? marker.x.rounded() + 0.5 - f * 0.25 - size.width : marker.x.rounded() + 0.5 + f * 0.25
             let y = plot.y + f * 0.15 + Double(marker.row) * f * 1.1
-            set(cr, palette.background, alpha: 0.75)
+            palette.background.setSource(cr, alpha: 0.75)
             cairo_rectangle(cr, x - 1, y, size.width + 2, size.height)
             cairo_fill(cr)
             ChartText.draw(cr, marker.label, x: x, y: y, pixels: f * 0.8, color: color)
@@ -120,7 +120,7 @@ enum TrainingCurvesPainter {
         // The kept epoch: a ring in the text colour around the point.
         for point in panel.kept {
             cairo_set_line_width(cr, 1.5)
-            set(cr, palette.text)
+            palette.text.setSource(cr)
             cairo_new_sub_path(cr)
             cairo_arc(cr, point.x, point.y, dotRadius * 2.2, 0, 2 * Double.pi)
             cairo_stroke(cr)
@@ -132,7 +132,7 @@ enum TrainingCurvesPainter {
                                     palette: ChartPalette, fontPixels f: Double) {
         let size = dotRadius * 1.6
         let up = point.value > 0  // above the top (losses are only clipped upwards; accuracy below 0 goes down)
-        set(cr, color)
+        color.setSource(cr)
         cairo_move_to(cr, point.x, point.y + (up ? -size : size))
         cairo_line_to(cr, point.x - size, point.y + (up ? size * 0.6 : -size * 0.6))
         cairo_line_to(cr, point.x + size, point.y + (up ? size * 0.6 : -size * 0.6))
@@ -150,14 +150,10 @@ enum TrainingCurvesPainter {
             var dash: [Double] = [6, 4]
             cairo_set_dash(cr, &dash, 2, 0)
         }
-        set(cr, color)
+        color.setSource(cr)
         cairo_move_to(cr, first.0, first.1)
         for point in points.dropFirst() { cairo_line_to(cr, point.0, point.1) }
         cairo_stroke(cr)
         cairo_set_dash(cr, nil, 0, 0)
-    }
-
-    static func set(_ cr: OpaquePointer, _ color: ChartColor, alpha: Double = 1) {
-        cairo_set_source_rgba(cr, color.r, color.g, color.b, alpha)
     }
 }
