@@ -403,6 +403,7 @@ final class TrainingChartsTests: XCTestCase {
             XCTAssertEqual(layout.legend.count, 24)
             XCTAssertEqual(layout.legend[23].text, "24  Member number 24")
             XCTAssertGreaterThan(layout.cellSize, 5, "\(width)x\(height)")
+            if width < 800 { XCTAssertNil(layout.countPixels, "counts would be unreadably small at \(width)x\(height)") }
             XCTAssertLessThanOrEqual(layout.grid.maxX, width); XCTAssertLessThanOrEqual(layout.grid.maxY, height)
             for entry in layout.legend {  // inside the picture and clear of the grid
                 XCTAssertLessThanOrEqual(entry.y + layout.legendPixels, height + 1e-9, "\(width)x\(height)")
@@ -489,8 +490,17 @@ final class TrainingChartsTests: XCTestCase {
         TrainingCurvesView.exportPNG(Self.fullRun, width: 640, height: 320, to: curvesURL) { results.append($0) }
         let map = ConfusionHeatMap(matrix: [[5, 1, 0], [2, 4, 0], [0, 1, 6]], names: ["Akira", "小林直己", "Elly"])
         ConfusionHeatMapView.exportPNG(map, width: 400, height: 360, to: mapURL) { results.append($0) }
-        Self.spin { results.count == 2 }
-        XCTAssertEqual(results.count, 2)
+        // And one into a folder that does not exist: the failure arrives the same way.
+        let nowhere = folder.appendingPathComponent("missing/curves.png")
+        TrainingCurvesView.exportPNG(Self.curves, width: 100, height: 50, to: nowhere) { results.append($0) }
+        Self.spin { results.count == 3 }
+        XCTAssertEqual(results.count, 3)
+        let failure = results.filter { if case .failure = $0 { true } else { false } }
+        XCTAssertEqual(failure.count, 1)
+        if case .failure(let error) = failure.first {
+            XCTAssertEqual(error.message, "cannot save curves.png: the folder \(folder.path)/missing does not exist")
+        }
+        results.removeAll { if case .failure = $0 { true } else { false } }
         for result in results { XCTAssertNoThrow(try result.get()) }
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)), ["curves.png", "confusion.png"])
         for (url, size) in [(curvesURL, (640, 320)), (mapURL, (400, 360))] {
