@@ -360,6 +360,11 @@ final class TrainingChartsTests: XCTestCase {
         XCTAssertEqual(ConfusionHeatMap(matrix: [[2, 0], [0, 3]], names: ["A", "B"]).summary,
                        "Confusion matrix, 2 members, 5 of 5 test faces on the diagonal; no confusions")
         XCTAssertEqual(ConfusionHeatMap(matrix: [], names: []).summary, "Confusion matrix, 0 members, no test faces")
+        // Each cell's tooltip.
+        XCTAssertEqual(map.cellText(row: 0, column: 0), "A recognised: 3 of 4 (75%)")
+        XCTAssertEqual(map.cellText(row: 2, column: 1), "C taken for B: 1 of 4 (25%)")
+        XCTAssertEqual(map.cellText(row: 1, column: 2), "B: no test faces")
+        XCTAssertEqual(map.cellText(row: 3, column: 0), "")
     }
 
     func testTheSummaryNamesTheMostConfusedPair() throws {
@@ -459,6 +464,12 @@ final class TrainingChartsTests: XCTestCase {
         Self.spin { draws.contains { !$0.dark } }
         XCTAssertEqual(draws.last?.dark, false)
         XCTAssertGreaterThanOrEqual(draws.last?.width ?? 0, 200)
+        // The heat map's tooltip at a cell's centre, in the widget's own size.
+        let shown = heatMap.map.layout(width: Double(gtk_widget_get_width(heatMap.widget)),
+                                       height: Double(gtk_widget_get_height(heatMap.widget)))
+        let cell = shown.cell(row: 0, column: 1)
+        XCTAssertEqual(heatMap.tooltip(x: cell.midX, y: cell.midY), "A taken for B: 1 of 3 (33%)")
+        XCTAssertNil(heatMap.tooltip(x: shown.grid.maxX + 2, y: cell.midY))
         // The app switches to dark (as ColorSchemeFollower does): the chart redraws in dark colours.
         tl_settings_set_prefer_dark(1)
         Self.spin { draws.last?.dark == true }

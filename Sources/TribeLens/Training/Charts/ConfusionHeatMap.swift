@@ -73,6 +73,18 @@ struct ConfusionHeatMap: Sendable, Equatable {
         return text
     }
 
+    /// What one cell means, for its tooltip: "Bill Clinton taken for Angelina Jolie: 3 of 15 (20%)",
+    /// on the diagonal "Akira recognised: 12 of 15 (80%)", a member without test faces
+    /// "Akira: no test faces". Empty for a cell outside the matrix.
+    func cellText(row: Int, column: Int) -> String {
+        guard counts.indices.contains(row), counts.indices.contains(column) else { return "" }
+        let total = rowTotals[row]
+        guard total > 0 else { return "\(names[row]): no test faces" }
+        let count = counts[row][column]
+        let share = String(format: "%d of %d (%.0f%%)", count, total, 100 * Double(count) / Double(total))
+        return row == column ? "\(names[row]) recognised: \(share)" : "\(names[row]) taken for \(names[column]): \(share)"
+    }
+
     // MARK: - Colours
 
     /// Colour stops of the ramp from share 0 to share 1. Every channel only falls (light) or only

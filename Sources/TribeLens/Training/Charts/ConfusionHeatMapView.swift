@@ -16,6 +16,33 @@ final class ConfusionHeatMapView {
             guard let self else { return }
             ConfusionHeatMapPainter.paint(cr, self.map, width: width, height: height, dark: dark)
         }
+        // Hovering a cell tells what it counts (with numbers instead of names, the only way to
+        // read a cell without the legend).
+        gtk_widget_set_has_tooltip(area.widget, 1)
+        let box = Unmanaged.passRetained(HandlerBox<@MainActor (Double, Double) -> String?> { [weak self] x, y in
+            self?.tooltip(x: x, y: y)
+        } as AnyObject).toOpaque()
+        let thunk: @convention(c) (gpointer?, Int32, Int32, gboolean, OpaquePointer?, gpointer?) -> gboolean = {
+            _, x, y, _, tooltip, data in
+            guard let tooltip, let data else { return 0 }
+            let box = Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as! HandlerBox<@MainActor (Double, Double) -> String?>
+            return MainActor.assumeIsolated {
+                guard let text = box.handler(Double(x), Double(y)) else { return 0 }
+                gtk_tooltip_set_text(tooltip, text)
+                return 1
+            }
+        }
+        tl_signal_connect(area.widget, "query-tooltip", unsafeBitCast(thunk, to: GCallback.self), box) { data, _ in
+            Unmanaged<AnyObject>.fromOpaque(data!).release()
+        }
+    }
+
+    /// The text of the cell under (x, y) in widget coordinates, nil off the grid.
+    func tooltip(x: Double, y: Double) -> String? {
+        let layout = map.layout(width: Double(gtk_widget_get_width(widget)), height: Double(gtk_widget_get_height(widget)))
+        guard let cell = layout.cellAt(x: x, y: y) else { return nil }
+        let text = map.cellText(row: cell.row, column: cell.column)
+        return text.isEmpty ? nil : text
     }
 
     /// Shows `map`: redraw and a new accessible name.
