@@ -35,36 +35,24 @@ struct TrainCommand: ParsableCommand {
             let found = catalog.backends.map(\.info.id).joined(separator: ", ")
             throw ValidationError("no backend '\(backend)' (found: \(found.isEmpty ? "none" : found); see `tribelens-cli plugins`)")
         }
-        let preset = self.preset ?? TrainingPreset(rawValue: manifest.preset.rawValue) ?? .original
-        let defaults = try JSONValue.parseObject(plugin.info.defaultHyperParametersJSON)
-        var hyper: [String: JSONValue] = [:]
-        if defaults["weights"] != nil { hyper["weights"] = .string(try resolveWeights()) }
-
-        var config = preset.configuration(seed: seed)
-        if let epochs { config.epochs = epochs }
-        if let batchSize { config.batchSize = batchSize }
-        if let lr {
-            config.learningRate = lr
-        } else if case .number(let backendRate)? = defaults["learning_rate"] {
-            config.learningRate = backendRate
+        let options = TrainingOptions(preset: preset, epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
+                                      augment: !noAugment, weights: weightsChoice())
+        if options.weights == .none, TrainingPlan.usesPretrainedWeights(plugin.info) {
+            Console.error("warning: --weights none: training from random initialisation; this is not transfer learning.")
         }
-        if let problem = config.problem() { throw ValidationError(problem) }
+        let plan: TrainingPlan
+        do {
+            plan = try TrainingPlan.make(dataset: manifest, backend: plugin.info, modelName: model, options: options)
+        } catch let problem as TrainingPlan.Problem {
+            throw ValidationError(problem.description)
+        }
+        let request = plan.request
+        let config = request.configuration
 
         Console.error("Reading \(manifest.samples.count) crops of dataset '\(dataset)'\(noAugment ? "" : " (augmenting the training part 9x)")…")
-        let tensors = try manifest.tensors(storage: storage, augment: !noAugment)
-        let training = try tensors.train.samples()
-        let test = try tensors.test.samples()
-        // The write-up validates on its test set; `recommended` on the part carved from training.
-        let validation = try (preset == .original ? tensors.test : tensors.validationOrTest).samples()
+        let (training, validation, test) = try plan.samples(of: manifest, storage: storage)
         Console.error("\(training.count) training, \(validation.count) validation, \(test.count) test images; "
-                      + "\(plugin.info.displayName), preset \(preset.rawValue), lr \(config.learningRate), batch \(config.batchSize)")
-
-        let request = TrainingRequest(
-            modelName: model, preset: preset, configuration: config, hyperParameters: hyper,
-            classes: tensors.classes, roster: manifest.roster.id, memberGroups: manifest.memberGroups,
-            datasetFingerprint: manifest.fingerprint,
-            preprocessing: ["detector": .string(manifest.detector), "dataset": .string(manifest.name),
-                            "augmented": .bool(!noAugment)])
+                      + "\(plugin.info.displayName), preset \(request.preset.rawValue), lr \(config.learningRate), batch \(config.batchSize)")
 
         let cancellation = CancellationFlag()
         Self.cancelOnInterrupt(cancellation)
@@ -89,24 +77,13 @@ struct TrainCommand: ParsableCommand {
         if let report = saved.testMetrics { Console.out(report.text()) }
     }
 
-    /// For backends with pretrained weights: `--weights`, else the first copy WeightsLocator finds.
-    private func resolveWeights() throws -> String {
-        if let weights {
-            if weights == "none" {
-                Console.error("warning: --weights none: training from random initialisation; this is not transfer learning.")
-                return "none"
-            }
-            let url = URL(fileURLWithPath: weights)
-            guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read weights file \(weights)") }
-            return url.standardizedFileURL.path
+    /// `--weights`: a path, `none`, or absent (the first copy WeightsLocator finds).
+    private func weightsChoice() -> TrainingOptions.Weights {
+        switch weights {
+        case nil: .automatic
+        case "none"?: .none
+        case let path?: .file(path)
         }
-        guard let found = WeightsLocator.find(.vgg16) else {
-            throw ValidationError("no ImageNet VGG16 weights found (looked in "
-                + WeightsLocator.searchFolders.map(\.path).joined(separator: ", ")
-                + "). Get them with `tribelens-cli weights fetch vgg16`, pass --weights PATH, "
-                + "or --weights none to train from random initialisation (that is not transfer learning).")
-        }
-        return found.path
     }
 
     /// Ctrl+C asks the run to stop after the current batch (nothing half-saved).

@@ -49,9 +49,10 @@ class App:
         self.log.close()
 
 
-def screenshot(artifacts, name):
+def screenshot(artifacts, name, window="root"):
+    """The whole screen, or one X window (an id from `xdotool search`)."""
     path = os.path.join(artifacts, "gui-%s.png" % name)
-    subprocess.run(["import", "-window", "root", path], check=True, timeout=20,
+    subprocess.run(["import", "-window", window, path], check=True, timeout=20,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return path
 
@@ -74,6 +75,34 @@ def window_geometry(title_regex, timeout=15.0):
                          timeout=timeout, check=True).stdout
     values = dict(line.split("=", 1) for line in out.split() if "=" in line)
     return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def drag(ctx, paths, target_title_regex):
+    """A real XDND drag of `paths` from drag_source.py (a GTK 3 window) to the middle of the
+    window whose title matches. Returns the target window's geometry."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    target = window_geometry(target_title_regex)
+    ctx.spawn(["/usr/bin/python3", os.path.join(here, "drag_source.py"), "1060", "80"] + list(paths), "drag-source")
+    source_box = window_geometry("^TribeLens test drag source$")
+    start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
+    end = (target[0] + target[2] // 2, target[1] + target[3] // 2)
+    # XDND needs the pointer to move in steps after the press: the source only starts the drag
+    # past a threshold, and the target only answers positions it has been told about.
+    xdotool("mousemove", *start)
+    time.sleep(0.3)
+    xdotool("mousedown", 1)
+    steps = 24
+    for i in range(1, steps + 1):
+        xdotool("mousemove", start[0] + (end[0] - start[0]) * i // steps, start[1] + (end[1] - start[1]) * i // steps)
+        time.sleep(0.05)
+    return target, end
+
+
+def drop(end):
+    """Releases a drag started by `drag` just past its end point."""
+    xdotool("mousemove", end[0] + 5, end[1] + 5)
+    time.sleep(0.2)
+    xdotool("mouseup", 1)
 
 
 def xdotool(*args):
@@ -106,9 +135,15 @@ class Context:
         self.helpers.append(process)
         return process
 
-    def shot(self, name):
+    def shot(self, name, title_regex=None):
+        """A screenshot in artifacts/: the screen, or only the window whose title matches (the
+        README's screenshots are such window shots)."""
         time.sleep(0.5)  # let cross-fades and reveals finish
-        self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name)))
+        window = "root"
+        if title_regex is not None:
+            window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title_regex],
+                                    capture_output=True, text=True, timeout=15, check=True).stdout.split()[0]
+        self.notes.append("screenshot " + os.path.relpath(screenshot(self.artifacts, name, window)))
 
     def note(self, text):
         self.notes.append(text)

@@ -21,7 +21,8 @@ import gi
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
 import recognition_tests  # noqa: E402
-from gui_harness import (FACE_COUNT, Context, expect, face_count,  # noqa: E402
+import training_tests  # noqa: E402
+from gui_harness import (FACE_COUNT, Context, drag, drop, expect, face_count,  # noqa: E402
                          window_geometry, xdotool)
 from gnome_tests import GNOME_TESTS  # noqa: E402
 
@@ -63,31 +64,11 @@ def test_drag_and_drop(ctx):
     shutil.copy(os.path.join(ctx.shared, "data/group-photos/test1.jpg"), os.path.join(folder, "inner", "二人.jpg"))
     app = ctx.start([], "drag-and-drop")
     at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
-    target = window_geometry("^TribeLens$")
-
-    source = ctx.spawn(["/usr/bin/python3", os.path.join(HERE, "drag_source.py"), "1060", "80", photo, folder],
-                       "drag-source")
-    source_box = window_geometry("^TribeLens test drag source$")
-    start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
-    end = (target[0] + target[2] // 2, target[1] + target[3] // 2)
-
-    # XDND needs the pointer to move in steps after the press: the source only starts the drag
-    # past a threshold, and the target only answers positions it has been told about.
-    xdotool("mousemove", *start)
-    time.sleep(0.3)
-    xdotool("mousedown", 1)
-    steps = 24
-    for i in range(1, steps + 1):
-        x = start[0] + (end[0] - start[0]) * i // steps
-        y = start[1] + (end[1] - start[1]) * i // steps
-        xdotool("mousemove", x, y)
-        time.sleep(0.05)
+    _, end = drag(ctx, [photo, folder], "^TribeLens$")
     # While hovering, the window highlights itself and says what a drop will do.
     at.wait_for(app.accessible, "the drop highlight", timeout=10, name="Drop to find faces")
     ctx.shot("drag-hover")
-    xdotool("mousemove", end[0] + 5, end[1] + 5)
-    time.sleep(0.2)
-    xdotool("mouseup", 1)
+    drop(end)
 
     # test2.jpg shows one man (the folder's name notwithstanding; FaceKit's tests agree).
     expect(face_count(app), "1 face", "face count of the dropped photo")
@@ -279,6 +260,7 @@ TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_d
          test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
 TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, settings
 TESTS += recognition_tests.TESTS  # recognition_tests.py: names on faces, popover, corrections, models, export
+TESTS += training_tests.TESTS  # training_tests.py: the training panel, end to end and cancelled
 
 
 def main():

@@ -181,6 +181,7 @@ def test_labelled_faces(ctx):
     expect(button.name, "Model: gui-a, scratch-cnn, test accuracy %s, %s" % (accuracy, manifest["created_at"][:10]),
            "model button")
     ctx.shot("labelled-faces")
+    ctx.shot("readme-photo-view", "TribeLens$")
 
     # The popover of face 1: three candidates with bars, best first, as predict's top 3.
     top = m.predict(photo)[0]["top"]

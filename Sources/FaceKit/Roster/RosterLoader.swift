@@ -43,6 +43,25 @@ public enum RosterLoader {
                           problem: "no roster with this id (looked in \(folders.map(\.path).joined(separator: ", ")))")
     }
 
+    /// Every roster `load(idOrPath:)` can find by id, in its search order (the user's folder
+    /// first); a file that does not load is left out, and an id is listed once.
+    public static func available(storage: DatasetStorage?) -> [(file: URL, roster: Roster)] {
+        var folders = shippedRosterDirectories()
+        if let storage { folders.insert(storage.rostersDirectory, at: 0) }
+        var seen = Set<String>()
+        var rosters: [(file: URL, roster: Roster)] = []
+        for folder in folders {
+            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+            for file in files.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) where file.pathExtension == "json" {
+                let id = file.deletingPathExtension().lastPathComponent
+                guard !seen.contains(id), let roster = try? load(contentsOf: file) else { continue }
+                seen.insert(id)
+                rosters.append((file, roster))
+            }
+        }
+        return rosters
+    }
+
     /// Where shipped rosters live, in search order: `$TRIBELENS_ROSTER_DIR`; next to the
     /// executable (`rosters/`, `../share/tribelens/rosters/`, the layout `make install` uses);
     /// the source checkout's `Resources/rosters/` (development builds and tests).

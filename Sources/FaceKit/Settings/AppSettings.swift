@@ -12,6 +12,10 @@ import Foundation
 ///     width=1000
 ///     height=720
 ///     maximized=false
+///     [Training]
+///     photo-folder=/home/me/Pictures/LDH
+///     roster=/usr/share/tribelens/rosters/ldh.json
+///     backend=scratch-cnn
 ///
 /// `load` never loses the user's other values over one bad line: `loadLeniently` keeps the
 /// defaults for what it cannot read and says why. `save` is atomic and keeps keys it does not
@@ -38,6 +42,11 @@ public struct AppSettings: Codable, Equatable, Sendable {
     public var windowWidth = 1000
     public var windowHeight = 720
     public var windowMaximized = false
+    /// The training panel's last photo folder, roster (id or file) and backend id, so a
+    /// retrain starts where the last one left off. nil: never chosen.
+    public var trainingPhotoFolder: String?
+    public var trainingRoster: String?
+    public var trainingBackend: String?
 
     public init() {}
 
@@ -75,6 +84,9 @@ public struct AppSettings: Codable, Equatable, Sendable {
         file.set("Window", "width", String(windowWidth))
         file.set("Window", "height", String(windowHeight))
         file.set("Window", "maximized", windowMaximized ? "true" : "false")
+        if let trainingPhotoFolder { file.set("Training", "photo-folder", trainingPhotoFolder) }
+        if let trainingRoster { file.set("Training", "roster", trainingRoster) }
+        if let trainingBackend { file.set("Training", "backend", trainingBackend) }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFiles.write(Data(file.text.utf8), to: url)
@@ -139,6 +151,11 @@ public struct AppSettings: Codable, Equatable, Sendable {
             default: problems.append("\(name): [Window] maximized must be true or false, not \"\(text)\"")
             }
         }
+        // Free text (paths, ids): whatever is there is used; a path that has gone is the
+        // panel's to report when it is used.
+        settings.trainingPhotoFolder = file.value("Training", "photo-folder").flatMap { $0.isEmpty ? nil : $0 }
+        settings.trainingRoster = file.value("Training", "roster").flatMap { $0.isEmpty ? nil : $0 }
+        settings.trainingBackend = file.value("Training", "backend").flatMap { $0.isEmpty ? nil : $0 }
         return (settings, problems)
     }
 }

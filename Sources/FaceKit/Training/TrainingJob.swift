@@ -31,13 +31,15 @@ public struct TrainingRequest: Sendable {
     }
 }
 
-/// Train -> evaluate on the test set -> save, the whole flow behind `train` and the GUI's
-/// Train button. The data comes already split (the dataset pipeline decides the split).
+/// Train -> evaluate on the test set -> save, the whole flow behind `train` and the training
+/// panel's Start button. The data comes already split (the dataset pipeline decides the split).
 public enum TrainingJob {
     public struct Outcome {
         public var result: TrainingResult
         /// nil when the run was cancelled or diverged (then nothing is saved).
         public var manifest: ModelManifest?
+        /// Whether `manifest` and the model were written to the store.
+        public var saved: Bool
     }
 
     /// Backend defaults, then the preset's overrides, then the user's.
@@ -51,9 +53,9 @@ public enum TrainingJob {
 
     public static func run(backend: any ModelBackend, request: TrainingRequest,
                            training: any SampleSource, validation: (any SampleSource)?, test: (any SampleSource)?,
-                           store: ModelStore, cancellation: CancellationFlag = CancellationFlag(),
+                           store: ModelStore?, cancellation: CancellationFlag = CancellationFlag(),
                            events: (TrainingEvent) -> Void = { _ in }) throws -> Outcome {
-        try ModelStore.validate(name: request.modelName)
+        if store != nil { try ModelStore.validate(name: request.modelName) }
         guard request.classes.count >= 2 else {
             throw BackendError(.invalidArgument, "training needs at least 2 members, got \(request.classes.count)")
         }
@@ -67,7 +69,7 @@ public enum TrainingJob {
         let result = try TrainingSession(backend: backend, configuration: request.configuration)
             .run(model: model, training: training, validation: validation, cancellation: cancellation, events: events)
         switch result.stop {
-        case .cancelled, .diverged: return Outcome(result: result, manifest: nil)
+        case .cancelled, .diverged: return Outcome(result: result, manifest: nil, saved: false)
         case .completed, .earlyStopped: break
         }
         let metrics = try test.map {
@@ -79,7 +81,9 @@ public enum TrainingJob {
             inputScale: request.preset.inputScale,
             hyperParameters: hyper, training: request.configuration, history: result.history,
             stop: result.stop.summary, testMetrics: metrics, datasetFingerprint: request.datasetFingerprint)
+        // Without a store the caller saves later (the training panel asks for a name first).
+        guard let store else { return Outcome(result: result, manifest: manifest, saved: false) }
         try store.save(name: request.modelName, manifest: manifest, model: result.model)
-        return Outcome(result: result, manifest: manifest)
+        return Outcome(result: result, manifest: manifest, saved: true)
     }
 }

@@ -1,11 +1,12 @@
 import CGtk
 
-/// The header bar's main menu (the "hamburger"): Preferences, Keyboard Shortcuts, About.
+/// The header bar's main menu (the "hamburger"): Train a Model, Preferences, Keyboard Shortcuts, About.
 @MainActor
 enum PrimaryMenu {
     static func make() -> Widget {
         let menu = g_menu_new()!
         let section = g_menu_new()!
+        g_menu_append(section, L10n.tr("_Train a Model…"), "win.train")
         g_menu_append(section, L10n.tr("_Preferences"), "app.preferences")
         g_menu_append(section, L10n.tr("_Keyboard Shortcuts"), "win.show-help-overlay")
         g_menu_append(section, L10n.tr("_About TribeLens"), "app.about")

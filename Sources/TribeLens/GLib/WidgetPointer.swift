@@ -50,12 +50,12 @@ enum Gtk {
 
     /// A text button with a mnemonic. Built from a plain button and a mnemonic label: GTK 4.8
     /// names a `gtk_button_new_with_mnemonic` button "_Open Open" for assistive technology.
-    static func button(_ mnemonic: String, action: String, classes: [String] = []) -> Widget {
+    static func button(_ mnemonic: String, action: String? = nil, classes: [String] = []) -> Widget {
         let button = gtk_button_new()!
         let label = gtk_label_new_with_mnemonic(mnemonic)!
         gtk_label_set_mnemonic_widget(label.opaque, button)
         gtk_button_set_child(button.cast(), label)
-        gtk_actionable_set_action_name(button.opaque, action)
+        if let action { gtk_actionable_set_action_name(button.opaque, action) }
         for name in classes { gtk_widget_add_css_class(button, name) }
         return button
     }

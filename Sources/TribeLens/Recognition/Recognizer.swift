@@ -11,7 +11,7 @@ final class Recognizer: @unchecked Sendable {
 
     /// Shown when no model is active: how to make one, until the training panel exists.
     static let trainingHint = """
-        No trained model yet: faces are boxed but not named. Train one:
+        No trained model yet: faces are boxed but not named. Train one with Train a Model… (Ctrl+T), or in a terminal:
         tribelens-cli dataset build --photos FOLDER --name NAME
         tribelens-cli train --dataset NAME --backend scratch-cnn --model NAME --activate
         """

@@ -19,6 +19,7 @@ final class MainWindow {
     private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
     private let recognition: RecognitionController
+    private var trainingWindow: TrainingWindow?
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
         pipeline = PhotoPipeline(analyzer: analyzer)
@@ -60,6 +61,14 @@ final class MainWindow {
         dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
         strip.onSelect = { [weak self] index in self?.session.select(index) }
         installActions()
+        // The training panel closes with its window, but asks first when a run would be lost.
+        Signals.connectBool(widget, "close-request") { [weak self] in
+            guard let self, let panel = self.trainingWindow else { return false }
+            return panel.close { [weak self] in
+                // Asked and closed: close this window too, now from outside its close-request.
+                MainLoop.post { [weak self] in self.map { gtk_window_close($0.widget.cast()) } }
+            }
+        }
         session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
         pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
         refresh(currentChanged: true)
@@ -119,8 +128,16 @@ final class MainWindow {
         }
         addAction("previous") { [weak self] in self?.session.goBack() }
         addAction("next") { [weak self] in self?.session.goForward() }
-        // Ctrl+T; the training panel takes this action over (docs/gnome.md).
-        addAction("train") { [weak self] in self?.toast.show(L10n.tr("Training from the window is not available yet; use tribelens-cli for now.")) }
+        // Ctrl+T: one training panel per window, brought back to the front when open.
+        addAction("train") { [weak self] in
+            guard let self else { return }
+            if self.trainingWindow == nil {
+                let panel = TrainingWindow(parent: self.widget)
+                Signals.connect(panel.widget, "destroy") { [weak self] in self?.trainingWindow = nil }
+                self.trainingWindow = panel
+            }
+            self.trainingWindow?.present()
+        }
     }
 
     private func addAction(_ name: String, _ handler: @escaping @MainActor () -> Void) {

@@ -105,6 +105,10 @@ final class ModelMenuButton {
             append(box, button)
         }
 
+        let train = Gtk.button(L10n.tr("_Train a Model…"), action: "win.train")
+        tl_accessible_set_label(train, L10n.tr("Train a Model…"))
+        append(box, train)
+
         let script = state.script
         let names = gtk_button_new_with_label(script == .japanese ? "Show Romaji Names" : "Show Japanese Names")!
         Signals.connect(names, "clicked") { [weak self] in

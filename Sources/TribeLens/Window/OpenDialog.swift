@@ -2,20 +2,34 @@ import CGtk
 import Foundation
 
 /// The Open dialog (GtkFileChooserNative: the portal's chooser where there is one; GTK 4.8 has
-/// no GtkFileDialog). Several photos at once, or one folder to search for photos.
+/// no GtkFileDialog). Several photos at once, one folder to search for photos, or one file of
+/// a kind (a roster).
 @MainActor
 enum OpenDialog {
-    enum Kind { case photos, folder }
+    enum Kind: Equatable {
+        case photos, folder
+        case file(title: String, pattern: String)
+    }
 
     static func present(_ kind: Kind, parent: Widget, onChoose: @escaping @MainActor ([URL]) -> Void) {
         let isFolder = kind == .folder
+        var title = isFolder ? L10n.tr("Open Folder") : L10n.tr("Open Photos")
+        if case .file(let fileTitle, _) = kind { title = fileTitle }
         guard let dialog = gtk_file_chooser_native_new(
-            isFolder ? L10n.tr("Open Folder") : L10n.tr("Open Photos"), parent.cast(),
+            title, parent.cast(),
             isFolder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
             L10n.tr("_Open"), L10n.tr("_Cancel")) else { return }
         let chooser = dialog  // GtkFileChooser interface of the same object
-        gtk_file_chooser_set_select_multiple(chooser, 1)
-        if !isFolder {
+        if case .file(_, let pattern) = kind {
+            let filter = gtk_file_filter_new()!
+            gtk_file_filter_add_pattern(filter, pattern)
+            gtk_file_filter_set_name(filter, pattern)
+            gtk_file_chooser_add_filter(chooser, filter)
+            g_object_unref(UnsafeMutableRawPointer(filter))
+        } else {
+            gtk_file_chooser_set_select_multiple(chooser, 1)
+        }
+        if kind == .photos {
             let photos = gtk_file_filter_new()!
             gtk_file_filter_set_name(photos, L10n.tr("Photos"))
             gtk_file_filter_add_pixbuf_formats(photos)

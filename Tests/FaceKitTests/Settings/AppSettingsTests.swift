@@ -27,11 +27,15 @@ final class AppSettingsTests: XCTestCase {
         settings.windowWidth = 1234
         settings.windowHeight = 567
         settings.windowMaximized = true
+        settings.trainingPhotoFolder = "/home/ファン/写真 LDH"
+        settings.trainingRoster = "ldh"
+        settings.trainingBackend = "vgg16-transfer"
         try settings.save(to: url)  // creates the folder
         XCTAssertEqual(try AppSettings.load(from: url), settings)
         let text = try String(contentsOf: url, encoding: .utf8)
         XCTAssertTrue(text.contains("[Display]\nname-display=romaji\ncolor-scheme=dark\n"), text)
         XCTAssertTrue(text.contains("[Window]\nwidth=1234\nheight=567\nmaximized=true\n"), text)
+        XCTAssertTrue(text.contains("[Training]\nphoto-folder=/home/ファン/写真 LDH\nroster=ldh\nbackend=vgg16-transfer\n"), text)
         // No temporary files are left next to it.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path), ["settings.ini"])
     }

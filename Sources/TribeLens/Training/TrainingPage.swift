@@ -1,0 +1,52 @@
+import CGtk
+
+/// The pieces every training-panel page is made of, so the pages look alike: headings,
+/// explanations, labelled rows, and a scrolled page body.
+@MainActor
+enum TrainingPage {
+    static func heading(_ text: String) -> Widget {
+        let label = Gtk.label(text, classes: ["title-2"])
+        gtk_label_set_xalign(label.opaque, 0)
+        return label
+    }
+
+    static func subheading(_ text: String) -> Widget {
+        let label = Gtk.label(text, classes: ["heading"])
+        gtk_label_set_xalign(label.opaque, 0)
+        gtk_widget_set_margin_top(label, 6)
+        return label
+    }
+
+    static func explanation(_ text: String) -> Widget {
+        let label = Gtk.label(text, classes: ["dim-label"])
+        gtk_label_set_wrap(label.opaque, 1)
+        gtk_label_set_xalign(label.opaque, 0)
+        return label
+    }
+
+    /// "Epochs   [ 50 ]": a label naming its control (its mnemonic widget, which also names the
+    /// control for assistive technology).
+    static func row(_ title: String, _ control: Widget) -> Widget {
+        let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
+        let label = gtk_label_new_with_mnemonic(title)!
+        gtk_label_set_mnemonic_widget(label.opaque, control)
+        gtk_label_set_xalign(label.opaque, 0)
+        gtk_widget_set_hexpand(label, 1)
+        row.append(label)
+        row.append(control)
+        return row
+    }
+
+    static func scrolled(_ child: Widget) -> Widget {
+        let scroller = gtk_scrolled_window_new()!
+        gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_child(scroller.opaque, child)
+        gtk_widget_set_vexpand(scroller, 1)
+        return scroller
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == GtkWidget {
+    /// `gtk_box_append` for a widget known to be a GtkBox.
+    @MainActor func append(_ child: Widget) { gtk_box_append(cast(), child) }
+}

@@ -1,0 +1,152 @@
+import Dispatch
+import FaceKit
+import Foundation
+
+/// The training panel's heavy work, off the GTK thread on one serial queue: plugin discovery,
+/// face extraction, dataset build, training, saving, weights download. Every result comes back
+/// through `MainLoop.post`. Only FaceKit is called here; nothing touches GTK.
+final class TrainingWorker: Sendable {
+    private let queue = DispatchQueue(label: "io.github.tribelens.training", qos: .userInitiated)
+    let storage: DatasetStorage
+    let store: ModelStore
+    /// The panel's dataset: rebuilt by every run, so the curation store stays the only record
+    /// of the user's review.
+    static let datasetName = "training-panel"
+
+    init(storage: DatasetStorage = .standard, store: ModelStore = .standard()) {
+        self.storage = storage
+        self.store = store
+    }
+
+    /// The trained model between the end of a run and Save. BackendModel is not Sendable; it is
+    /// only ever used on the worker's serial queue.
+    final class TrainedModel: @unchecked Sendable {
+        fileprivate let model: any BackendModel
+        fileprivate init(_ model: any BackendModel) { self.model = model }
+    }
+
+    struct RunOutcome: Sendable {
+        var history: [EpochRecord]
+        var stop: TrainingStop
+        var weightsEpoch: Int
+        /// nil when cancelled or diverged: nothing to save.
+        var manifest: ModelManifest?
+        var model: TrainedModel?
+        var dataset: DatasetManifest
+    }
+
+    struct RunRequest: Sendable {
+        var photoRoot: URL
+        var roster: Roster
+        var preset: TrainingPreset
+        var backendID: String
+        var options: TrainingOptions
+    }
+
+    func discover(done: @escaping @MainActor @Sendable (PluginHost.Catalog) -> Void) {
+        queue.async {
+            let catalog = PluginHost().discover()
+            MainLoop.post { done(catalog) }
+        }
+    }
+
+    /// Finds the faces under `photoRoot` (cached per photo) and applies the curation store.
+    func analyse(photoRoot: URL, roster: Roster, preset: TrainingPreset,
+                 progress: @escaping @MainActor @Sendable (Int, Int) -> Void,
+                 done: @escaping @MainActor @Sendable (Result<DatasetBuilder.Analysis, Error>) -> Void) {
+        let builder = DatasetBuilder(roster: roster, storage: storage, preset: Self.datasetPreset(preset))
+        queue.async {
+            let throttle = ProgressThrottle()
+            let result = Result { try builder.analyse(photoRoot: photoRoot, progress: { done, total in
+                if throttle.due(done == total) { MainLoop.post { progress(done, total) } }
+            }) }
+            MainLoop.post { done(result) }
+        }
+    }
+
+    /// Builds the dataset (with the user's decisions), trains, and evaluates on the test part.
+    /// Nothing is saved: `save` does that once the user has named the model.
+    func train(_ request: RunRequest, cancellation: CancellationFlag,
+               extraction: @escaping @MainActor @Sendable (Int, Int) -> Void,
+               events: @escaping @MainActor @Sendable (TrainingEvent) -> Void,
+               done: @escaping @MainActor @Sendable (Result<RunOutcome, Error>) -> Void) {
+        let storage = self.storage
+        queue.async {
+            let throttle = ProgressThrottle()
+            let result = Result { () throws -> RunOutcome in
+                guard let backend = PluginHost().discover().backend(id: request.backendID) else {
+                    throw TrainingPlan.Problem("the backend \(request.backendID) is no longer there; reopen the panel")
+                }
+                var builder = DatasetBuilder(roster: request.roster, storage: storage, preset: Self.datasetPreset(request.preset))
+                builder.seed = request.options.seed
+                let (dataset, _) = try builder.build(photoRoot: request.photoRoot, name: Self.datasetName, progress: { done, total in
+                    if throttle.due(done == total) { MainLoop.post { extraction(done, total) } }
+                })
+                let plan = try TrainingPlan.make(dataset: dataset, backend: backend.info, modelName: "unsaved",
+                                                 options: request.options)
+                let (training, validation, test) = try plan.samples(of: dataset, storage: storage)
+                let outcome = try TrainingJob.run(backend: backend, request: plan.request, training: training,
+                                                  validation: validation, test: test, store: nil,
+                                                  cancellation: cancellation) { event in
+                    // Batch events come hundreds of times a second; the bar needs a few.
+                    if case .batch(_, let progress) = event, !throttle.due(progress.batchesDone == progress.batchesTotal) { return }
+                    MainLoop.post { events(event) }
+                }
+                return RunOutcome(history: outcome.result.history, stop: outcome.result.stop,
+                                  weightsEpoch: outcome.result.weightsEpoch, manifest: outcome.manifest,
+                                  model: outcome.manifest == nil ? nil : TrainedModel(outcome.result.model), dataset: dataset)
+            }
+            MainLoop.post { done(result) }
+        }
+    }
+
+    /// Saves the trained model as `name` (atomically; an existing model of that name is
+    /// replaced only once the new one is complete) and makes it active when asked.
+    func save(_ model: TrainedModel, manifest: ModelManifest, name: String, activate: Bool,
+              done: @escaping @MainActor @Sendable (Result<String, Error>) -> Void) {
+        let store = self.store
+        queue.async {
+            let result = Result { () throws -> String in
+                try store.save(name: name, manifest: manifest, model: model.model)
+                if activate { try store.activate(name: name) }
+                return name
+            }
+            MainLoop.post { done(result) }
+        }
+    }
+
+    /// Downloads pretrained weights (resuming a partial download) into our own folder.
+    func fetchWeights(_ weights: PretrainedWeights,
+                      progress: @escaping @MainActor @Sendable (Int64, Int64) -> Void,
+                      done: @escaping @MainActor @Sendable (Result<URL, Error>) -> Void) {
+        DispatchQueue.global(qos: .utility).async {
+            let throttle = ProgressThrottle()
+            let result = Result { () throws -> URL in
+                try WeightsFetcher(weights).fetch { p in
+                    if throttle.due(p.received == p.expected) { MainLoop.post { progress(p.received, p.expected) } }
+                }
+            }
+            MainLoop.post { done(result) }
+        }
+    }
+
+    /// The dataset pipeline's preset of the same name (detector, duplicates, validation split).
+    static func datasetPreset(_ preset: TrainingPreset) -> DatasetPreset {
+        preset == .original ? .original : .recommended
+    }
+}
+
+/// Lets through at most one progress report per 100 ms, and always the last one.
+private final class ProgressThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    func due(_ final: Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard final || now.timeIntervalSince(last) >= 0.1 else { return false }
+        last = now
+        return true
+    }
+}

@@ -1,0 +1,196 @@
+"""GUI tests of the training panel (Ctrl+T): a model trained end to end from the GUI on a small
+part of ../shared/data/lfw-dev38 (photo folder, roster, Find Faces, Start, results, Save, make
+active), then a real XDND drop of a photo labelled by that model; cancelling mid-run and
+closing the panel mid-run leave the previous model active and save nothing.
+
+The photos, roster and XDG folders come from recognition_tests.models (gui-a is the active
+model before each test). Registered in gui_tests.TESTS."""
+import json
+import os
+import shutil
+import time
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+import atspi_helpers as at  # noqa: E402
+import recognition_tests as rt  # noqa: E402
+from gui_harness import drag, drop, expect, face_count, window_geometry, xdotool  # noqa: E402
+
+PANEL = "Train a Model — TribeLens"
+
+
+def panel_env(ctx, m):
+    """The models fixture's folders, its roster where the panel lists rosters, and a broken plugin."""
+    rosters = os.path.join(m.env["XDG_DATA_HOME"], "tribelens/rosters")
+    os.makedirs(rosters, exist_ok=True)
+    shutil.copy(m.roster, os.path.join(rosters, "gui-test.json"))
+    broken = os.path.join(ctx.scratch, "plugins")
+    os.makedirs(broken, exist_ok=True)
+    with open(os.path.join(broken, "libbroken.so"), "w") as handle:
+        handle.write("not a shared library\n")
+    return dict(m.env, TRIBELENS_PLUGIN_PATH=broken)
+
+
+def models_on_disk(m):
+    folder = os.path.join(m.env["XDG_DATA_HOME"], "tribelens/models")
+    return sorted(n for n in os.listdir(folder) if not n.startswith("."))
+
+
+def active_model(m):
+    with open(os.path.join(m.env["XDG_DATA_HOME"], "tribelens/models/.active")) as handle:
+        return handle.read().strip()
+
+
+def open_panel(ctx, m, name):
+    """Starts the app and opens the panel with Ctrl+T, a real key press."""
+    app = ctx.start([], name, env=panel_env(ctx, m))
+    at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
+    box = window_geometry("^TribeLens$")
+    xdotool("mousemove", box[0] + 40, box[1] + box[3] - 40)  # keys go to the window under the pointer
+    time.sleep(0.3)
+    xdotool("key", "ctrl+t")
+    at.wait_for(app.accessible, "the training panel", role="frame", name=PANEL)
+    return app
+
+
+def page(app, title):
+    """Switches the panel to a page with its header-bar switcher."""
+    at.click(at.wait_for(app.accessible, "the %s page switch" % title, role="page tab", name=title))
+    time.sleep(0.4)  # cross-fade
+
+
+def find_faces(app, m):
+    entry = at.wait_for(app.accessible, "the photo folder entry", role="text", name="Photo folder")
+    entry.queryEditableText().setTextContents(m.photos)
+    at.click(at.wait_for(app.accessible, "the test roster", role="push button", name=rt.ROSTER["name"]))
+    at.click(at.wait_for(app.accessible, "Find Faces", role="push button", name="Find Faces"))
+    at.wait_for_text(app.accessible, "Photos status", lambda t: t.startswith("Review the faces"), "faces found", 90)
+    report = at.wait_for(app.accessible, "the health check", description="Health check").name
+    for person in rt.PEOPLE:
+        if person.replace("_", " ") not in report:  # the members' romaji names
+            raise AssertionError("the health check does not list %s: %r" % (person, report[:400]))
+    return report
+
+
+def set_value(app, name, value):
+    spin = at.wait_for(app.accessible, "the %s field" % name, role="spin button", name=name)
+    spin.queryValue().currentValue = float(value)
+    deadline = time.monotonic() + 5
+    while spin.queryValue().currentValue != float(value) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    expect(spin.queryValue().currentValue, float(value), name)
+
+
+def start_training(app, epochs):
+    page(app, "Train")
+    at.click(at.wait_for(app.accessible, "the scratch CNN backend", role="push button",
+                         predicate=lambda n: n.name.endswith("(scratch-cnn)")))
+    set_value(app, "Epochs (at most)", epochs)
+    set_value(app, "Seed", 4)
+    at.click(at.wait_for(app.accessible, "Start Training", role="push button", name="Start Training"))
+
+
+def test_training_panel_end_to_end(ctx):
+    """Photo folder -> Find Faces -> Train (both real backends listed, the broken plugin with its
+    reason) -> results -> Save as the active model; the main window then labels a photo dropped by
+    a real XDND drag with that model, exactly as `tribelens-cli predict` does."""
+    m = rt.models(ctx)
+    before = rt.snapshot(m.photos)
+    app = open_panel(ctx, m, "training-panel")
+    report = find_faces(app, m)
+    ctx.note("health check: %s" % report.splitlines()[0][:120])
+    page(app, "Photos")
+    ctx.shot("training-photos")
+    page(app, "Review")
+    ctx.shot("readme-training-review", "^" + PANEL + "$")
+
+    page(app, "Train")
+    names = [n.name for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"]
+    for backend in ("(scratch-cnn)", "(vgg16-transfer)"):
+        if not any(n.endswith(backend) for n in names):
+            raise AssertionError("backend %s not listed: %r" % (backend, names))
+    refused = at.wait_for(app.accessible, "the refused plugins", description="Plugins not loaded").name
+    if "libbroken.so" not in refused:
+        raise AssertionError("the broken plugin is not listed with its reason: %r" % refused)
+    ctx.note("refused: %r" % refused.replace("\n", " | ")[:160])
+
+    started = time.monotonic()
+    start_training(app, 3)
+    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch "), "training progress", 60)
+    at.wait_for(app.accessible, "the results", description="Test accuracy", timeout=180,
+                predicate=lambda n: n.name.startswith("Test accuracy"))
+    ctx.note("trained 3 epochs from the GUI in %.1f s" % (time.monotonic() - started))
+    curves = at.wait_for(app.accessible, "the training curves", role="image",
+                         predicate=lambda n: n.name.startswith("Training curves")).name
+    ctx.note("curves: %r" % curves)
+    headline = at.find(app.accessible, description="Test accuracy").name
+    ctx.shot("readme-training-results", "^" + PANEL + "$")
+    page(app, "Train")
+    ctx.shot("readme-training-curves", "^" + PANEL + "$")
+    page(app, "Results")
+
+    # Save under a new name and make it active; the main window relabels with it.
+    entry = at.wait_for(app.accessible, "the model name", role="text", name="Model name")
+    entry.queryEditableText().setTextContents("panel-model")
+    at.click(at.wait_for(app.accessible, "Save Model", role="push button", name="Save Model"))
+    at.wait_for_text(app.accessible, "Save status", lambda t: "panel-model" in t, "the saved model", 30)
+    expect(active_model(m), "panel-model", "the active model after Save")
+    manifest = m.manifest("panel-model")
+    expect(manifest["backend"]["id"], "scratch-cnn", "backend in model.json")
+    if not 1 <= len(manifest["history"]) <= 3:
+        raise AssertionError("history has %d epochs" % len(manifest["history"]))
+    accuracy = rt.percent(manifest["test_metrics"]["accuracy"])
+    if accuracy not in headline:
+        raise AssertionError("results say %r; model.json has %s" % (headline, accuracy))
+    rt.model_button(app, "Model: panel-model, scratch-cnn, test accuracy %s" % accuracy)
+
+    # A real drag of test1.jpg onto the main window: two faces named by panel-model.
+    photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
+    expected = sorted(rt.expected_name(i, f) for i, f in enumerate(m.predict(photo, "panel-model")))
+    _, end = drag(ctx, [photo], "^TribeLens$")
+    drop(end)
+    expect(face_count(app), "2 faces", "face count of the dropped photo")
+    expect(rt.face_buttons(app, 2), expected, "face names from the model trained in the panel")
+    ctx.shot("training-dropped-photo")
+    expect(rt.snapshot(m.photos), before, "photo folder after extraction, training and saving")
+
+
+def test_training_cancel_and_close(ctx):
+    """Cancel mid-run: nothing saved, the previous model stays active. Closing the panel mid-run
+    asks first; Stop and Close ends the run and again saves nothing."""
+    m = rt.models(ctx)
+    models_before = models_on_disk(m)
+    app = open_panel(ctx, m, "training-cancel")
+    find_faces(app, m)
+    start_training(app, 200)
+    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch 1 of 200"), "epoch 1", 60)
+    at.click(at.wait_for(app.accessible, "Cancel Training", role="push button", name="Cancel Training"))
+    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Cancelled"), "the cancelled state", 60)
+    expect(active_model(m), "gui-a", "the active model after Cancel")
+    expect(models_on_disk(m), models_before, "saved models after Cancel")
+    rt.model_button(app, "Model: gui-a")
+
+    # Start again, then close the panel with its window's close button while it trains.
+    at.click(at.wait_for(app.accessible, "Start Training", role="push button", name="Start Training"))
+    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch 1 of 200"), "epoch 1 again", 60)
+    frame = at.wait_for(app.accessible, "the training panel", role="frame", name=PANEL)
+    close = next(n for n in at.walk(frame) if at.safe(n.getRoleName) == "push button" and at.safe(lambda: n.name) == "Close")
+    at.click(close)
+    at.click(at.wait_for(app.accessible, "the question's Stop and Close", role="push button", name="Stop and Close"))
+    deadline = time.monotonic() + 60
+    while at.find(app.accessible, role="frame", name=PANEL) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if at.find(app.accessible, role="frame", name=PANEL) is not None:
+        raise AssertionError("the panel is still open after Stop and Close")
+    expect(active_model(m), "gui-a", "the active model after closing mid-run")
+    expect(models_on_disk(m), models_before, "saved models after closing mid-run")
+    if not app.alive():
+        raise AssertionError("the app exited")
+    leftovers = [n for n in os.listdir(os.path.join(m.env["XDG_DATA_HOME"], "tribelens/models")) if n.startswith(".tmp")]
+    expect(leftovers, [], "temporary folders in the model store")
+    with open(app.log_path) as log:
+        ctx.note("app log lines: %d" % len(log.read().splitlines()))
+
+
+TESTS = [test_training_panel_end_to_end, test_training_cancel_and_close]
