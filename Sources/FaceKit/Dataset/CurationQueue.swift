@@ -132,6 +132,32 @@ public struct CurationQueue: Sendable {
         }
     }
 
+    /// Records `decision` for `crop` in the queue as a rebuild would show it: the decision and its
+    /// flag (rejected / relabelled) change, "held for review" goes once the user has decided.
+    /// Items keep their places, so the grid does not jump under the user's pointer. Every item
+    /// with that crop changes (byte-identical photos share their crops' ids, and so a decision).
+    /// Returns how many items changed.
+    @discardableResult
+    public mutating func apply(_ decision: CurationStore.Decision?, to crop: CropID) -> Int {
+        var changed = 0
+        for m in members.indices {
+            for i in members[m].items.indices where members[m].items[i].crop == crop {
+                var item = members[m].items[i]
+                item.decision = decision
+                item.flags.subtract([.rejected, .relabelled])
+                switch decision {
+                case .reject?: item.flags.insert(.rejected)
+                case .relabel?: item.flags.insert(.relabelled)
+                case .accept?, nil: break
+                }
+                if decision != nil { item.flags.remove(.heldForReview) }
+                members[m].items[i] = item
+                changed += 1
+            }
+        }
+        return changed
+    }
+
     /// Flagged first, most serious flag first, then more flags first; then by photo path and box.
     static func reviewOrder(_ a: Item, _ b: Item) -> Bool {
         let sa = a.mostSerious?.rawValue ?? Int.max, sb = b.mostSerious?.rawValue ?? Int.max

@@ -126,6 +126,32 @@ final class CurationQueueTests: XCTestCase {
         XCTAssertTrue(analysis.excluded.contains { $0.crop == copy.crop && $0.reason == "rejected" })
     }
 
+    func testApplyingADecisionMatchesARebuild() throws {
+        var (queue, _) = try makeQueue()
+        let pair = try item(queue, "alice", "pair.png", index: 0).flags.contains(.heldForReview)
+            ? try item(queue, "alice", "pair.png", index: 0) : try item(queue, "alice", "pair.png", index: 1)
+        let order = queue.members[0].items.map(\.photo)
+        let a0 = try XCTUnwrap(try item(queue, "alice", "a0.png").crop)
+        // a0 and a0-copy share the crop id: both change, as after a rebuild.
+        XCTAssertEqual(queue.apply(.reject, to: a0), 2)
+        XCTAssertEqual(try item(queue, "alice", "a0-copy.png").decision, .reject)
+        XCTAssertTrue(try item(queue, "alice", "a0-copy.png").flags.contains(.rejected))
+        XCTAssertEqual(queue.members[0].rejected, 2)
+        XCTAssertEqual(queue.members[0].items.map(\.photo), order, "items keep their places")
+
+        // Relabelling replaces the rejection; deciding on a held crop ends "held for review".
+        queue.apply(.relabel(memberID: "bob"), to: a0)
+        let relabelled = try item(queue, "alice", "a0.png")
+        XCTAssertEqual(relabelled.flags.intersection([.rejected, .relabelled]), [.relabelled])
+        XCTAssertEqual(queue.members[0].rejected, 0)
+        queue.apply(.accept, to: try XCTUnwrap(pair.crop))
+        let kept = try XCTUnwrap(queue.members[0].items.first { $0.crop == pair.crop })
+        XCTAssertEqual(kept.decision, .accept)
+        XCTAssertFalse(kept.flags.contains(.heldForReview))
+        XCTAssertTrue(kept.flags.contains(.severalFaces), "what the photo is stays flagged")
+        XCTAssertEqual(queue.apply(.reject, to: CropID(photoHash: "nothing", box: FaceBox(x: 0, y: 0, width: 1, height: 1, score: nil))), 0)
+    }
+
     func testOutlierCutIsMedianPlusKMAD() {
         let scores = [0.1, 0.2, 0.3, 0.4, 0.5, 3.0]
         // median 0.35, MAD median(|x - 0.35|) = median(0.25, 0.15, 0.05, 0.05, 0.15, 2.65) = 0.15.
