@@ -128,6 +128,7 @@ final class TrainingPanelModel {
             case .success(let analysis):
                 self.analysis = analysis
                 self.analysedRoster = roster
+                self.buildCuration()  // MARK: Curation hook
             case .failure(let error):
                 self.onMessage("\(error)")
             }
@@ -154,6 +155,7 @@ final class TrainingPanelModel {
 
     func start() {
         guard !isBusy, startProblem == nil, let photoRoot, let backendID, let roster = analysedRoster else { return }
+        if waitForCurationSaves(then: { [weak self] in self?.start() }) { return }  // MARK: Curation hook
         let flag = CancellationFlag()
         cancellation = flag
         history = []
@@ -222,6 +224,80 @@ final class TrainingPanelModel {
         phase = .stopping
         cancellation?.cancel()
         onChange()
+    }
+
+    // MARK: Curation
+
+    /// The Review page's queue: nil before Find Faces and while it is being built.
+    private(set) var curation: CurationQueue?
+    /// The queue's crops by id (see `TrainingWorker.CurationBuild`).
+    private(set) var curationCrops: [CropID: RGBImage] = [:]
+    /// Changes when a new queue replaces the old one (the grid rebuilds) ...
+    private(set) var curationGeneration = 0
+    /// ... and when a decision changes the current one (the grid updates in place).
+    private(set) var curationRevision = 0
+    /// Why there is no queue although faces were found (the curation file is unreadable).
+    private(set) var curationProblem: String?
+    /// Decisions handed to CorrectionBook but not yet on disk.
+    private var pendingCurationSaves = 0
+    private var afterCurationSaves: [@MainActor () -> Void] = []
+
+    /// The roster's members as the grid names them.
+    var curationDirectory: MemberDirectory {
+        MemberDirectory(classes: analysedRoster?.members.map(\.id) ?? [], roster: analysedRoster)
+    }
+
+    private func buildCuration() {
+        guard let analysis, let roster = analysedRoster else { return }
+        curation = nil
+        curationCrops = [:]
+        curationGeneration += 1
+        // The decisions as CorrectionBook holds them: the same store the grid's decisions and
+        // the photo view's corrections are written through.
+        guard let store = CorrectionBook.shared.currentStore() else {
+            curationProblem = L10n.tr("Your earlier decisions could not be read (curation.json), so the review is not available.")
+            return
+        }
+        curationProblem = nil
+        let generation = curationGeneration
+        worker.buildCuration(analysis: analysis, store: store, roster: roster, preset: preset) { [weak self] build in
+            // A newer Find Faces replaced this one while it was being built.
+            guard let self, self.curationGeneration == generation else { return }
+            self.curation = build.queue
+            self.curationCrops = build.crops
+            self.curationGeneration += 1
+            self.onChange()
+        }
+    }
+
+    /// Records the user's decision for `crop` in the curation store (through CorrectionBook, so
+    /// it never races the photo view's corrections) and shows it in the queue. The next Start
+    /// builds the dataset from that file (`DatasetBuilder.analyse` applies it); the photo
+    /// folder is only ever read.
+    func decide(_ decision: CurationStore.Decision, crop: CropID) {
+        guard curation != nil else { return }
+        pendingCurationSaves += 1
+        let recorded = CorrectionBook.shared.record(decision: decision, crop: crop) { [weak self] problem in
+            guard let self else { return }
+            self.pendingCurationSaves -= 1
+            if let problem { self.onMessage(problem) }
+            guard self.pendingCurationSaves == 0 else { return }
+            let waiting = self.afterCurationSaves
+            self.afterCurationSaves = []
+            for body in waiting { body() }
+        }
+        guard recorded else { return }
+        curation?.apply(decision, to: crop)
+        curationRevision += 1
+        onChange()
+    }
+
+    /// True while decisions are still being written; `retry` then runs once they are, because
+    /// the run's dataset build reads the file and must see every decision the user made.
+    private func waitForCurationSaves(then retry: @escaping @MainActor () -> Void) -> Bool {
+        guard pendingCurationSaves > 0 else { return false }
+        afterCurationSaves.append(retry)
+        return true
     }
 
     // MARK: Saving

@@ -130,6 +130,35 @@ final class TrainingWorker: Sendable {
         }
     }
 
+    // MARK: Curation
+
+    /// The Review page's queue and the crops it shows (64x64 RGB, 12 kB each: a thousand crops
+    /// are 12 MB, and reading them once here spares the grid any file access).
+    struct CurationBuild: Sendable {
+        var queue: CurationQueue
+        var crops: [CropID: RGBImage]
+    }
+
+    /// Builds the curation queue from `analysis` and the user's decisions in `store`, reading
+    /// the crops from the face cache that `analyse` filled. Runs after an `analyse` queued before
+    /// it (same serial queue), so it never sees a half-written cache.
+    func buildCuration(analysis: DatasetBuilder.Analysis, store: CurationStore, roster: Roster, preset: TrainingPreset,
+                       done: @escaping @MainActor @Sendable (CurationBuild) -> Void) {
+        let builder = DatasetBuilder(roster: roster, storage: storage, preset: Self.datasetPreset(preset))
+        queue.async {
+            let extractor = FaceExtractor(source: builder.source, storage: builder.storage, workers: 1)
+            var crops: [CropID: RGBImage] = [:]
+            let curation = CurationQueue(analysis: analysis, store: store, nearDuplicateDistance: builder.nearDuplicateDistance,
+                                         tinyFaceSide: builder.tinyFaceSide, roster: roster) { faces in
+                guard let images = try? extractor.crops(of: faces) else { return nil }
+                for (box, image) in zip(faces.faces, images) { crops[CropID(photoHash: faces.contentHash, box: box)] = image }
+                return images
+            }
+            let build = CurationBuild(queue: curation, crops: crops)
+            MainLoop.post { done(build) }
+        }
+    }
+
     /// The dataset pipeline's preset of the same name (detector, duplicates, validation split).
     static func datasetPreset(_ preset: TrainingPreset) -> DatasetPreset {
         preset == .original ? .original : .recommended

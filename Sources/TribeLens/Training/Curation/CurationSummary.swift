@@ -24,15 +24,16 @@ final class CurationSummary {
     /// UI-free so it can be tested.
     static func lines(_ report: HealthReport, directory: MemberDirectory, script: MemberDirectory.Script) -> [String] {
         let noFace = report.members.reduce(0) { $0 + $1.noFace }
-        var lines = ["Photos \(report.totals.photos) · faces \(report.totals.faces) · usable \(report.totals.usable)",
-                     "No face \(noFace) · several faces \(report.severalFaces.count) · exact duplicates \(report.exactDuplicates.count)"
-                        + " · near duplicates \(report.nearDuplicates.count)"]
+        var lines = [L10n.format(L10n.tr("Photos %d · faces %d · usable %d"), report.totals.photos, report.totals.faces, report.totals.usable),
+                     L10n.format(L10n.tr("No face %d · several faces %d · exact duplicates %d · near duplicates %d"),
+                                 noFace, report.severalFaces.count, report.exactDuplicates.count, report.nearDuplicates.count)]
         if !report.membersBelowMinimum.isEmpty {
             let names = report.membersBelowMinimum.map { directory.name(of: $0, script: script) }
-            lines.append("Below \(report.minimumPerMember) usable crops: \(names.joined(separator: ", "))")
+            lines.append(L10n.format(L10n.tr("Below %d usable crops: %s"), report.minimumPerMember, names.joined(separator: ", ")))
         }
         if report.imbalanced {
-            lines.append("Imbalanced: the largest member has \(String(format: "%.1f", report.imbalanceRatio))x the crops of the smallest")
+            lines.append(L10n.format(L10n.tr("Imbalanced: the largest member has %sx the crops of the smallest"),
+                                     String(format: "%.1f", report.imbalanceRatio)))
         }
         return lines
     }

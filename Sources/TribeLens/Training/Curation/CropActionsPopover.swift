@@ -1,0 +1,102 @@
+import CGtk
+import FaceKit
+
+/// What can be done with one crop of the curation grid: Reject, Keep, or Relabel… (which
+/// reveals every other roster member). Plain GtkButtons throughout, because those have an
+/// accessible "click" action in GTK 4.8 (check-button radios have none), so assistive
+/// technology and the GUI tests can use every choice. One popover serves the whole grid: it is
+/// rebuilt each time it opens and points at the tile it was opened for.
+@MainActor
+final class CropActionsPopover {
+    let widget: Widget
+    private let parent: Widget
+    private weak var tile: CropTile?
+
+    /// The user's choice for `crop`.
+    var onDecide: (CropID, CurationStore.Decision) -> Void = { _, _ in }
+
+    /// `parent` holds the popover for its lifetime (the grid).
+    init(parent: Widget) {
+        self.parent = parent
+        widget = gtk_popover_new()
+        gtk_widget_set_parent(widget, parent)
+        Gtk.addClasses(widget, "crop-popover")
+        Signals.connect(parent, "destroy") { [widget] in gtk_widget_unparent(widget) }
+        // Back to the tile, so keyboard users continue where they were.
+        Signals.connect(widget, "closed") { [weak self] in
+            if let tile = self?.tile { gtk_widget_grab_focus(tile.widget) }
+        }
+    }
+
+    /// Opens for `tile`; `members` are the roster's (id, shown name), in roster order.
+    func present(for tile: CropTile, members: [(id: String, name: String)], title: String) {
+        guard let crop = tile.item.crop else { return }
+        self.tile = tile
+        let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
+        Gtk.margins(box, 6)
+        let heading = Gtk.label(title, classes: ["heading"], description: "Crop heading")
+        gtk_label_set_xalign(heading.opaque, 0)
+        gtk_label_set_wrap(heading.opaque, 1)
+        gtk_label_set_max_width_chars(heading.opaque, 36)
+        box.append(heading)
+
+        let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
+        gtk_box_set_homogeneous(row.cast(), 1)
+        row.append(button(L10n.tr("_Reject"), tooltip: L10n.tr("Leave this crop out of training")) { [weak self] in
+            self?.choose(crop, .reject)
+        })
+        row.append(button(L10n.tr("_Keep"), tooltip: L10n.tr("Train on this crop under its folder's member")) { [weak self] in
+            self?.choose(crop, .accept)
+        })
+        box.append(row)
+
+        // Relabel… reveals the members, so the popover stays small until it is needed.
+        let current = tile.item.member
+        let others = members.filter { $0.id != current }
+        let revealer = gtk_revealer_new()!
+        let relabel = button(L10n.tr("Re_label…"), tooltip: L10n.tr("This is someone else: pick who")) {
+            gtk_revealer_set_reveal_child(revealer.opaque, gtk_revealer_get_reveal_child(revealer.opaque) == 0 ? 1 : 0)
+        }
+        gtk_widget_set_sensitive(relabel, others.isEmpty ? 0 : 1)
+        box.append(relabel)
+        let list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        for member in others {
+            let name = L10n.format(L10n.tr("Relabel as %s"), member.name)
+            let choice = gtk_button_new_with_label(member.name)!
+            Gtk.addClasses(choice, "flat")
+            tl_accessible_set_label(choice, name)
+            gtk_widget_set_tooltip_text(choice, name)
+            Signals.connect(choice, "clicked") { [weak self] in self?.choose(crop, .relabel(memberID: member.id)) }
+            list.append(choice)
+        }
+        let scroller = gtk_scrolled_window_new()!
+        gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_max_content_height(scroller.opaque, 240)
+        gtk_scrolled_window_set_propagate_natural_height(scroller.opaque, 1)
+        gtk_scrolled_window_set_child(scroller.opaque, list)
+        gtk_revealer_set_child(revealer.opaque, scroller)
+        box.append(revealer)
+
+        gtk_popover_set_child(widget.cast(), box)
+        var bounds = graphene_rect_t()
+        if gtk_widget_compute_bounds(tile.widget, parent, &bounds) != 0 {
+            var rect = GdkRectangle(x: Int32(bounds.origin.x), y: Int32(bounds.origin.y),
+                                    width: Int32(bounds.size.width), height: Int32(bounds.size.height))
+            gtk_popover_set_pointing_to(widget.cast(), &rect)
+        }
+        gtk_popover_set_position(widget.cast(), GTK_POS_BOTTOM)
+        gtk_popover_popup(widget.cast())
+    }
+
+    private func choose(_ crop: CropID, _ decision: CurationStore.Decision) {
+        gtk_popover_popdown(widget.cast())
+        onDecide(crop, decision)
+    }
+
+    private func button(_ mnemonic: String, tooltip: String, onClick: @escaping @MainActor () -> Void) -> Widget {
+        let button = Gtk.button(mnemonic)
+        gtk_widget_set_tooltip_text(button, tooltip)
+        Signals.connect(button, "clicked", onClick)
+        return button
+    }
+}
