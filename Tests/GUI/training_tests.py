@@ -7,6 +7,7 @@ The photos, roster and XDG folders come from recognition_tests.models (gui-a is 
 model before each test). Registered in gui_tests.TESTS."""
 import json
 import os
+import re
 import shutil
 import time
 
@@ -42,9 +43,9 @@ def active_model(m):
         return handle.read().strip()
 
 
-def open_panel(ctx, m, name):
+def open_panel(ctx, m, name, env=None):
     """Starts the app and opens the panel with Ctrl+T, a real key press."""
-    app = ctx.start([], name, env=panel_env(ctx, m))
+    app = ctx.start([], name, env=env or panel_env(ctx, m))
     at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
     box = window_geometry("^TribeLens$")
     xdotool("mousemove", box[0] + 40, box[1] + box[3] - 40)  # keys go to the window under the pointer
@@ -102,8 +103,6 @@ def test_training_panel_end_to_end(ctx):
     ctx.note("health check: %s" % report.splitlines()[0][:120])
     page(app, "Photos")
     ctx.shot("training-photos")
-    page(app, "Review")
-    ctx.shot("readme-training-review", "^" + PANEL + "$")
 
     page(app, "Train")
     names = [n.name for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"]
@@ -156,6 +155,108 @@ def test_training_panel_end_to_end(ctx):
     expect(rt.snapshot(m.photos), before, "photo folder after extraction, training and saving")
 
 
+def review_env(ctx, m):
+    """The panel's environment with a data folder of its own, so this test's decisions never
+    reach the other tests' curation.json (the face cache is shared: it is derived data)."""
+    data = os.path.join(ctx.scratch, "review-data")
+    os.makedirs(os.path.join(data, "tribelens/rosters"), exist_ok=True)
+    shutil.copy(m.roster, os.path.join(data, "tribelens/rosters/gui-test.json"))
+    # Its own settings too: romaji names (the default is Japanese once any setting is saved).
+    config = os.path.join(ctx.scratch, "review-config")
+    os.makedirs(os.path.join(config, "io.github.tribelens.TribeLens"), exist_ok=True)
+    with open(os.path.join(config, "io.github.tribelens.TribeLens/settings.ini"), "w") as handle:
+        handle.write("[Display]\nname-display=romaji\n")
+    return dict(panel_env(ctx, m), XDG_DATA_HOME=data, XDG_CONFIG_HOME=config)
+
+
+def crop_key(crop):
+    """A manifest's crop id (an object, or already the curation file's "sha:x,y,wxh")."""
+    if isinstance(crop, str):
+        return crop
+    return "%s:%d,%d,%dx%d" % (crop["photoHash"], crop["x"], crop["y"], crop["width"], crop["height"])
+
+
+def tile(app, subject, what, timeout=30, predicate=None):
+    """A crop tile (push button) named `subject` ("Crop 2 of Bill Clinton") plus its flags and
+    decision, and satisfying `predicate`; a `subject` ending in a space matches any number."""
+    def matches(node):
+        name = at.safe(lambda: node.name)
+        head = name.split(",")[0]
+        ok = head.startswith(subject) if subject.endswith(" ") else head == subject
+        return ok and (predicate is None or predicate(name))
+    return at.wait_for(app.accessible, what, timeout, role="push button", predicate=matches)
+
+
+def test_training_review(ctx):
+    """Find Faces -> Review: the member list and the crop grid; a crop rejected and another
+    re-labelled through the tiles' accessible actions land in curation.json, the next run's
+    dataset honours both, and the photo folder is untouched."""
+    m = rt.models(ctx)
+    before = rt.snapshot(m.photos)
+    env = review_env(ctx, m)
+    curation_file = os.path.join(env["XDG_DATA_HOME"], "tribelens/curation.json")
+    app = open_panel(ctx, m, "training-review", env=env)
+    find_faces(app, m)
+    page(app, "Review")
+    tile(app, "Crop ", "the first member's crops", predicate=lambda n: " of Amelie Mauresmo" in n)
+    members = at.wait_for(app.accessible, "the member list", role="list", name="Members")
+    rows = [at.safe(lambda: members.getChildAtIndex(i).getChildAtIndex(0).name) for i in range(members.childCount)]
+    expect(len(rows), len(rt.PEOPLE), "member rows (%r)" % rows)
+    if not re.fullmatch(r"Bill Clinton — 1[5-9] crops, \d+ flagged, 0 rejected", rows[2]):  # 15 photos, some with bystanders
+        raise AssertionError("Bill Clinton's row says %r" % rows[2])
+
+    # Another member through the list's AT-SPI selection: only that member's tiles exist.
+    members.querySelection().selectChild(2)
+    tile(app, "Crop ", "Bill Clinton's crops", predicate=lambda n: " of Bill Clinton" in n)
+    names = [at.safe(lambda: n.name) for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"]
+    tiles = [n for n in names if re.match(r"(Crop|Photo) \d+ of ", n)]
+    if not tiles or not all(" of Bill Clinton" in n for n in tiles):
+        raise AssertionError("the grid shows other members' tiles: %r" % tiles[:5])
+    ctx.note("Bill Clinton: %d tiles, the first %r" % (len(tiles), tiles[0]))
+    first, second = [n.split(",")[0] for n in tiles if n.startswith("Crop ")][:2]  # "Crop 2 of Bill Clinton"
+
+    # The first crop: Reject, from the tile's popover (the tile's click action opens it).
+    at.click(tile(app, first, first))
+    at.click(at.wait_for(app.accessible, "the popover's Reject", role="push button", name="Reject"))
+    rejected = tile(app, first, first + " rejected", 10, predicate=lambda n: n.endswith(", rejected"))
+    ctx.note("after Reject: %r" % rejected.name)
+    # The second: Relabel… -> Angelina Jolie.
+    at.click(tile(app, second, second))
+    at.click(at.wait_for(app.accessible, "the popover's Relabel", role="push button", name="Relabel…"))
+    at.click(at.wait_for(app.accessible, "Relabel as Angelina Jolie", role="push button", name="Relabel as Angelina Jolie"))
+    tile(app, second, second + " relabelled", 10, predicate=lambda n: n.endswith(", relabelled to Angelina Jolie"))
+    at.wait_for(app.accessible, "Bill Clinton's row with 1 rejected", 10,
+                predicate=lambda n: re.fullmatch(r"Bill Clinton — \d+ crops, \d+ flagged, 1 rejected", at.safe(lambda: n.name)))
+    ctx.shot("readme-training-review", "^" + PANEL + "$")
+
+    # On disk: exactly those two decisions, keyed by the content of two of Bill Clinton's photos.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        decisions = json.load(open(curation_file)).get("decisions", {}) if os.path.exists(curation_file) else {}
+        if len(decisions) == 2:
+            break
+        time.sleep(0.2)
+    actions = sorted((d["action"], d.get("member")) for d in decisions.values())
+    expect(actions, [("reject", None), ("relabel", "angelina-jolie")], "decisions in curation.json")
+    bill = {sha for name, (_, sha) in before.items() if name.startswith("Bill_Clinton/")}
+    if not all(key.split(":")[0] in bill for key in decisions):
+        raise AssertionError("decisions are not keyed by Bill Clinton's photos: %r" % list(decisions))
+
+    # The next run builds its dataset from that file.
+    start_training(app, 1)
+    at.wait_for(app.accessible, "the results", description="Test accuracy", timeout=180,
+                predicate=lambda n: n.name.startswith("Test accuracy"))
+    with open(os.path.join(env["XDG_DATA_HOME"], "tribelens/datasets/training-panel/manifest.json")) as handle:
+        dataset = json.load(handle)
+    rejected_key = next(k for k, d in decisions.items() if d["action"] == "reject")
+    relabelled_key = next(k for k, d in decisions.items() if d["action"] == "relabel")
+    if not any(crop_key(e["crop"]) == rejected_key and e.get("reason") == "rejected" for e in dataset["excluded"]):
+        raise AssertionError("the rejected crop %s is not excluded from the run's dataset" % rejected_key)
+    relabelled = [s for s in dataset["samples"] if crop_key(s["crop"]) == relabelled_key]
+    expect([s["member"] for s in relabelled], ["angelina-jolie"], "the relabelled crop's member in the run's dataset")
+    expect(rt.snapshot(m.photos), before, "photo folder after review and training")
+
+
 def test_training_cancel_and_close(ctx):
     """Cancel mid-run: nothing saved, the previous model stays active. Closing the panel mid-run
     asks first; Stop and Close ends the run and again saves nothing."""
@@ -193,4 +294,4 @@ def test_training_cancel_and_close(ctx):
         ctx.note("app log lines: %d" % len(log.read().splitlines()))
 
 
-TESTS = [test_training_panel_end_to_end, test_training_cancel_and_close]
+TESTS = [test_training_panel_end_to_end, test_training_review, test_training_cancel_and_close]

@@ -2,7 +2,7 @@ import CGtk
 import FaceKit
 
 /// What can be done with one crop of the curation grid: Reject, Keep, or Relabel… (which
-/// reveals every other roster member). Plain GtkButtons throughout, because those have an
+/// shows every other roster member). Plain GtkButtons throughout, because those have an
 /// accessible "click" action in GTK 4.8 (check-button radios have none), so assistive
 /// technology and the GUI tests can use every choice. One popover serves the whole grid: it is
 /// rebuilt each time it opens and points at the tile it was opened for.
@@ -50,12 +50,14 @@ final class CropActionsPopover {
         })
         box.append(row)
 
-        // Relabel… reveals the members, so the popover stays small until it is needed.
+        // Relabel… shows the members, so the popover stays small until they are needed. The list
+        // is hidden rather than in a revealer: a revealer's hidden child is still in the
+        // accessible tree, unrealized, and an accessible click on it does nothing.
         let current = tile.item.member
         let others = members.filter { $0.id != current }
-        let revealer = gtk_revealer_new()!
+        let scroller = gtk_scrolled_window_new()!
         let relabel = button(L10n.tr("Re_label…"), tooltip: L10n.tr("This is someone else: pick who")) {
-            gtk_revealer_set_reveal_child(revealer.opaque, gtk_revealer_get_reveal_child(revealer.opaque) == 0 ? 1 : 0)
+            Gtk.setVisible(scroller, gtk_widget_get_visible(scroller) == 0)
         }
         gtk_widget_set_sensitive(relabel, others.isEmpty ? 0 : 1)
         box.append(relabel)
@@ -69,13 +71,12 @@ final class CropActionsPopover {
             Signals.connect(choice, "clicked") { [weak self] in self?.choose(crop, .relabel(memberID: member.id)) }
             list.append(choice)
         }
-        let scroller = gtk_scrolled_window_new()!
         gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
         gtk_scrolled_window_set_max_content_height(scroller.opaque, 240)
         gtk_scrolled_window_set_propagate_natural_height(scroller.opaque, 1)
         gtk_scrolled_window_set_child(scroller.opaque, list)
-        gtk_revealer_set_child(revealer.opaque, scroller)
-        box.append(revealer)
+        Gtk.setVisible(scroller, false)
+        box.append(scroller)
 
         gtk_popover_set_child(widget.cast(), box)
         var bounds = graphene_rect_t()

@@ -82,8 +82,9 @@ final class CropTile {
         let rejected = item.decision == .reject
         guard let pixels else {
             // No crop (no face found, or the cache lost it): a neutral frame.
+            let side = min(width, height)
             cairo_set_source_rgba(cr, 0.5, 0.5, 0.5, 0.18)
-            cairo_rectangle(cr, 0, 0, width, height)
+            cairo_rectangle(cr, (width - side) / 2, (height - side) / 2, side, side)
             cairo_fill(cr)
             return
         }

@@ -73,11 +73,12 @@ final class CurationGrid {
         // GTK 4.8 has no gtk_list_box_remove_all (4.12).
         while let child = gtk_widget_get_first_child(list) { gtk_list_box_remove(list.opaque, child) }
         rows = queue.members.map { member in
-            let label = Gtk.label(CropTileText.memberRow(member, directory: directory, script: script))
+            let label = Gtk.label("")
             gtk_label_set_xalign(label.opaque, 0)
-            gtk_label_set_ellipsize(label.opaque, PANGO_ELLIPSIZE_END)
+            gtk_label_set_wrap(label.opaque, 1)  // the counts matter more than one line
             Gtk.margins(label, 6)
             gtk_list_box_append(list.opaque, label)
+            setRow(label, member)
             return label
         }
         rebuilding = false
@@ -93,13 +94,18 @@ final class CurationGrid {
     /// The same queue with decisions applied: row texts and the shown tiles change in place.
     func update(_ queue: CurationQueue) {
         self.queue = queue
-        for (label, member) in zip(rows, queue.members) {
-            gtk_label_set_text(label.opaque, CropTileText.memberRow(member, directory: directory, script: script))
-        }
+        for (label, member) in zip(rows, queue.members) { setRow(label, member) }
         guard let member = queue.members.first(where: { $0.member == shownMember }), member.items.count == tiles.count else { return }
         for (position, (tile, item)) in zip(tiles, member.items).enumerated() where tile.item != item {
             tile.update(item: item, position: position + 1, directory: directory, script: script)
         }
+    }
+
+    /// The row's text, also as the row's accessible name (GTK 4.8 leaves a list item unnamed).
+    private func setRow(_ label: Widget, _ member: CurationQueue.MemberQueue) {
+        let text = CropTileText.memberRow(member, directory: directory, script: script)
+        gtk_label_set_text(label.opaque, text)
+        if let row = gtk_widget_get_parent(label) { tl_accessible_set_label(row, text) }
     }
 
     private func selectionChanged() {

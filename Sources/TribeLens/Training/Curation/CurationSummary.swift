@@ -12,7 +12,6 @@ final class CurationSummary {
         label = Gtk.label("", classes: ["dim-label"], description: "Dataset health")
         gtk_label_set_xalign(label.opaque, 0)
         gtk_label_set_wrap(label.opaque, 1)
-        gtk_label_set_selectable(label.opaque, 1)
         widget = label
         Gtk.margins(widget, 6)
     }
