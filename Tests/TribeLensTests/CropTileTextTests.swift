@@ -1,4 +1,4 @@
-import FaceKit
+@testable import FaceKit
 import Foundation
 import XCTest
 @testable import TribeLens
@@ -24,5 +24,37 @@ final class CropTileTextTests: XCTestCase {
         XCTAssertEqual(CropTileText(item: empty, position: 2, directory: directory, script: .romaji).accessibleName, "Photo 2 of Bill Clinton, no face")
         item.decision = nil; item.flags = [.heldForReview]
         XCTAssertEqual(CropTileText(item: item, position: 4, directory: directory, script: .romaji).accessibleName, "Crop 4 of Bill Clinton, held for review")
+    }
+
+    func testBadgesAndMemberRows() {
+        let roster = Roster(id: "t", name: "T", groups: [Roster.Group(id: "g", name: "G")],
+                            members: [Roster.Member(id: "bill", ja: "ビル", romaji: "Bill Clinton", groups: ["g"]),
+                                      Roster.Member(id: "al", ja: "アル", romaji: "Al Gore", groups: ["g"])])
+        let directory = MemberDirectory(classes: ["bill", "al"], roster: roster)
+        let box = FaceBox(x: 1, y: 2, width: 30, height: 30, score: nil)
+        func item(_ flags: Set<CurationQueue.Flag>, _ decision: CurationStore.Decision?) -> CurationQueue.Item {
+            CurationQueue.Item(crop: CropID(photoHash: "h", box: box), photo: "Bill/b.jpg", member: "bill", box: box, cropIndex: 0,
+                               contentHash: "h", decision: decision, flags: flags, outlierScore: nil)
+        }
+        func text(_ flags: Set<CurationQueue.Flag>, _ decision: CurationStore.Decision?) -> CropTileText {
+            CropTileText(item: item(flags, decision), position: 1, directory: directory, script: .romaji)
+        }
+        // The most serious flag names the badge; decisions are not counted among the flags.
+        XCTAssertEqual(text([.severalFaces, .outlier, .tinyFace], nil).flagBadge, "unusual +2")
+        XCTAssertEqual(text([.rejected, .tinyFace], .reject).flagBadge, "tiny")
+        XCTAssertNil(text([.rejected], .reject).flagBadge)
+        XCTAssertNil(text([], nil).flagBadge)
+        XCTAssertEqual(text([.heldForReview], nil).flagBadge, "held")
+        XCTAssertEqual(text([.rejected], .reject).decisionBadge, "Rejected")
+        XCTAssertEqual(text([.relabelled], .relabel(memberID: "al")).decisionBadge, "→ Al Gore")
+        XCTAssertEqual(text([], .accept).decisionBadge, "Kept")
+        XCTAssertNil(text([.heldForReview], nil).decisionBadge)
+        XCTAssertEqual(text([], .accept).accessibleName, "Crop 1 of Bill Clinton, kept")
+
+        // A member's row counts every item, the flagged ones and the rejected ones.
+        var queue = CurationQueue.MemberQueue(member: "bill", items: [item([.outlier], nil), item([.rejected], .reject), item([], nil)])
+        XCTAssertEqual(CropTileText.memberRow(queue, directory: directory, script: .romaji), "Bill Clinton — 3 crops, 2 flagged, 1 rejected")
+        queue.items = [item([], nil)]
+        XCTAssertEqual(CropTileText.memberRow(queue, directory: directory, script: .japanese), "ビル — 1 crop, 0 flagged, 0 rejected")
     }
 }
