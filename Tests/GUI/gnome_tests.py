@@ -42,6 +42,11 @@ def test_japanese_ui(ctx):
                             "the Japanese face count")
     expect(text, "顔 2 件", "face count in Japanese")
     at.wait_for(app.accessible, "the photo named in Japanese", role="image", name="test1.jpg, 顔 2 件")
+    # The recognition part too, whatever the model state: face targets and the model button.
+    at.wait_for(app.accessible, "a face target named in Japanese", role="push button",
+                predicate=lambda n: n.name == "顔 1" or n.name.startswith("顔 1："))
+    at.wait_for(app.accessible, "the model button named in Japanese", role="push button",
+                predicate=lambda n: n.name.startswith("モデル："))
     ctx.shot("japanese-ui")
 
 

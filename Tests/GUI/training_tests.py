@@ -120,12 +120,16 @@ def test_training_panel_end_to_end(ctx):
     at.wait_for(app.accessible, "the results", description="Test accuracy", timeout=180,
                 predicate=lambda n: n.name.startswith("Test accuracy"))
     ctx.note("trained 3 epochs from the GUI in %.1f s" % (time.monotonic() - started))
-    curves = at.wait_for(app.accessible, "the training curves", role="image",
-                         predicate=lambda n: n.name.startswith("Training curves")).name
-    ctx.note("curves: %r" % curves)
     headline = at.find(app.accessible, description="Test accuracy").name
+    details = at.find(app.accessible, description="Run details").name
+    matrix = at.wait_for(app.accessible, "the confusion matrix", role="image", description="Confusion matrix",
+                         predicate=lambda n: n.name.startswith("Confusion matrix, ")).name
+    ctx.note("matrix: %r" % matrix)
     ctx.shot("readme-training-results", "^" + PANEL + "$")
     page(app, "Train")
+    curves = at.wait_for(app.accessible, "the training curves", role="image", description="Training curves",
+                         predicate=lambda n: n.name.startswith("Training curves: epoch")).name
+    ctx.note("curves: %r" % curves)
     ctx.shot("readme-training-curves", "^" + PANEL + "$")
     page(app, "Results")
 
@@ -143,8 +147,21 @@ def test_training_panel_end_to_end(ctx):
     if accuracy not in headline:
         raise AssertionError("results say %r; model.json has %s" % (headline, accuracy))
     rt.model_button(app, "Model: panel-model, scratch-cnn, test accuracy %s" % accuracy)
+    # The charts show this run: its last epoch and kept weights, one matrix row per member.
+    history = manifest["history"]
+    last = history[-1]
+    want = "Training curves: epoch %d of 3, accuracy %.2f" % (last["epoch"], last["accuracy"])
+    kept = re.search(r"weights of epoch (\d+)", details)
+    if not curves.startswith(want) or not kept or ("weights from epoch %s" % kept.group(1)) not in curves:
+        raise AssertionError("curves say %r; model.json has %r; results say %r" % (curves, last, details))
+    members = len(manifest["classes"])
+    if not matrix.startswith("Confusion matrix, %d members" % members):
+        raise AssertionError("matrix says %r; model.json has %d classes" % (matrix, members))
 
-    # A real drag of test1.jpg onto the main window: two faces named by panel-model.
+    # Saved, so the panel closes without asking; then a real drag of test1.jpg onto the main
+    # window: two faces named by panel-model.
+    click_close(app)
+    wait_closed(app, "after Save and Close")
     photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
     expected = sorted(rt.expected_name(i, f) for i, f in enumerate(m.predict(photo, "panel-model")))
     _, end = drag(ctx, [photo], "^TribeLens$")
@@ -153,6 +170,21 @@ def test_training_panel_end_to_end(ctx):
     expect(rt.face_buttons(app, 2), expected, "face names from the model trained in the panel")
     ctx.shot("training-dropped-photo")
     expect(rt.snapshot(m.photos), before, "photo folder after extraction, training and saving")
+
+
+def click_close(app):
+    """The panel's own window close button (the title bar's)."""
+    frame = at.wait_for(app.accessible, "the training panel", role="frame", name=PANEL)
+    close = next(n for n in at.walk(frame) if at.safe(n.getRoleName) == "push button" and at.safe(lambda: n.name) == "Close")
+    at.click(close)
+
+
+def wait_closed(app, when, timeout=60):
+    deadline = time.monotonic() + timeout
+    while at.find(app.accessible, role="frame", name=PANEL) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if at.find(app.accessible, role="frame", name=PANEL) is not None:
+        raise AssertionError("the panel is still open " + when)
 
 
 def review_env(ctx, m):
@@ -275,15 +307,9 @@ def test_training_cancel_and_close(ctx):
     # Start again, then close the panel with its window's close button while it trains.
     at.click(at.wait_for(app.accessible, "Start Training", role="push button", name="Start Training"))
     at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch 1 of 200"), "epoch 1 again", 60)
-    frame = at.wait_for(app.accessible, "the training panel", role="frame", name=PANEL)
-    close = next(n for n in at.walk(frame) if at.safe(n.getRoleName) == "push button" and at.safe(lambda: n.name) == "Close")
-    at.click(close)
+    click_close(app)
     at.click(at.wait_for(app.accessible, "the question's Stop and Close", role="push button", name="Stop and Close"))
-    deadline = time.monotonic() + 60
-    while at.find(app.accessible, role="frame", name=PANEL) is not None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if at.find(app.accessible, role="frame", name=PANEL) is not None:
-        raise AssertionError("the panel is still open after Stop and Close")
+    wait_closed(app, "after Stop and Close")
     expect(active_model(m), "gui-a", "the active model after closing mid-run")
     expect(models_on_disk(m), models_before, "saved models after closing mid-run")
     if not app.alive():

@@ -31,7 +31,7 @@ enum AnnotatedPhotoExport {
         }
         let png = try render(image, faces: request.faces, annotations: request.annotations)
         do { try writeAtomically(png, to: request.destination) } catch {
-            throw ExportError(message: "could not write \(request.destination.path): \(error.localizedDescription)")
+            throw ExportError(message: L10n.format(L10n.tr("could not write %s: %s"), request.destination.path, error.localizedDescription))
         }
         return request.destination
     }
@@ -40,7 +40,7 @@ enum AnnotatedPhotoExport {
     static func render(_ image: RGBImage, faces: [FaceBox], annotations: [FaceAnnotation]) throws(ExportError) -> Data {
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(image.width), Int32(image.height)),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            throw ExportError(message: "the photo is too large to export (\(image.width)x\(image.height))")
+            throw ExportError(message: L10n.format(L10n.tr("the photo is too large to export (%dx%d)"), image.width, image.height))
         }
         defer { cairo_surface_destroy(surface) }
         cairo_surface_flush(surface)
@@ -77,7 +77,7 @@ enum AnnotatedPhotoExport {
             Unmanaged<PNGSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
             return CAIRO_STATUS_SUCCESS
         }, Unmanaged.passUnretained(sink).toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else { throw ExportError(message: "PNG encoding failed") }
+        guard status == CAIRO_STATUS_SUCCESS else { throw ExportError(message: L10n.tr("PNG encoding failed")) }
         return withExtendedLifetime(sink) { sink.data }
     }
 

@@ -45,7 +45,13 @@ struct FaceAnnotation: Sendable, Equatable {
     /// "Face 1: TAKAHIRO, EXILE, 87%"; "Face 2: unknown, probably EXILE, 62%"; "Face 3".
     var accessibleName: String {
         let parts = [title, detail.replacingOccurrences(of: " · ", with: ", ")].filter { !$0.isEmpty }
-        return parts.isEmpty ? "Face \(index + 1)" : "Face \(index + 1): " + parts.joined(separator: ", ")
+        return Self.faceName(index, parts.joined(separator: ", "))
+    }
+
+    /// "Face 2" (a box without a name), or "Face 2: `text`"; numbered from 1 as the user counts.
+    static func faceName(_ index: Int, _ text: String? = nil) -> String {
+        guard let text, !text.isEmpty else { return L10n.format(L10n.tr("Face %d"), index + 1) }
+        return L10n.format(L10n.tr("Face %d: %s"), index + 1, text)
     }
 
     /// `label` nil: no model (or not labelled yet); `correction` wins over the model's answer.
@@ -57,15 +63,16 @@ struct FaceAnnotation: Sendable, Equatable {
             switch correction {
             case .member(let id):
                 title = directory.name(of: id, script: script)
-                detail = "your label"
+                detail = L10n.tr("your label")
                 tone = .corrected
             case .notAFace:
-                title = "not a face"
-                detail = "your label"
+                title = L10n.tr("not a face")
+                detail = L10n.tr("your label")
                 tone = .rejected
             case .notThisMember(let id):
-                title = id.map { "not \(directory.name(of: $0, script: script))" } ?? "not this member"
-                detail = "your label"
+                title = id.map { L10n.format(L10n.tr("not %s"), directory.name(of: $0, script: script)) }
+                    ?? L10n.tr("not this member")
+                detail = L10n.tr("your label")
                 tone = .rejected
             }
             return
@@ -82,11 +89,11 @@ struct FaceAnnotation: Sendable, Equatable {
             detail = [directory.groupText(label.groups), percent].filter { !$0.isEmpty }.joined(separator: " · ")
             tone = label.probability >= Self.sureProbability ? .sure : .likely
         } else if let group = label.group {
-            title = "unknown"
-            detail = "probably \(directory.groupText([group])) · \(percent)"
+            title = L10n.tr("unknown")
+            detail = L10n.format(L10n.tr("probably %s"), directory.groupText([group])) + " · " + percent
             tone = .group
         } else {
-            title = "unknown"
+            title = L10n.tr("unknown")
             detail = ""
             tone = .unknown
         }

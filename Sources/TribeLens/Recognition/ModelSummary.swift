@@ -30,7 +30,9 @@ struct ModelSummary: Sendable, Equatable {
         return formatter.string(from: createdAt)
     }
 
-    var accuracyText: String { accuracy.map { "test accuracy \(Self.percent($0))" } ?? "not evaluated" }
+    var accuracyText: String {
+        accuracy.map { L10n.format(L10n.tr("test accuracy %s"), Self.percent($0)) } ?? L10n.tr("not evaluated")
+    }
 
     /// "scratch-cnn · test accuracy 87% · 2026-11-28"
     var detailText: String { "\(backend) · \(accuracyText) · \(dateText)" }

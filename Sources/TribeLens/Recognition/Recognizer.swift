@@ -9,12 +9,13 @@ import Foundation
 final class Recognizer: @unchecked Sendable {
     static let shared = Recognizer()
 
-    /// Shown when no model is active: how to make one, until the training panel exists.
-    static let trainingHint = """
-        No trained model yet: faces are boxed but not named. Train one with Train a Model… (Ctrl+T), or in a terminal:
-        tribelens-cli dataset build --photos FOLDER --name NAME
-        tribelens-cli train --dataset NAME --backend scratch-cnn --model NAME --activate
-        """
+    /// Shown when no model is active: how to make one. The two command lines are commands,
+    /// not prose, so they stay as written in every language.
+    static var trainingHint: String {
+        [L10n.tr("No trained model yet: faces are boxed but not named. Train one with Train a Model… (Ctrl+T), or in a terminal:"),
+         "tribelens-cli dataset build --photos FOLDER --name NAME",
+         "tribelens-cli train --dataset NAME --backend scratch-cnn --model NAME --activate"].joined(separator: "\n")
+    }
 
     private let queue = DispatchQueue(label: "io.github.tribelens.recognition", qos: .userInitiated)
     // Touched only on `queue`.

@@ -15,12 +15,14 @@ final class ResultsPage {
     private let activate: Widget
     private let saveButton: Widget
     private let saveStatus: Widget
-    /// Where the confusion-matrix heat map goes (the window puts the view in).
-    let heatMapSlot: Widget
+    private let heatMap = ConfusionHeatMapView()
+    private let exportButton: Widget
+    private let window: Widget
     private var shownOutcome: ModelManifest?
 
-    init(model: TrainingPanelModel) {
+    init(model: TrainingPanelModel, window: Widget) {
         self.model = model
+        self.window = window
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12)!
         Gtk.margins(box, 18)
         box.append(TrainingPage.heading(L10n.tr("Results")))
@@ -57,20 +59,39 @@ final class ResultsPage {
         tl_accessible_set_label(table, L10n.tr("Per-member precision and recall"))
         gtk_widget_set_valign(table, GTK_ALIGN_START)
         columns.append(table)
-        heatMapSlot = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)
-        gtk_widget_set_hexpand(heatMapSlot, 1)
-        columns.append(heatMapSlot)
+        let matrix = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
+        gtk_widget_set_hexpand(matrix, 1)
+        gtk_widget_set_vexpand(heatMap.widget, 1)
+        matrix.append(heatMap.widget)
+        exportButton = Gtk.button(L10n.tr("E_xport Matrix…"))
+        gtk_widget_set_halign(exportButton, GTK_ALIGN_END)
+        matrix.append(exportButton)
+        columns.append(matrix)
         box.append(columns)
         widget = TrainingPage.scrolled(box)
 
         Signals.connect(saveButton, "clicked") { [weak self] in self?.save() }
         Signals.connect(nameEntry, "activate") { [weak self] in self?.save() }
+        Signals.connect(exportButton, "clicked") { [weak self] in self?.exportMatrix() }
         refresh()
     }
 
     private func save() {
         let name = String(cString: gtk_editable_get_text(nameEntry.opaque)).trimmingCharacters(in: .whitespaces)
         model.save(as: name, activate: gtk_check_button_get_active(activate.cast()) != 0)
+    }
+
+    /// The confusion matrix as a PNG (light background, 900x900).
+    private func exportMatrix() {
+        let map = heatMap.map
+        SaveDialog.present(title: L10n.tr("Export Confusion Matrix"), suggestedName: "confusion-matrix.png", parent: window) { [weak self] url in
+            ConfusionHeatMapView.exportPNG(map, to: url) { result in
+                switch result {
+                case .success(let url): self?.model.onMessage(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent))
+                case .failure(let error): self?.model.onMessage(L10n.format(L10n.tr("Export failed: %s"), "\(error)"))
+                }
+            }
+        }
     }
 
     func refresh() {
@@ -85,6 +106,8 @@ final class ResultsPage {
         guard manifest != shownOutcome else { return }
         shownOutcome = manifest
         while let child = gtk_widget_get_first_child(table) { gtk_grid_remove(table.cast(), child) }
+        heatMap.update(ConfusionHeatMap(matrix: [], names: []))
+        gtk_widget_set_sensitive(exportButton, 0)
         guard let manifest, let run = model.outcome else {
             gtk_label_set_text(headline.opaque, L10n.tr("No results yet: train a model on the Train page."))
             gtk_label_set_text(details.opaque, "")
@@ -108,6 +131,8 @@ final class ResultsPage {
 
         let directory = MemberDirectory(classes: report.classes, roster: model.analysedRoster)
         let script = RecognitionState.shared.script
+        heatMap.update(ConfusionHeatMap(report: report, names: report.classes.map { directory.name(of: $0, script: script) }))
+        gtk_widget_set_sensitive(exportButton, 1)
         let headers = [L10n.tr("Member"), L10n.tr("Precision"), L10n.tr("Recall"), L10n.tr("Test faces")]
         for (column, title) in headers.enumerated() {
             let label = Gtk.label(title, classes: ["heading"])

@@ -24,8 +24,8 @@ final class TrainingPanelModel {
     private(set) var analysis: DatasetBuilder.Analysis?
     private(set) var analysedRoster: Roster?
     private(set) var progress = TrainingProgress()
-    private(set) var history: [EpochRecord] = []
-    private(set) var learningRateChanges: [(epoch: Int, from: Double, to: Double)] = []
+    /// The run's history and schedule events, as the live curves show them.
+    private(set) var curves = TrainingCurves(plannedEpochs: 0)
     private(set) var outcome: TrainingWorker.RunOutcome?
     /// The name the last outcome was saved under.
     private(set) var savedName: String?
@@ -158,8 +158,7 @@ final class TrainingPanelModel {
         if waitForCurationSaves(then: { [weak self] in self?.start() }) { return }  // MARK: Curation hook
         let flag = CancellationFlag()
         cancellation = flag
-        history = []
-        learningRateChanges = []
+        curves = TrainingCurves(plannedEpochs: options.epochs ?? 0)
         outcome = nil
         savedName = nil
         progress = TrainingProgress(stage: .preparing(done: 0, total: 0))
@@ -177,11 +176,7 @@ final class TrainingPanelModel {
         }, events: { [weak self] event in
             guard let self, self.isTraining else { return }
             self.progress.apply(event)
-            switch event {
-            case .epochEnded(let record): self.history.append(record)
-            case .learningRateReduced(let epoch, let from, let to): self.learningRateChanges.append((epoch, from, to))
-            case .epochStarted, .batch: break
-            }
+            self.curves.apply(event)
             self.onChange()
         }, done: { [weak self] result in
             self?.finished(result)
@@ -194,7 +189,10 @@ final class TrainingPanelModel {
         switch result {
         case .success(let run):
             outcome = run
-            history = run.history
+            curves = TrainingCurves(plannedEpochs: curves.plannedEpochs, history: run.history,
+                                    learningRateChanges: curves.learningRateChanges)
+            // A cancelled or diverged run keeps no weights: no "weights from epoch" ring.
+            curves.finish(run.stop, weightsEpoch: run.manifest == nil ? nil : run.weightsEpoch)
             switch run.stop {
             case .cancelled:
                 onMessage(L10n.tr("Training cancelled; nothing was saved and the active model is unchanged."))

@@ -21,13 +21,15 @@ final class TrainingSetupPage {
     private let status: Widget
     private let settings: [Widget]
     private var updating = false
-    /// Where the live curves go (the window puts the curves view in).
-    let curvesSlot: Widget
+    private let curves = TrainingCurvesView()
+    private let exportButton: Widget
+    private let window: Widget
 
     private static let presets: [TrainingPreset] = [.recommended, .original]
 
-    init(model: TrainingPanelModel) {
+    init(model: TrainingPanelModel, window: Widget) {
         self.model = model
+        self.window = window
         weightsRow = WeightsRow(worker: model.worker)
         let columns = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24)!
         Gtk.margins(columns, 18)
@@ -81,9 +83,11 @@ final class TrainingSetupPage {
         gtk_label_set_wrap(status.opaque, 1)
         gtk_label_set_xalign(status.opaque, 0)
         right.append(status)
-        curvesSlot = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)
-        gtk_widget_set_vexpand(curvesSlot, 1)
-        right.append(curvesSlot)
+        gtk_widget_set_vexpand(curves.widget, 1)
+        right.append(curves.widget)
+        exportButton = Gtk.button(L10n.tr("E_xport Curves…"))
+        gtk_widget_set_halign(exportButton, GTK_ALIGN_END)
+        right.append(exportButton)
 
         columns.append(TrainingPage.scrolled(left))
         columns.append(right)
@@ -104,6 +108,7 @@ final class TrainingSetupPage {
         Signals.connectNotify(augment, "notify::active") { [weak self] in self?.readSettings() }
         Signals.connect(startButton, "clicked") { [weak self] in self?.model.start() }
         Signals.connect(cancelButton, "clicked") { [weak self] in self?.model.cancel() }
+        Signals.connect(exportButton, "clicked") { [weak self] in self?.exportCurves() }
         weightsRow.onChange = { [weak self] in self?.refresh() }
         weightsRow.onMessage = { [weak self] message in self?.model.onMessage(message) }
         refresh()
@@ -150,6 +155,9 @@ final class TrainingSetupPage {
             gtk_switch_set_active(augment.opaque, model.options.augment ? 1 : 0)
         }
 
+        curves.update(model.curves)
+        gtk_widget_set_sensitive(exportButton, model.curves.history.isEmpty ? 0 : 1)
+
         let training = model.isTraining
         for control in settings { gtk_widget_set_sensitive(control, training ? 0 : 1) }
         gtk_widget_set_sensitive(backendList.widget, training ? 0 : 1)
@@ -174,6 +182,19 @@ final class TrainingSetupPage {
             gtk_progress_bar_set_text(progressBar.opaque, last.map { Self.stopText($0.stop, epochs: $0.history.count) } ?? L10n.tr("Not started"))
             let outcome = last.map { Self.stopText($0.stop, epochs: $0.history.count) + ". " } ?? ""
             gtk_label_set_text(status.opaque, problem ?? (outcome + (last?.manifest != nil ? L10n.tr("See the Results page to save the model.") : "")))
+        }
+    }
+
+    /// The curves as a PNG for a report or a bug (light background, 1200x480).
+    private func exportCurves() {
+        let curves = model.curves
+        SaveDialog.present(title: L10n.tr("Export Training Curves"), suggestedName: "training-curves.png", parent: window) { [weak self] url in
+            TrainingCurvesView.exportPNG(curves, to: url) { result in
+                switch result {
+                case .success(let url): self?.model.onMessage(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent))
+                case .failure(let error): self?.model.onMessage(L10n.format(L10n.tr("Export failed: %s"), "\(error)"))
+                }
+            }
         }
     }
 

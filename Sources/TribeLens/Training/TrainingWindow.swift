@@ -31,8 +31,8 @@ final class TrainingWindow {
 
         photos = PhotoSourcePage(model: model, window: widget)
         review = ReviewPage(model: model)
-        setup = TrainingSetupPage(model: model)
-        results = ResultsPage(model: model)
+        setup = TrainingSetupPage(model: model, window: widget)
+        results = ResultsPage(model: model, window: widget)
 
         stack = gtk_stack_new()
         gtk_stack_set_transition_type(stack.opaque, GTK_STACK_TRANSITION_TYPE_CROSSFADE)

@@ -27,13 +27,13 @@ final class FacePopover {
         Gtk.margins(box, 6)
         let annotation = FaceAnnotation(index: index, label: label, correction: correction,
                                         directory: model?.directory, script: script)
-        let heading = Gtk.label(annotation.title.isEmpty ? "Face \(index + 1)" : "Face \(index + 1): \(annotation.title)",
+        let heading = Gtk.label(FaceAnnotation.faceName(index, annotation.title),
                                 classes: ["heading"], description: "Face heading")
         gtk_label_set_xalign(heading.opaque, 0)
         gtk_box_append(box.cast(), heading)
 
         if let label, let model, !label.top.isEmpty {
-            let caption = Gtk.label("Best matches — click to confirm", classes: ["dim-label", "caption"])
+            let caption = Gtk.label(L10n.tr("Best matches — click to confirm"), classes: ["dim-label", "caption"])
             gtk_label_set_xalign(caption.opaque, 0)
             gtk_box_append(box.cast(), caption)
             for (rank, candidate) in FaceAnnotation.candidates(label, directory: model.directory, script: script).enumerated() {
@@ -43,7 +43,7 @@ final class FacePopover {
             }
             gtk_box_append(box.cast(), someoneElse(index: index, model: model, script: script, except: Set(label.top.map(\.member))))
         } else if model == nil {
-            let note = Gtk.label("No model is active, so faces have no names yet.", classes: ["dim-label"])
+            let note = Gtk.label(L10n.tr("No model is active, so faces have no names yet."), classes: ["dim-label"])
             gtk_label_set_wrap(note.opaque, 1)
             gtk_label_set_max_width_chars(note.opaque, 32)
             gtk_box_append(box.cast(), note)
@@ -52,18 +52,18 @@ final class FacePopover {
         gtk_box_append(box.cast(), gtk_separator_new(GTK_ORIENTATION_HORIZONTAL))
         let corrections = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
         gtk_box_set_homogeneous(corrections.cast(), 1)
-        gtk_box_append(corrections.cast(), actionButton("Not a Face", tooltip: "Leave this box out of training") {
+        gtk_box_append(corrections.cast(), actionButton(L10n.tr("Not a Face"), tooltip: L10n.tr("Leave this box out of training")) {
             [weak self] in self?.choose(index, .notAFace)
         })
         if let member = correctedMember(correction) ?? label?.member {
             let name = model?.directory.name(of: member, script: script) ?? member
-            gtk_box_append(corrections.cast(), actionButton("Not This Member", tooltip: "This is not \(name)") {
+            gtk_box_append(corrections.cast(), actionButton(L10n.tr("Not This Member"), tooltip: L10n.format(L10n.tr("This is not %s"), name)) {
                 [weak self] in self?.choose(index, .notThisMember(member))
             })
         }
         gtk_box_append(box.cast(), corrections)
         if correction != nil {
-            gtk_box_append(box.cast(), actionButton("Forget My Label", tooltip: "Remove your correction of this face") {
+            gtk_box_append(box.cast(), actionButton(L10n.tr("Forget My Label"), tooltip: L10n.tr("Remove your correction of this face")) {
                 [weak self] in self?.choose(index, nil)
             })
         }
@@ -105,9 +105,9 @@ final class FacePopover {
         tl_accessible_set_label(bar, "\(name) \(ModelSummary.percent(probability))")
         gtk_box_append(column.cast(), bar)
         gtk_button_set_child(button.cast(), column)
-        let accessible = "Candidate \(rank + 1): \(name), \(ModelSummary.percent(probability))"
+        let accessible = L10n.format(L10n.tr("Candidate %d: %s, %s"), rank + 1, name, ModelSummary.percent(probability))
         tl_accessible_set_label(button, accessible)
-        gtk_widget_set_tooltip_text(button, "This is \(name)")
+        gtk_widget_set_tooltip_text(button, L10n.format(L10n.tr("This is %s"), name))
         Signals.connect(button, "clicked", onClick)
         return button
     }
@@ -116,7 +116,7 @@ final class FacePopover {
     private func someoneElse(index: Int, model: LoadedModelInfo, script: MemberDirectory.Script, except: Set<String>) -> Widget {
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         let revealer = gtk_revealer_new()!
-        let toggle = actionButton("Someone Else…", tooltip: "Pick the right member from the whole roster") {
+        let toggle = actionButton(L10n.tr("Someone Else…"), tooltip: L10n.tr("Pick the right member from the whole roster")) {
             gtk_revealer_set_reveal_child(revealer.opaque, gtk_revealer_get_reveal_child(revealer.opaque) == 0 ? 1 : 0)
         }
         Gtk.addClasses(toggle, "flat")
@@ -125,11 +125,12 @@ final class FacePopover {
             .map { (id: $0, name: model.directory.name(of: $0, script: script)) }
             .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
         for member in members {
-            let button = actionButton(member.name, tooltip: "This is \(member.name)") { [weak self] in
+            let thisIs = L10n.format(L10n.tr("This is %s"), member.name)
+            let button = actionButton(member.name, tooltip: thisIs) { [weak self] in
                 self?.choose(index, .member(member.id))
             }
             Gtk.addClasses(button, "flat")
-            tl_accessible_set_label(button, "This is \(member.name)")
+            tl_accessible_set_label(button, thisIs)
             gtk_box_append(list.cast(), button)
         }
         let scroller = gtk_scrolled_window_new()!

@@ -61,7 +61,7 @@ final class FaceTargets {
         }
         photoSize = (analysis?.width ?? 0, analysis?.height ?? 0)
         for (index, button) in buttons.enumerated() {
-            let name = annotations.indices.contains(index) ? annotations[index].accessibleName : "Face \(index + 1)"
+            let name = annotations.indices.contains(index) ? annotations[index].accessibleName : FaceAnnotation.faceName(index)
             tl_accessible_set_label(button, name)
             gtk_widget_set_tooltip_text(button, name)
         }

@@ -98,13 +98,14 @@ final class MainWindow {
         }
         switch photo.state {
         case .waiting:
-            canvas.show(photo.id, nil, preview: nil, description: "\(photo.fileName): finding faces")
+            canvas.show(photo.id, nil, preview: nil, description: L10n.format(L10n.tr("%s: finding faces"), photo.fileName))
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: true)
         case .analyzed(let analysis):
             let preview = pipeline.preview(for: photo)
-            canvas.show(photo.id, analysis, preview: preview, description: "\(photo.fileName), \(photo.faceCountText)"
-                        + (preview == nil ? ", loading" : ""))
+            let description = preview == nil ? L10n.format(L10n.tr("%s, %s, loading"), photo.fileName, photo.faceCountText)
+                : "\(photo.fileName), \(photo.faceCountText)"
+            canvas.show(photo.id, analysis, preview: preview, description: description)
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: false)
         case .failed(let message):

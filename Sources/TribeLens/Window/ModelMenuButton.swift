@@ -34,17 +34,17 @@ final class ModelMenuButton {
         let text: String, name: String
         switch state.status {
         case .loading(let model):
-            text = "Loading Model…"
-            name = "Model: loading \(model ?? "the active model")"
+            text = L10n.tr("Loading Model…")
+            name = model.map { L10n.format(L10n.tr("Model: loading %s"), $0) } ?? L10n.tr("Model: loading the active model")
         case .none:
-            text = "No Model"
-            name = "Model: none"
+            text = L10n.tr("No Model")
+            name = L10n.tr("Model: none")
         case .ready(let info):
             text = info.summary.accuracy.map { "\(info.summary.name) · \(ModelSummary.percent($0))" } ?? info.summary.name
-            name = "Model: \(info.summary.line)"
+            name = L10n.format(L10n.tr("Model: %s"), info.summary.line)
         case .failed(let model, _):
-            text = "\(model) (unusable)"
-            name = "Model: \(model) cannot be used"
+            text = L10n.format(L10n.tr("%s (unusable)"), model)
+            name = L10n.format(L10n.tr("Model: %s cannot be used"), model)
         }
         guard name != shownName else { return }
         shownName = name
@@ -60,14 +60,16 @@ final class ModelMenuButton {
         Gtk.margins(box, 8)
         gtk_widget_set_size_request(box, 340, -1)
 
-        append(box, heading("Active Model"))
+        append(box, heading(L10n.tr("Active Model")))
         let details: String
         var showHint = false
         switch state.status {
-        case .loading(let model): details = "Loading \(model ?? "the active model")…"
-        case .none: details = "None"; showHint = true
+        case .loading(let model):
+            details = model.map { L10n.format(L10n.tr("Loading %s…"), $0) } ?? L10n.tr("Loading the active model…")
+        case .none: details = L10n.tr("None"); showHint = true
         case .ready(let info): details = "\(info.summary.name)\n\(info.summary.detailText)"
-        case .failed(let model, let message): details = "\(model) cannot be used: \(message)"; showHint = true
+        case .failed(let model, let message):
+            details = L10n.format(L10n.tr("%s cannot be used: %s"), model, message); showHint = true
         }
         append(box, wrapped(details, description: "Active model"))
         if showHint {
@@ -78,12 +80,12 @@ final class ModelMenuButton {
         }
 
         let models = state.savedModels()
-        append(box, heading("Saved Models"))
+        append(box, heading(L10n.tr("Saved Models")))
         if models.isEmpty {
-            append(box, wrapped("No saved models in \(ModelStore.standard().root.path).", description: "Saved models"))
+            append(box, wrapped(L10n.format(L10n.tr("No saved models in %s."), ModelStore.standard().root.path), description: "Saved models"))
         }
         for model in models {
-            let line = model.summary?.line ?? "\(model.name) (unreadable: \(model.problem ?? "?"))"
+            let line = model.summary?.line ?? L10n.format(L10n.tr("%s (unreadable: %s)"), model.name, model.problem ?? "?")
             let button = gtk_button_new()!
             Gtk.addClasses(button, "flat")
             let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8)!
@@ -95,7 +97,7 @@ final class ModelMenuButton {
             gtk_label_set_ellipsize(label.opaque, PANGO_ELLIPSIZE_END)
             gtk_box_append(row.cast(), label)
             gtk_button_set_child(button.cast(), row)
-            tl_accessible_set_label(button, "Use model \(line)" + (model.active ? ", active" : ""))
+            tl_accessible_set_label(button, L10n.format(model.active ? L10n.tr("Use model %s, active") : L10n.tr("Use model %s"), line))
             gtk_widget_set_sensitive(button, model.summary != nil ? 1 : 0)
             let name = model.name
             Signals.connect(button, "clicked") { [weak self] in
@@ -110,7 +112,7 @@ final class ModelMenuButton {
         append(box, train)
 
         let script = state.script
-        let names = gtk_button_new_with_label(script == .japanese ? "Show Romaji Names" : "Show Japanese Names")!
+        let names = gtk_button_new_with_label(script == .japanese ? L10n.tr("Show Romaji Names") : L10n.tr("Show Japanese Names"))!
         Signals.connect(names, "clicked") { [weak self] in
             guard let self else { return }
             let next: MemberDirectory.Script = script == .japanese ? .romaji : .japanese
@@ -122,9 +124,11 @@ final class ModelMenuButton {
         append(box, names)
 
         let plugins = state.plugins
-        var pluginText = "Backends: " + (plugins.backends.isEmpty ? "none found" : plugins.backends.joined(separator: ", "))
+        var pluginText = plugins.backends.isEmpty ? L10n.tr("Backends: none found")
+            : L10n.format(L10n.tr("Backends: %s"), plugins.backends.joined(separator: ", "))
         if !plugins.refused.isEmpty {
-            pluginText += "\nNot loaded (\(plugins.refused.count)):\n" + plugins.refused.map { "• \($0)" }.joined(separator: "\n")
+            pluginText += "\n" + L10n.format(L10n.tr("Not loaded (%d):"), plugins.refused.count) + "\n"
+                + plugins.refused.map { "• \($0)" }.joined(separator: "\n")
         }
         let pluginLabel = wrapped(pluginText, description: "Plugins")
         Gtk.addClasses(pluginLabel, "dim-label", "caption")

@@ -30,9 +30,9 @@ final class RecognitionController {
         self.pipeline = pipeline
         targets = FaceTargets(canvas: canvas)
         popover = FacePopover(parent: targets.layer)
-        exportButton = Gtk.iconButton("document-save-as-symbolic", name: "Export annotated photo",
+        exportButton = Gtk.iconButton("document-save-as-symbolic", name: L10n.tr("Export annotated photo"),
                                       action: "win.export-annotated")
-        gtk_widget_set_tooltip_text(exportButton, "Export the photo with names as PNG (Ctrl+E)")
+        gtk_widget_set_tooltip_text(exportButton, L10n.tr("Export the photo with names as PNG (Ctrl+E)"))
 
         targets.onActivate = { [weak self] index in self?.openPopover(index) }
         targets.onFocus = { [weak self] index in
@@ -97,7 +97,7 @@ final class RecognitionController {
         guard let photo = pipeline.session.current, case .analyzed(let analysis) = photo.state,
               analysis.faces.indices.contains(index) else { return }
         guard let hash = analysis.contentHash else {
-            toast.show("\(photo.fileName): the file could not be read again, so the correction was not saved")
+            toast.show(L10n.format(L10n.tr("%s: the file could not be read again, so the correction was not saved"), photo.fileName))
             return
         }
         let box = analysis.faces[index]
@@ -107,21 +107,22 @@ final class RecognitionController {
         guard accepted else { return }
         show(photo)
         let annotation = annotations(photo, analysis)[index]
-        toast.show(correction == nil ? "Face \(index + 1): your label was removed"
-                   : "Face \(index + 1) saved as “\(annotation.title)”; the next training run uses it", seconds: 4)
+        toast.show(correction == nil ? L10n.format(L10n.tr("Face %d: your label was removed"), index + 1)
+                   : L10n.format(L10n.tr("Face %d saved as “%s”; the next training run uses it"), index + 1, annotation.title),
+                   seconds: 4)
     }
 
     private func export() {
         guard let photo = pipeline.session.current, case .analyzed(let analysis) = photo.state else { return }
         let annotations = self.annotations(photo, analysis)
         let suggested = photo.url.deletingPathExtension().lastPathComponent + "-names.png"
-        SaveDialog.present(title: "Export Annotated Photo", suggestedName: suggested, parent: window) { [weak self] url in
+        SaveDialog.present(title: L10n.tr("Export Annotated Photo"), suggestedName: suggested, parent: window) { [weak self] url in
             let request = AnnotatedPhotoExport.Request(photo: photo.url, faces: analysis.faces,
                                                        annotations: annotations, destination: url)
             AnnotatedPhotoExport.run(request) { result in
                 switch result {
-                case .success(let url): self?.toast.show("Exported \(url.lastPathComponent)", seconds: 4)
-                case .failure(let error): self?.toast.show("Export failed: \(error)")
+                case .success(let url): self?.toast.show(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent), seconds: 4)
+                case .failure(let error): self?.toast.show(L10n.format(L10n.tr("Export failed: %s"), error))
                 }
             }
         }

@@ -8,10 +8,10 @@ enum SaveDialog {
     static func present(title: String, suggestedName: String, parent: Widget,
                         onChoose: @escaping @MainActor (URL) -> Void) {
         guard let dialog = gtk_file_chooser_native_new(title, parent.cast(), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                       "_Save", "_Cancel") else { return }
+                                                       L10n.tr("_Save"), L10n.tr("_Cancel")) else { return }
         gtk_file_chooser_set_current_name(dialog, suggestedName)
         let png = gtk_file_filter_new()!
-        gtk_file_filter_set_name(png, "PNG images")
+        gtk_file_filter_set_name(png, L10n.tr("PNG images"))
         gtk_file_filter_add_mime_type(png, "image/png")
         gtk_file_chooser_add_filter(dialog, png)
         g_object_unref(UnsafeMutableRawPointer(png))

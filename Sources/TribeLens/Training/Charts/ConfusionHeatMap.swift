@@ -203,7 +203,7 @@ struct ConfusionHeatMap: Sendable, Equatable {
         let columnTitleY = grid.maxY + gap + (turned ? nameWidth : f * 1.3) + gap * 0.5
         return Layout(mode: .names, grid: grid, cellSize: cell, labelPixels: f, rowLabels: rowLabels,
                       columnLabels: columnLabels, rowTitle: rowTitle(grid: grid, f: f),
-                      columnTitle: Label(text: "predicted member", x: grid.midX, y: min(columnTitleY, height - f * 1.3),
+                      columnTitle: Label(text: L10n.tr("predicted member"), x: grid.midX, y: min(columnTitleY, height - f * 1.3),
                                          alignX: 0.5, alignY: 0),
                       legend: [], legendPixels: f, countPixels: countPixels(cell: cell, f: f))
     }
@@ -236,7 +236,7 @@ struct ConfusionHeatMap: Sendable, Equatable {
                                                   alignX: 1, alignY: 0.5) }
         let columnLabels = names.indices.map { Label(text: "\($0 + 1)", x: grid.x + (Double($0) + 0.5) * cell,
                                                      y: grid.maxY + gap, alignX: 0.5, alignY: 0) }
-        let columnTitle = Label(text: "predicted member", x: grid.midX, y: grid.maxY + gap + labelPixels * 1.3, alignX: 0.5, alignY: 0)
+        let columnTitle = Label(text: L10n.tr("predicted member"), x: grid.midX, y: grid.maxY + gap + labelPixels * 1.3, alignX: 0.5, alignY: 0)
         var legend: [Label] = []
         let lines = beside ? linesBeside : linesUnder
         let origin = beside ? (x: grid.maxX + f, y: margin) : (x: margin, y: columnTitle.y + titleBand)
@@ -251,7 +251,7 @@ struct ConfusionHeatMap: Sendable, Equatable {
     }
 
     private func rowTitle(grid: Rect, f: Double) -> Label {
-        Label(text: "true member", x: f * 0.2, y: grid.midY, alignX: 0.5, alignY: 0, angle: -Double.pi / 2)
+        Label(text: L10n.tr("true member"), x: f * 0.2, y: grid.midY, alignX: 0.5, alignY: 0, angle: -Double.pi / 2)
     }
 
     /// Counts fit when the widest one takes at most 85 % of a cell at a readable size (8 px or more).

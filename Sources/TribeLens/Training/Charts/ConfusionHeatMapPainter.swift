@@ -15,7 +15,7 @@ enum ConfusionHeatMapPainter {
             cairo_paint(cr)
         }
         guard map.count > 0 else {
-            ChartText.draw(cr, "No test faces", x: width / 2, y: height / 2, pixels: f, color: palette.text,
+            ChartText.draw(cr, L10n.tr("No test faces"), x: width / 2, y: height / 2, pixels: f, color: palette.text,
                            alignX: 0.5, alignY: 0.5)
             return
         }

@@ -251,7 +251,7 @@ struct TrainingCurves: Sendable, Equatable {
         let hasValidation = history.isEmpty || history.contains { metrics[1].value(in: $0) != nil }
         let legend = metrics.filter { !$0.isValidation || hasValidation }
             .map { LegendEntry(metric: $0, label: $0.name, dashed: $0.isValidation) }
-        return Panel(kind: kind, title: kind == .accuracy ? "Accuracy" : "Loss", frame: frame, plot: plot, x: x, y: y,
+        return Panel(kind: kind, title: kind == .accuracy ? L10n.tr("Accuracy") : L10n.tr("Loss"), frame: frame, plot: plot, x: x, y: y,
                      xTicks: xTicks, yTicks: yTicks, yDecimals: ChartScale.decimals(for: nice.step),
                      lines: lines, markers: markers(x: x, rightEdge: frame.maxX, fontPixels: f), kept: kept, legend: legend,
                      clipLimit: clipLimit)
@@ -290,7 +290,7 @@ struct TrainingCurves: Sendable, Equatable {
         }
         if let earlyStopEpoch {
             let epoch = min(max(Double(earlyStopEpoch), x.lower), x.upper)
-            markers.append(Marker(kind: .earlyStop, epoch: epoch, x: x.pixel(epoch), label: "early stop"))
+            markers.append(Marker(kind: .earlyStop, epoch: epoch, x: x.pixel(epoch), label: L10n.tr("early stop")))
         }
         markers.sort { $0.x < $1.x }
         // Labels run right from the marker, or left of it when they would leave the panel; a label

@@ -67,7 +67,7 @@ enum TrainingCurvesPainter {
             ChartText.draw(cr, "\(tick)", x: x, y: axisY + f * 0.4, pixels: f * 0.85, color: palette.text, alpha: 0.8,
                            alignX: 0.5)
         }
-        ChartText.draw(cr, "epoch", x: plot.x + plot.width / 2, y: plot.maxY + f * 1.65, pixels: f * 0.85,
+        ChartText.draw(cr, L10n.tr("epoch"), x: plot.x + plot.width / 2, y: plot.maxY + f * 1.65, pixels: f * 0.85,
                        color: palette.text, alpha: 0.8, alignX: 0.5)
 
         // Markers behind the curves.
