@@ -260,6 +260,19 @@ def test_training_review(ctx):
     at.wait_for(app.accessible, "Bill Clinton's row with 1 rejected", 10,
                 predicate=lambda n: re.fullmatch(r"Bill Clinton — \d+ crops, \d+ flagged, 1 rejected", at.safe(lambda: n.name)))
     ctx.shot("readme-training-review", "^" + PANEL + "$")
+    # By keyboard: the popover gave the focus back to its tile; Right moves to the next tile
+    # and Return opens that one's popover (real key presses).
+    box = window_geometry("^" + PANEL + "$")
+    xdotool("mousemove", box[0] + 20, box[1] + box[3] - 10)  # keys go to the window under the pointer
+    time.sleep(0.3)
+    xdotool("key", "Right")
+    time.sleep(0.3)
+    xdotool("key", "Return")
+    heading = at.wait_for(app.accessible, "the popover opened by keyboard", 10, description="Crop heading").name
+    third = [n for n in tiles if n.startswith("Crop ")][2]
+    third_tile = tile(app, third.split(",")[0], "the next tile")
+    expect(heading, at.safe(lambda: third_tile.description).split("\n")[0], "the keyboard-opened popover's photo")
+    xdotool("key", "Escape")
 
     # On disk: exactly those two decisions, keyed by the content of two of Bill Clinton's photos.
     deadline = time.monotonic() + 10

@@ -22,9 +22,11 @@ final class CropActionsPopover {
         gtk_widget_set_parent(widget, parent)
         Gtk.addClasses(widget, "crop-popover")
         Signals.connect(parent, "destroy") { [widget] in gtk_widget_unparent(widget) }
-        // Back to the tile, so keyboard users continue where they were.
+        // Back to the tile, so keyboard users continue where they were. Through the focus chain
+        // rather than grab_focus: only that makes the flow box's arrow keys start from this tile.
         Signals.connect(widget, "closed") { [weak self] in
-            if let tile = self?.tile { gtk_widget_grab_focus(tile.widget) }
+            guard let tile = self?.tile else { return }
+            if let host = tile.host { _ = gtk_widget_child_focus(host, GTK_DIR_TAB_FORWARD) } else { gtk_widget_grab_focus(tile.widget) }
         }
     }
 

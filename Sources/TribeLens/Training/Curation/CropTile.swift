@@ -3,8 +3,10 @@ import FaceKit
 
 /// One item of the curation grid: the 64x64 face crop drawn at twice its size, a badge with its
 /// most serious flag, one with the user's decision, and dimmed once rejected. It is a plain
-/// GtkButton, so Tab reaches it, Enter/Space or a click opens its actions (`onActivate`), and
-/// assistive technology gets a "click" action (GTK 4.8 gives buttons one under AT-SPI).
+/// GtkButton, so a click opens its actions (`onActivate`) and assistive technology gets a
+/// "click" action (GTK 4.8 gives buttons one under AT-SPI). In the grid the keyboard focus is
+/// on the flow-box child around it (`host`): the arrow keys move between children there, and
+/// Enter/Space activate it.
 /// A photo where no face was found shows an empty frame and has no actions.
 @MainActor
 final class CropTile {
@@ -18,6 +20,8 @@ final class CropTile {
     private var pixels: PreviewImage?
     private(set) var item: CurationQueue.Item
     private var text: CropTileText?
+    /// The GtkFlowBoxChild holding the tile: it takes the focus, so it carries the name too.
+    private(set) var host: Widget?
 
     init(item: CurationQueue.Item, position: Int, crop: RGBImage?, directory: MemberDirectory, script: MemberDirectory.Script,
          onActivate: @escaping @MainActor (CropTile) -> Void) {
@@ -60,6 +64,19 @@ final class CropTile {
         update(item: item, position: position, directory: directory, script: script)
     }
 
+    /// Lets `host` take the keyboard focus in the button's place: arrow-key navigation in a
+    /// GtkFlowBox moves between its children, and a focusable button inside each would also
+    /// make Tab stop twice per crop.
+    func attach(to host: Widget) {
+        self.host = host
+        gtk_widget_set_focusable(widget, 0)
+        if let text { tl_accessible_set_label(host, text.accessibleName) }
+        Signals.connect(host, "activate") { [weak self] in
+            guard let self else { return }
+            gtk_widget_activate(self.widget)
+        }
+    }
+
     /// Shows a changed item (a new decision); touches GTK only for what changed.
     func update(item: CurationQueue.Item, position: Int, directory: MemberDirectory, script: MemberDirectory.Script) {
         let text = CropTileText(item: item, position: position, directory: directory, script: script)
@@ -67,6 +84,7 @@ final class CropTile {
         guard text != self.text else { return }
         self.text = text
         tl_accessible_set_label(widget, text.accessibleName)
+        if let host { tl_accessible_set_label(host, text.accessibleName) }
         gtk_widget_set_tooltip_text(widget, text.tooltip)
         for (badge, value) in [(flagBadge, text.flagBadge), (decisionBadge, text.decisionBadge)] {
             gtk_label_set_text(badge.opaque, value ?? "")

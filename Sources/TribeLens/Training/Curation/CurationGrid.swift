@@ -124,9 +124,7 @@ final class CurationGrid {
             let tile = CropTile(item: item, position: position + 1, crop: item.crop.flatMap { crops[$0] },
                                 directory: directory, script: script) { [weak self] tile in self?.open(tile) }
             gtk_flow_box_append(flow.opaque, tile.widget)
-            // The tile button takes the focus itself; a focusable flow-box child around it would
-            // make Tab stop twice per crop.
-            if let child = gtk_widget_get_parent(tile.widget) { gtk_widget_set_focusable(child, 0) }
+            if let child = gtk_widget_get_parent(tile.widget) { tile.attach(to: child) }
             return tile
         }
     }
