@@ -128,7 +128,7 @@ final class TrainingPanelModel {
             case .success(let analysis):
                 self.analysis = analysis
                 self.analysedRoster = roster
-                self.buildCuration()  // MARK: Curation hook
+                self.buildCuration()
             case .failure(let error):
                 self.onMessage("\(error)")
             }
@@ -155,7 +155,8 @@ final class TrainingPanelModel {
 
     func start() {
         guard !isBusy, startProblem == nil, let photoRoot, let backendID, let roster = analysedRoster else { return }
-        if waitForCurationSaves(then: { [weak self] in self?.start() }) { return }  // MARK: Curation hook
+        // The run's dataset build reads curation.json: decisions still being written go first.
+        if waitForCurationSaves(then: { [weak self] in self?.start() }) { return }
         let flag = CancellationFlag()
         cancellation = flag
         curves = TrainingCurves(plannedEpochs: options.epochs ?? 0)
