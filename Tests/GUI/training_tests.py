@@ -310,7 +310,7 @@ def test_training_cancel_and_close(ctx):
     app = open_panel(ctx, m, "training-cancel")
     find_faces(app, m)
     start_training(app, 200)
-    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch 1 of 200"), "epoch 1", 60)
+    at.wait_for_text(app.accessible, "Training status", lambda t: re.match(r"Epoch \d+ of 200", t or ""), "the run", 60)
     at.click(at.wait_for(app.accessible, "Cancel Training", role="push button", name="Cancel Training"))
     at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Cancelled"), "the cancelled state", 60)
     expect(active_model(m), "gui-a", "the active model after Cancel")
@@ -319,7 +319,8 @@ def test_training_cancel_and_close(ctx):
 
     # Start again, then close the panel with its window's close button while it trains.
     at.click(at.wait_for(app.accessible, "Start Training", role="push button", name="Start Training"))
-    at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch 1 of 200"), "epoch 1 again", 60)
+    # Any epoch will do: a release build runs several per second of polling the whole tree.
+    at.wait_for_text(app.accessible, "Training status", lambda t: re.match(r"Epoch \d+ of 200", t or ""), "the second run", 60)
     click_close(app)
     at.click(at.wait_for(app.accessible, "the question's Stop and Close", role="push button", name="Stop and Close"))
     wait_closed(app, "after Stop and Close")
