@@ -84,13 +84,9 @@ final class ResultsPage {
     /// The confusion matrix as a PNG (light background, 900x900).
     private func exportMatrix() {
         let map = heatMap.map
-        SaveDialog.present(title: L10n.tr("Export Confusion Matrix"), suggestedName: "confusion-matrix.png", parent: window) { [weak self] url in
-            ConfusionHeatMapView.exportPNG(map, to: url) { result in
-                switch result {
-                case .success(let url): self?.model.onMessage(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent))
-                case .failure(let error): self?.model.onMessage(L10n.format(L10n.tr("Export failed: %s"), "\(error)"))
-                }
-            }
+        TrainingPage.exportChart(title: L10n.tr("Export Confusion Matrix"), suggestedName: "confusion-matrix.png",
+                                 parent: window, model: model) { url, done in
+            ConfusionHeatMapView.exportPNG(map, to: url, completion: done)
         }
     }
 

@@ -1,4 +1,5 @@
 import CGtk
+import Foundation
 
 /// The pieces every training-panel page is made of, so the pages look alike: headings,
 /// explanations, labelled rows, and a scrolled page body.
@@ -43,6 +44,20 @@ enum TrainingPage {
         gtk_scrolled_window_set_child(scroller.opaque, child)
         gtk_widget_set_vexpand(scroller, 1)
         return scroller
+    }
+
+    /// Export…: a Save dialog, then `write` renders the chart to the chosen file off the GTK
+    /// thread; the outcome is a toast.
+    static func exportChart(title: String, suggestedName: String, parent: Widget, model: TrainingPanelModel,
+                            write: @escaping @MainActor (URL, @escaping @MainActor @Sendable (Result<URL, ExportError>) -> Void) -> Void) {
+        SaveDialog.present(title: title, suggestedName: suggestedName, parent: parent) { [weak model] url in
+            write(url) { result in
+                switch result {
+                case .success(let url): model?.onMessage(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent))
+                case .failure(let error): model?.onMessage(L10n.format(L10n.tr("Export failed: %s"), "\(error)"))
+                }
+            }
+        }
     }
 }
 

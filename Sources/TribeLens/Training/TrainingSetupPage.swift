@@ -188,13 +188,9 @@ final class TrainingSetupPage {
     /// The curves as a PNG for a report or a bug (light background, 1200x480).
     private func exportCurves() {
         let curves = model.curves
-        SaveDialog.present(title: L10n.tr("Export Training Curves"), suggestedName: "training-curves.png", parent: window) { [weak self] url in
-            TrainingCurvesView.exportPNG(curves, to: url) { result in
-                switch result {
-                case .success(let url): self?.model.onMessage(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent))
-                case .failure(let error): self?.model.onMessage(L10n.format(L10n.tr("Export failed: %s"), "\(error)"))
-                }
-            }
+        TrainingPage.exportChart(title: L10n.tr("Export Training Curves"), suggestedName: "training-curves.png",
+                                 parent: window, model: model) { url, done in
+            TrainingCurvesView.exportPNG(curves, to: url, completion: done)
         }
     }
 
