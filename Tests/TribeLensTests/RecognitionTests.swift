@@ -121,9 +121,12 @@ final class RecognitionTests: XCTestCase {
                        "x, b, not evaluated, 1970-01-01")
         XCTAssertEqual(ModelSummary.percent(0.875), "88%")
         MainActor.assumeIsolated {
-            XCTAssertEqual(RecognitionState.initialScript(names: "romaji", locale: "ja_JP.UTF-8"), .romaji)
-            XCTAssertEqual(RecognitionState.initialScript(names: nil, locale: "ja_JP.UTF-8"), .japanese)
-            XCTAssertEqual(RecognitionState.initialScript(names: nil, locale: "C.UTF-8"), .romaji)
+            XCTAssertEqual(RecognitionState.initialScript(names: "romaji", chosen: .japanese, locale: "ja_JP.UTF-8"), .romaji)
+            XCTAssertEqual(RecognitionState.initialScript(names: nil, chosen: nil, locale: "ja_JP.UTF-8"), .japanese)
+            XCTAssertEqual(RecognitionState.initialScript(names: nil, chosen: nil, locale: "C.UTF-8"), .romaji)
+            // The user's choice in the keyfile beats the locale.
+            XCTAssertEqual(RecognitionState.initialScript(names: nil, chosen: .japanese, locale: "C.UTF-8"), .japanese)
+            XCTAssertEqual(RecognitionState.initialScript(names: nil, chosen: .romaji, locale: "ja_JP.UTF-8"), .romaji)
         }
     }
 

@@ -36,7 +36,9 @@ public struct AppSettings: Codable, Equatable, Sendable {
         case system, light, dark
     }
 
-    public var nameDisplay: NameDisplay = .japanese
+    /// nil until the user picks one: the app then follows the locale (Japanese names in a
+    /// Japanese locale, romaji elsewhere).
+    public var nameDisplay: NameDisplay?
     public var colorScheme: ColorScheme = .system
     public var detector: Detector = .haar
     public var windowWidth = 1000
@@ -78,7 +80,7 @@ public struct AppSettings: Codable, Equatable, Sendable {
     /// keys of the existing file (a broken existing file is replaced).
     public func save(to url: URL = AppSettings.defaultURL) throws {
         var file = (try? Self.readKeyFile(url)) ?? KeyFile()
-        file.set("Display", "name-display", nameDisplay.rawValue)
+        if let nameDisplay { file.set("Display", "name-display", nameDisplay.rawValue) }
         file.set("Display", "color-scheme", colorScheme.rawValue)
         file.set("Detection", "detector", detector.rawValue)
         file.set("Window", "width", String(windowWidth))
@@ -139,7 +141,12 @@ public struct AppSettings: Codable, Equatable, Sendable {
             }
         }
 
-        choice("Display", "name-display", into: &settings.nameDisplay)
+        var names = AppSettings.NameDisplay.japanese
+        if file.value("Display", "name-display") != nil {
+            let before = problems.count
+            choice("Display", "name-display", into: &names)
+            if problems.count == before { settings.nameDisplay = names }
+        }
         choice("Display", "color-scheme", into: &settings.colorScheme)
         choice("Detection", "detector", into: &settings.detector)
         side("width", into: &settings.windowWidth)

@@ -61,7 +61,7 @@ final class PreferencesWindow {
 
         let names = AppSettings.NameDisplay.allCases
         add(L10n.tr("Member names"), [L10n.tr("Japanese"), L10n.tr("Romaji")],
-            selected: names.firstIndex(of: settings.nameDisplay) ?? 0) { index in
+            selected: names.firstIndex { $0.rawValue == RecognitionState.shared.script.rawValue } ?? 0) { index in
             SettingsStore.shared.update { $0.nameDisplay = names[index] }
         }
         let schemes = AppSettings.ColorScheme.allCases

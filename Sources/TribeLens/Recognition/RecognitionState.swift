@@ -10,22 +10,26 @@ final class RecognitionState {
 
     private(set) var status: ModelStatus = .loading(nil)
     private(set) var plugins = PluginReport()
-    /// Japanese or romaji member names. Starts from the locale; `TRIBELENS_NAMES=romaji|japanese`
-    /// overrides it (the settings keyfile will keep the user's choice).
+    /// Japanese or romaji member names: `TRIBELENS_NAMES=romaji|japanese`, else the user's choice
+    /// in the settings keyfile, else the locale's.
     var script: MemberDirectory.Script {
         didSet { if script != oldValue { notify() } }
     }
     private var observers: [UUID: @MainActor () -> Void] = [:]
+    /// The settings' name choice last applied, so only a change to it changes the names.
+    private var appliedNameDisplay: AppSettings.NameDisplay?
     private var started = false
 
     private init() {
         let environment = ProcessInfo.processInfo.environment
         script = Self.initialScript(names: environment["TRIBELENS_NAMES"],
+                                    chosen: SettingsStore.shared.settings.nameDisplay,
                                     locale: environment["LC_ALL"] ?? environment["LC_MESSAGES"] ?? environment["LANG"])
     }
 
-    static func initialScript(names: String?, locale: String?) -> MemberDirectory.Script {
+    static func initialScript(names: String?, chosen: AppSettings.NameDisplay?, locale: String?) -> MemberDirectory.Script {
         if let names, let script = MemberDirectory.Script(rawValue: names.lowercased()) { return script }
+        if let chosen, let script = MemberDirectory.Script(rawValue: chosen.rawValue) { return script }
         return (locale ?? "").hasPrefix("ja") ? .japanese : .romaji
     }
 
@@ -43,10 +47,14 @@ final class RecognitionState {
     func start() {
         guard !started else { return }
         started = true
-        // Preferences > Member names applies at once.
+        // Preferences > Member names applies at once; saving any other setting leaves the
+        // names alone.
+        appliedNameDisplay = SettingsStore.shared.settings.nameDisplay
         SettingsStore.shared.observe { [weak self] settings in
             MainActor.assumeIsolated {
-                if let script = MemberDirectory.Script(rawValue: settings.nameDisplay.rawValue) { self?.script = script }
+                guard let self, settings.nameDisplay != self.appliedNameDisplay else { return }
+                self.appliedNameDisplay = settings.nameDisplay
+                if let chosen = settings.nameDisplay, let script = MemberDirectory.Script(rawValue: chosen.rawValue) { self.script = script }
             }
         }
         load(nil)

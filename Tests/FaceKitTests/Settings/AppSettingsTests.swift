@@ -15,7 +15,7 @@ final class AppSettingsTests: XCTestCase {
 
     func testMissingFileGivesDefaults() throws {
         XCTAssertEqual(try AppSettings.load(from: url), AppSettings())
-        XCTAssertEqual(AppSettings().nameDisplay, .japanese)
+        XCTAssertNil(AppSettings().nameDisplay, "names follow the locale until the user picks")
         XCTAssertEqual(AppSettings().colorScheme, .system)
     }
 
@@ -59,7 +59,7 @@ final class AppSettingsTests: XCTestCase {
         try "[Display]\nname-display=kanji\ncolor-scheme=DARK\n[Window]\nwidth=0\nheight=800\nmaximized=maybe\n"
             .write(to: url, atomically: true, encoding: .utf8)
         let (settings, problems) = AppSettings.loadLeniently(from: url)
-        XCTAssertEqual(settings.nameDisplay, .japanese)
+        XCTAssertNil(settings.nameDisplay)
         XCTAssertEqual(settings.colorScheme, .dark, "values are case-insensitive")
         XCTAssertEqual(settings.windowWidth, 1000)
         XCTAssertEqual(settings.windowHeight, 800)
