@@ -30,7 +30,8 @@ def panel_env(ctx, m):
     os.makedirs(broken, exist_ok=True)
     with open(os.path.join(broken, "libbroken.so"), "w") as handle:
         handle.write("not a shared library\n")
-    return dict(m.env, TRIBELENS_PLUGIN_PATH=broken)
+    # Romaji names whatever an earlier test chose in the shared settings keyfile.
+    return dict(m.env, TRIBELENS_PLUGIN_PATH=broken, TRIBELENS_NAMES="romaji")
 
 
 def models_on_disk(m):
@@ -41,6 +42,11 @@ def models_on_disk(m):
 def active_model(m):
     with open(os.path.join(m.env["XDG_DATA_HOME"], "tribelens/models/.active")) as handle:
         return handle.read().strip()
+
+
+# Enough for a model that tells the 4 people apart better than chance (the README's screenshots),
+# still a few seconds in a release build.
+EPOCHS = 12
 
 
 def open_panel(ctx, m, name, env=None):
@@ -115,11 +121,11 @@ def test_training_panel_end_to_end(ctx):
     ctx.note("refused: %r" % refused.replace("\n", " | ")[:160])
 
     started = time.monotonic()
-    start_training(app, 3)
+    start_training(app, EPOCHS)
     at.wait_for_text(app.accessible, "Training status", lambda t: t.startswith("Epoch "), "training progress", 60)
     at.wait_for(app.accessible, "the results", description="Test accuracy", timeout=180,
                 predicate=lambda n: n.name.startswith("Test accuracy"))
-    ctx.note("trained 3 epochs from the GUI in %.1f s" % (time.monotonic() - started))
+    ctx.note("trained (at most %d epochs) from the GUI in %.1f s" % (EPOCHS, time.monotonic() - started))
     headline = at.find(app.accessible, description="Test accuracy").name
     details = at.find(app.accessible, description="Run details").name
     matrix = at.wait_for(app.accessible, "the confusion matrix", role="image", description="Confusion matrix",
@@ -141,7 +147,7 @@ def test_training_panel_end_to_end(ctx):
     expect(active_model(m), "panel-model", "the active model after Save")
     manifest = m.manifest("panel-model")
     expect(manifest["backend"]["id"], "scratch-cnn", "backend in model.json")
-    if not 1 <= len(manifest["history"]) <= 3:
+    if not 1 <= len(manifest["history"]) <= EPOCHS:
         raise AssertionError("history has %d epochs" % len(manifest["history"]))
     accuracy = rt.percent(manifest["test_metrics"]["accuracy"])
     if accuracy not in headline:
@@ -150,7 +156,7 @@ def test_training_panel_end_to_end(ctx):
     # The charts show this run: its last epoch and kept weights, one matrix row per member.
     history = manifest["history"]
     last = history[-1]
-    want = "Training curves: epoch %d of 3, accuracy %.2f" % (last["epoch"], last["accuracy"])
+    want = "Training curves: epoch %d of %d, accuracy %.2f" % (last["epoch"], EPOCHS, last["accuracy"])
     kept = re.search(r"weights of epoch (\d+)", details)
     if not curves.startswith(want) or not kept or ("weights from epoch %s" % kept.group(1)) not in curves:
         raise AssertionError("curves say %r; model.json has %r; results say %r" % (curves, last, details))
