@@ -8,7 +8,7 @@ public enum Padding: String, Sendable, Codable {
 }
 
 /// Keras `Conv2D` with stride 1: kernel [kh, kw, cin, cout] (HWIO), bias [cout], NHWC data.
-public struct Conv2D: Layer {
+public struct Conv2D: Layer, BlockedLayoutLayer {
     public let name: String
     public let filters: Int
     public let kernelSize: (height: Int, width: Int)
@@ -56,8 +56,29 @@ public struct Conv2D: Layer {
     }
 
     public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
+        try makeKernel(input: input, batch: batch, training: training, resources: resources, layouts: (.nhwc, .nhwc))
+    }
+
+    func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
+                    layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
         let out = try outputShape(for: input)
-        return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training, resources: resources)
+        return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training,
+                              resources: resources, layouts: layouts)
+    }
+
+    /// Blocked input only where Winograd runs (it computes in that layout; a direct convolution
+    /// would reorder it back). Blocked output whenever the channels fill 16-blocks: the direct
+    /// kernel for a 3-channel input is also faster writing nChw16c than NHWC (docs/neuralkit.md).
+    func canRead(_ layout: ActivationLayout, input: [Int]) -> Bool {
+        layout == .nhwc || (input.count == 3 && usesWinograd(inputChannels: input[2]))
+    }
+
+    func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool {
+        layout == .nhwc || filters % 16 == 0
+    }
+
+    func usesWinograd(inputChannels: Int) -> Bool {
+        kernelSize.height == 3 && kernelSize.width == 3 && inputChannels % 16 == 0 && filters % 16 == 0
     }
 
     /// (top, left) and (bottom, right) padding, TensorFlow's convention.
@@ -105,7 +126,8 @@ final class ConvKernel: LayerKernel {
     let backwardParts: Backward?
     private var backwardWeightsFresh = false
 
-    init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool, resources: KernelResources) throws {
+    init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool, resources: KernelResources,
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) throws {
         engine = resources.engine
         stream = resources.stream
         self.batch = batch
@@ -115,7 +137,8 @@ final class ConvKernel: LayerKernel {
         let (kh, kw) = config.kernelSize
         let srcDims = [batch, input[2], input[0], input[1]], dstDims = [batch, output[2], output[0], output[1]]
         let wDims = [output[2], input[2], kh, kw]
-        let userSrc = try dnnlDesc(srcDims, dnnl_nhwc), userDst = try dnnlDesc(dstDims, dnnl_nhwc)
+        // Our buffers' layouts; when the primitive wants another, the bridges below reorder.
+        let userSrc = try dnnlDesc(srcDims, layouts.input.dnnlTag), userDst = try dnnlDesc(dstDims, layouts.output.dnnlTag)
         let userW = try dnnlDesc(wDims, dnnl_hwio)
         var biasMD = try dnnlDesc([output[2]], dnnl_a)
         let strides: [Int64] = [1, 1]
@@ -135,8 +158,8 @@ final class ConvKernel: LayerKernel {
 
         let engine = self.engine
         /// Forward primitive descriptor for an algorithm, or nil if oneDNN has no implementation.
-        func forwardPD(_ alg: dnnl_alg_kind_t, dataTag: dnnl_format_tag_t) throws -> DNNLPrimitiveDesc? {
-            var s = try dnnlDesc(srcDims, dataTag), d = try dnnlDesc(dstDims, dataTag)
+        func forwardPD(_ alg: dnnl_alg_kind_t, srcTag: dnnl_format_tag_t, dstTag: dnnl_format_tag_t) throws -> DNNLPrimitiveDesc? {
+            var s = try dnnlDesc(srcDims, srcTag), d = try dnnlDesc(dstDims, dstTag)
             var w = try dnnlDesc(wDims, dnnl_format_tag_any)
             var desc = dnnl_convolution_desc_t()
             guard dnnl_convolution_forward_desc_init(
@@ -146,15 +169,22 @@ final class ConvKernel: LayerKernel {
             guard dnnl_primitive_desc_create(&pd, &desc, attr, engine.handle, nil) == dnnl_success, let pd else { return nil }
             return DNNLPrimitiveDesc(pd)
         }
-        let useWinograd = kh == 3 && kw == 3 && input[2] % 16 == 0 && output[2] % 16 == 0
-        var fpd: DNNLPrimitiveDesc? = useWinograd ? try forwardPD(dnnl_convolution_winograd, dataTag: dnnl_format_tag_any) : nil
+        let useWinograd = config.usesWinograd(inputChannels: input[2])
+        let any = dnnl_format_tag_any
+        var fpd: DNNLPrimitiveDesc? = useWinograd ? try forwardPD(dnnl_convolution_winograd, srcTag: any, dstTag: any) : nil
         winograd = fpd != nil
-        if fpd == nil { fpd = try forwardPD(dnnl_convolution_direct, dataTag: dnnl_nhwc) }
+        // Direct into a blocked output: the source layout is left to oneDNN (nchw for 3 channels);
+        // oneDNN's reference kernel (slower by 100x) means no JIT kernel fits, so go back to NHWC.
+        if fpd == nil, layouts.output == .blocked16, layouts.input == .nhwc,
+           let pd = try forwardPD(dnnl_convolution_direct, srcTag: any, dstTag: dnnl_nChw16c),
+           !pd.implementation.hasPrefix("ref") {
+            fpd = pd
+        }
+        if fpd == nil { fpd = try forwardPD(dnnl_convolution_direct, srcTag: dnnl_nhwc, dstTag: dnnl_nhwc) }
         guard let forward = fpd else {
             throw NeuralKitError.backend("oneDNN has no convolution for '\(config.name)' (\(input) -> \(output))")
         }
         let alg = winograd ? dnnl_convolution_winograd : dnnl_convolution_direct
-        let dataTag = winograd ? dnnl_format_tag_any : dnnl_nhwc
         forwardPrimitive = try DNNLPrimitive(forward, resources: resources)
         var impls = ["fwd: " + forward.implementation]
         src = try LayoutBridge(user: userSrc, inner: forward.md(dnnl_query_src_md), resources: resources, direction: .toInner)
@@ -165,7 +195,9 @@ final class ConvKernel: LayerKernel {
         if training {
             let attr = try dnnlUserScratchpadAttributes()  // no post-ops for backward
             defer { dnnl_primitive_attr_destroy(attr) }
-            var s = try dnnlDesc(srcDims, dataTag), d = try dnnlDesc(dstDims, dataTag)
+            // The forward's data layouts, so that its blocked source copy can be reused.
+            var s = winograd ? try dnnlDesc(srcDims, any) : forward.md(dnnl_query_src_md)
+            var d = winograd ? try dnnlDesc(dstDims, any) : forward.md(dnnl_query_dst_md)
             var w = try dnnlDesc(wDims, dnnl_format_tag_any)
             var bdDesc = dnnl_convolution_desc_t()
             try dnnlCheck(dnnl_convolution_backward_data_desc_init(&bdDesc, alg, &s, &w, &d, strides, padL, padR),

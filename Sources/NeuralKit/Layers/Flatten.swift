@@ -1,5 +1,5 @@
 /// Keras `Flatten`: NHWC samples become vectors in H, W, C order (memory order, so a plain copy).
-public struct Flatten: Layer {
+public struct Flatten: Layer, BlockedLayoutLayer {
     public let name: String
     public var activation: Activation { .linear }
 
@@ -9,6 +9,59 @@ public struct Flatten: Layer {
     public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
     public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
         CopyKernel(count: batch * input.reduce(1, *))
+    }
+
+    func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
+                    layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
+        guard layouts.input == .blocked16 else {
+            return try makeKernel(input: input, batch: batch, training: training, resources: resources)
+        }
+        return UnblockKernel(batch: batch, height: input[0], width: input[1], channels: input[2])
+    }
+
+    func canRead(_ layout: ActivationLayout, input: [Int]) -> Bool {
+        layout == .nhwc || (input.count == 3 && input[2] % 16 == 0)
+    }
+
+    /// The output is flat, in Keras' H, W, C order.
+    func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool { layout == .nhwc }
+}
+
+/// Flatten of an nChw16c input: the copy that Flatten does anyway, gathering into H, W, C order.
+final class UnblockKernel: LayerKernel {
+    let batch: Int, height: Int, width: Int, channels: Int
+
+    init(batch: Int, height: Int, width: Int, channels: Int) {
+        self.batch = batch; self.height = height; self.width = width; self.channels = channels
+    }
+
+    /// Calls body(blocked offset, NHWC offset) for every 16-channel run.
+    @inline(__always) private func forEachRun(_ body: (Int, Int) -> Void) {
+        let (h, w, c) = (height, width, channels)
+        for n in 0..<batch {
+            for g in 0..<(c / 16) {
+                for y in 0..<h {
+                    for x in 0..<w {
+                        body(ActivationLayout.blocked16.offset(n: n, group: g, y: y, x: x, height: h, width: w, channels: c),
+                             ActivationLayout.nhwc.offset(n: n, group: g, y: y, x: x, height: h, width: w, channels: c))
+                    }
+                }
+            }
+        }
+    }
+
+    func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                 parameters: [UnsafeMutablePointer<Float>]) throws {
+        forEachRun { b, f in store16(load16(input + b), output + f) }
+    }
+
+    func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                  outputGrad: UnsafeMutablePointer<Float>, gradIsPreActivation: Bool,
+                  inputGrad: UnsafeMutablePointer<Float>?,
+                  parameters: [UnsafeMutablePointer<Float>],
+                  parameterGrads: [UnsafeMutablePointer<Float>]?) throws {
+        guard let dx = inputGrad else { return }
+        forEachRun { b, f in store16(load16(outputGrad + f), dx + b) }
     }
 }
 

@@ -1,5 +1,5 @@
 /// Keras `MaxPooling2D(pool_size=(2, 2))`: stride 2, `valid` (odd trailing rows/columns dropped).
-public struct MaxPool2D: Layer {
+public struct MaxPool2D: Layer, BlockedLayoutLayer {
     public let name: String
     public var activation: Activation { .linear }
 
@@ -15,21 +15,37 @@ public struct MaxPool2D: Layer {
     public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
 
     public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
-        _ = try outputShape(for: input)
-        return MaxPoolKernel(batch: batch, height: input[0], width: input[1], channels: input[2], training: training)
+        try makeKernel(input: input, batch: batch, training: training, resources: resources, layouts: (.nhwc, .nhwc))
     }
+
+    func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
+                    layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
+        _ = try outputShape(for: input)
+        return MaxPoolKernel(batch: batch, height: input[0], width: input[1], channels: input[2], training: training,
+                             layouts: layouts)
+    }
+
+    func canRead(_ layout: ActivationLayout, input: [Int]) -> Bool {
+        layout == .nhwc || (input.count == 3 && input[2] % 16 == 0)
+    }
+
+    func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool { canRead(layout, input: input) }
 }
 
 final class MaxPoolKernel: LayerKernel {
     let batch: Int, height: Int, width: Int, channels: Int
     let outH: Int, outW: Int
+    let layouts: (input: ActivationLayout, output: ActivationLayout)
     /// Training only: which of the 4 window positions won (0 top-left, 1 top-right, 2 bottom-left,
     /// 3 bottom-right), so backward reads this instead of the large input again (the pass is
     /// memory-bound; re-reading the input took 11% of a scratch-CNN step).
     private let winners: UnsafeMutablePointer<Int32>?
 
-    init(batch: Int, height: Int, width: Int, channels: Int, training: Bool) {
+    init(batch: Int, height: Int, width: Int, channels: Int, training: Bool,
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) {
+        precondition(layouts == (.nhwc, .nhwc) || channels % 16 == 0, "blocked layouts need channels in 16s")
         self.batch = batch; self.height = height; self.width = width; self.channels = channels
+        self.layouts = layouts
         outH = height / 2; outW = width / 2
         if training {
             let n = max(1, batch * outH * outW * channels)
@@ -46,6 +62,7 @@ final class MaxPoolKernel: LayerKernel {
     /// order (TensorFlow's rule for ties), found with strict `>` so earlier positions win ties.
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  parameters: [UnsafeMutablePointer<Float>]) throws {
+        if layouts != (.nhwc, .nhwc) { return forwardGroups(input: input, output: output) }
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
         let vectorChannels = c - c % 16
         let p0 = SIMD16<Int32>(repeating: 0), p1 = SIMD16<Int32>(repeating: 1)
@@ -110,6 +127,7 @@ final class MaxPoolKernel: LayerKernel {
         guard let winners else { throw NeuralKitError.backend("MaxPool2D backward called on an inference plan") }
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
         if h % 2 != 0 || w % 2 != 0 { dx.update(repeating: 0, count: batch * h * w * c) }  // dropped rows/columns
+        if layouts != (.nhwc, .nhwc) { return backwardGroups(outputGrad: outputGrad, inputGrad: dx, winners: winners) }
         let vectorChannels = c - c % 16
         let zero = SIMD16<Float>(repeating: 0)
         // Whole-vector operands: the scalar-operand overloads of .== are not vectorized.
@@ -138,6 +156,83 @@ final class MaxPoolKernel: LayerKernel {
                     da[ch + c] = k == 1 ? gv : 0
                     db[ch] = k == 2 ? gv : 0
                     db[ch + c] = k == 3 ? gv : 0
+                }
+            }
+        }
+    }
+}
+
+extension MaxPoolKernel {
+    /// The same passes for any pair of layouts, one group of 16 channels at a time (channels % 16
+    /// == 0): each layout only changes where a pixel's 16 channels start. Winners are stored where
+    /// the output element is. Loops run over (n, y, group, x) so that the two input rows of a
+    /// window row stay in cache while both groups are read, whichever the layout.
+    fileprivate func forwardGroups(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
+        let (li, lo) = layouts
+        let sx = li.pixelStride(channels: c), dxs = lo.pixelStride(channels: c)
+        let p0 = SIMD16<Int32>(repeating: 0), p1 = SIMD16<Int32>(repeating: 1)
+        let p2 = SIMD16<Int32>(repeating: 2), p3 = SIMD16<Int32>(repeating: 3)
+        for n in 0..<batch {
+            for y in 0..<oh {
+                for g in 0..<(c / 16) {
+                    let src0 = input + li.offset(n: n, group: g, y: 2 * y, x: 0, height: h, width: w, channels: c)
+                    let src1 = src0 + w * sx
+                    let o = lo.offset(n: n, group: g, y: y, x: 0, height: oh, width: ow, channels: c)
+                    let dst = output + o
+                    if let winners {
+                        let k = winners + o
+                        for x in 0..<ow {
+                            let a = src0 + 2 * x * sx, b = src1 + 2 * x * sx
+                            var best = load16(a), at = p0
+                            let v1 = load16(a + sx), v2 = load16(b), v3 = load16(b + sx)
+                            var better = v1 .> best
+                            best = best.replacing(with: v1, where: better)
+                            at = at.replacing(with: p1, where: better)
+                            better = v2 .> best
+                            best = best.replacing(with: v2, where: better)
+                            at = at.replacing(with: p2, where: better)
+                            better = v3 .> best
+                            best = best.replacing(with: v3, where: better)
+                            at = at.replacing(with: p3, where: better)
+                            store16(best, dst + x * dxs)
+                            UnsafeMutableRawPointer(k + x * dxs).storeBytes(of: at, as: SIMD16<Int32>.self)
+                        }
+                    } else {
+                        for x in 0..<ow {
+                            let a = src0 + 2 * x * sx, b = src1 + 2 * x * sx
+                            store16(vmax(vmax(load16(a), load16(a + sx)), vmax(load16(b), load16(b + sx))), dst + x * dxs)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fileprivate func backwardGroups(outputGrad: UnsafeMutablePointer<Float>, inputGrad dx: UnsafeMutablePointer<Float>,
+                                    winners: UnsafeMutablePointer<Int32>) {
+        let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
+        let (li, lo) = layouts
+        let sx = li.pixelStride(channels: c), gxs = lo.pixelStride(channels: c)
+        let zero = SIMD16<Float>(repeating: 0)
+        let p0 = SIMD16<Int32>(repeating: 0), p1 = SIMD16<Int32>(repeating: 1)
+        let p2 = SIMD16<Int32>(repeating: 2), p3 = SIMD16<Int32>(repeating: 3)
+        for n in 0..<batch {
+            for y in 0..<oh {
+                for g in 0..<(c / 16) {
+                    let d0 = dx + li.offset(n: n, group: g, y: 2 * y, x: 0, height: h, width: w, channels: c)
+                    let d1 = d0 + w * sx
+                    let o = lo.offset(n: n, group: g, y: y, x: 0, height: oh, width: ow, channels: c)
+                    let gr = UnsafePointer(outputGrad + o), k = UnsafePointer(winners + o)
+                    for x in 0..<ow {
+                        let gv = load16(gr + x * gxs)
+                        let kv = UnsafeRawPointer(k + x * gxs).loadUnaligned(as: SIMD16<Int32>.self)
+                        let da = d0 + 2 * x * sx, db = d1 + 2 * x * sx
+                        store16(zero.replacing(with: gv, where: kv .== p0), da)
+                        store16(zero.replacing(with: gv, where: kv .== p1), da + sx)
+                        store16(zero.replacing(with: gv, where: kv .== p2), db)
+                        store16(zero.replacing(with: gv, where: kv .== p3), db + sx)
+                    }
                 }
             }
         }

@@ -13,8 +13,11 @@ final class ExecutionPlan {
     let gradA: FloatBuffer?, gradB: FloatBuffer?
     /// Layers below this index get no backward pass at all.
     let firstTrainable: Int
+    /// Layout of each layer's input (the last entry: of the network's output), see `layouts(for:)`.
+    let layouts: [ActivationLayout]
 
-    init(model: Sequential, batch: Int, training: Bool, resources: KernelResources) throws {
+    /// `blockedLayouts: false` keeps every activation NHWC (for tests comparing the two).
+    init(model: Sequential, batch: Int, training: Bool, resources: KernelResources, blockedLayouts: Bool = true) throws {
         guard batch > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batch)") }
         self.batch = batch
         self.training = training
@@ -25,10 +28,18 @@ final class ExecutionPlan {
             if first == n { throw NeuralKitError.invalidConfiguration("every layer is frozen; nothing to train") }
         }
         firstTrainable = first
+        let layouts = blockedLayouts ? Self.layouts(for: model) : Array(repeating: .nhwc, count: n + 1)
+        self.layouts = layouts
         var kernels: [any LayerKernel] = []
         var shape = model.inputShape
         for (i, l) in model.layers.enumerated() {
-            kernels.append(try l.makeKernel(input: shape, batch: batch, training: training && i >= first, resources: resources))
+            let train = training && i >= first
+            if let l = l as? any BlockedLayoutLayer {
+                kernels.append(try l.makeKernel(input: shape, batch: batch, training: train, resources: resources,
+                                                layouts: (layouts[i], layouts[i + 1])))
+            } else {
+                kernels.append(try l.makeKernel(input: shape, batch: batch, training: train, resources: resources))
+            }
             shape = model.layerOutputShapes[i]
         }
         self.kernels = kernels
@@ -54,6 +65,23 @@ final class ExecutionPlan {
     }
 
     var output: FloatBuffer { outputs[outputs.count - 1] }
+
+    /// nChw16c between two layers that both handle it (conv -> pool -> Winograd conv -> pool ->
+    /// flatten in the scratch CNN), NHWC elsewhere. The network's input and output stay NHWC, since
+    /// callers fill and read them.
+    static func layouts(for model: Sequential) -> [ActivationLayout] {
+        let n = model.layers.count
+        var layouts = [ActivationLayout](repeating: .nhwc, count: n + 1)
+        let inputs = [model.inputShape] + model.layerOutputShapes
+        for i in 1..<max(1, n) {
+            guard let producer = model.layers[i - 1] as? any BlockedLayoutLayer,
+                  let consumer = model.layers[i] as? any BlockedLayoutLayer,
+                  producer.canWrite(.blocked16, input: inputs[i - 1]),
+                  consumer.canRead(.blocked16, input: inputs[i]) else { continue }
+            layouts[i] = .blocked16
+        }
+        return layouts
+    }
 
     func forward(parameters: [[UnsafeMutablePointer<Float>]]) throws {
         var x = UnsafePointer(input.pointer)
