@@ -114,6 +114,54 @@ final class LayerTests: XCTestCase {
         }
     }
 
+    /// Every layer that can read or write nChw16c gives the NHWC results in every layout pair it
+    /// accepts (the harness converts), forward and backward; and the layouts really are used.
+    func testBlockedLayoutsGiveTheNHWCResults() throws {
+        let cases: [(any BlockedLayoutLayer, [Int])] = [
+            (Conv2D(filters: 32, name: "direct3"), [7, 6, 3]),             // scratch CNN's conv1 shape, small
+            (Conv2D(filters: 32, activation: .relu, name: "directRelu"), [5, 5, 3]),
+            (Conv2D(filters: 32, name: "wino"), [9, 6, 16]),
+            (Conv2D(filters: 16, padding: .valid, activation: .relu, name: "winoValid"), [7, 10, 32]),
+            (MaxPool2D(name: "pool"), [6, 8, 32]),
+            (MaxPool2D(name: "poolOdd"), [7, 5, 16]),                      // dropped last row and column
+            (Flatten(name: "flatten"), [3, 2, 32]),
+        ]
+        var blockedRuns = 0
+        for (ci, (layer, input)) in cases.enumerated() {
+            let n = 2
+            let ref = try LayerHarness(layer, input: input, batch: n)
+            let x = randomFloats(ref.inputCount, seed: UInt64(300 + ci), range: -2...2)
+            let params = ref.specs.enumerated().map { randomFloats($0.element.shape.reduce(1, *), seed: UInt64(400 + ci * 10 + $0.offset)) }
+            let r = randomFloats(ref.outputCount, seed: UInt64(500 + ci))
+            let y0 = try ref.forward(x, params)
+            let g0 = try ref.backward(x, params, r: r)
+            for li in [ActivationLayout.nhwc, .blocked16] where layer.canRead(li, input: input) {
+                for lo in [ActivationLayout.nhwc, .blocked16] where layer.canWrite(lo, input: input) && (li, lo) != (.nhwc, .nhwc) {
+                    blockedRuns += 1
+                    let h = try LayerHarness(layer, input: input, batch: n, layouts: (li, lo))
+                    let what = "\(layer.name) \(li)->\(lo)"
+                    assertClose(try h.forward(x, params), y0, absolute: 1e-4, relative: 1e-4, what + " forward")
+                    let g = try h.backward(x, params, r: r)
+                    assertClose(g.dx, g0.dx, absolute: 1e-4, relative: 1e-4, what + " dx")
+                    for k in params.indices {
+                        assertClose(g.dp[k], g0.dp[k], absolute: 1e-3, relative: 1e-4, what + " d\(ref.specs[k].name)")
+                    }
+                }
+            }
+        }
+        // direct3: 1, directRelu: 1, wino: 3, winoValid: 3, pool: 3, poolOdd: 3, flatten: 1
+        XCTAssertEqual(blockedRuns, 15)
+    }
+
+    func testScratchCNNKeepsNChw16cBetweenItsConvolutionsAndPools() throws {
+        let m = try Architectures.scratchCNN(classes: 24)
+        let b = ActivationLayout.blocked16
+        // input, conv, pool, conv, pool, conv, pool, flatten, then the dense part
+        XCTAssertEqual(ExecutionPlan.layouts(for: m), [.nhwc, b, b, b, b, b, b] + Array(repeating: .nhwc, count: 7))
+        let vgg = try Sequential(inputShape: [16, 16, 3], layers: Architectures.vgg16Blocks(1...2), seed: 1)
+        XCTAssertEqual(ExecutionPlan.layouts(for: vgg), [.nhwc] + Array(repeating: b, count: 5) + [.nhwc])
+    }
+
     func testFlattenKeepsHWCOrder() throws {
         let h = try LayerHarness(Flatten(name: "f"), input: [2, 3, 4], batch: 2)
         let x = (0..<48).map(Float.init)

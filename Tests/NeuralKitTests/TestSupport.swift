@@ -10,12 +10,21 @@ struct LayerHarness {
     let kernel: any LayerKernel
     let outputShape: [Int]
     let specs: [ParameterSpec]
+    /// The kernel's data layouts; arrays passed in and returned are always NHWC and converted here.
+    let layouts: (input: ActivationLayout, output: ActivationLayout)
 
-    init(_ layer: any Layer, input: [Int], batch: Int) throws {
+    init(_ layer: any Layer, input: [Int], batch: Int,
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) throws {
         self.layer = layer
         inputShape = input
         self.batch = batch
-        kernel = try layer.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources())
+        self.layouts = layouts
+        if layouts == (.nhwc, .nhwc) {
+            kernel = try layer.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources())
+        } else {
+            let l = try XCTUnwrap(layer as? any BlockedLayoutLayer, "\(layer.name) has no blocked layouts")
+            kernel = try l.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources(), layouts: layouts)
+        }
         outputShape = try layer.outputShape(for: input)
         specs = layer.parameterSpecs(for: input)
     }
@@ -25,29 +34,50 @@ struct LayerHarness {
 
     func forward(_ x: [Float], _ params: [[Float]]) throws -> [Float] {
         let p = params.map { FloatBuffer($0) }
-        let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
+        let xb = FloatBuffer(toLayout(x, inputShape, layouts.input)), y = FloatBuffer(count: outputCount)
         kernel.parametersChanged()
         // Optimised builds may free a buffer right after its last Swift use, which is before the
         // kernel reads it through the raw pointer: keep them alive across the call.
         try withExtendedLifetime((p, xb)) {
             try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
         }
-        return y.array(count: outputCount)
+        return fromLayout(y.array(count: outputCount), outputShape, layouts.output)
+    }
+
+    /// NHWC -> the given layout for this batch (flat shapes are the same in both).
+    func toLayout(_ a: [Float], _ shape: [Int], _ layout: ActivationLayout) -> [Float] {
+        guard layout == .blocked16, shape.count == 3 else { return a }
+        var out = a
+        let (h, w, c) = (shape[0], shape[1], shape[2])
+        for n in 0..<batch { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
+            out[layout.offset(n: n, group: ch / 16, y: y, x: x, height: h, width: w, channels: c) + ch % 16] = a[((n * h + y) * w + x) * c + ch]
+        } } } }
+        return out
+    }
+
+    func fromLayout(_ a: [Float], _ shape: [Int], _ layout: ActivationLayout) -> [Float] {
+        guard layout == .blocked16, shape.count == 3 else { return a }
+        var out = a
+        let (h, w, c) = (shape[0], shape[1], shape[2])
+        for n in 0..<batch { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
+            out[((n * h + y) * w + x) * c + ch] = a[layout.offset(n: n, group: ch / 16, y: y, x: x, height: h, width: w, channels: c) + ch % 16]
+        } } } }
+        return out
     }
 
     /// Gradients of sum(y * r) with respect to the input and each parameter.
     func backward(_ x: [Float], _ params: [[Float]], r: [Float]) throws -> (dx: [Float], dp: [[Float]]) {
         let p = params.map { FloatBuffer($0) }
-        let xb = FloatBuffer(x), y = FloatBuffer(count: outputCount)
+        let xb = FloatBuffer(toLayout(x, inputShape, layouts.input)), y = FloatBuffer(count: outputCount)
         kernel.parametersChanged()
-        let g = FloatBuffer(r), dx = FloatBuffer(count: inputCount)
+        let g = FloatBuffer(toLayout(r, outputShape, layouts.output)), dx = FloatBuffer(count: inputCount)
         let dp = params.map { FloatBuffer(count: $0.count) }
         try withExtendedLifetime((p, xb, y, g)) {
             try kernel.forward(input: xb.pointer, output: y.pointer, parameters: p.map(\.pointer))
             try kernel.backward(input: xb.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
                                 inputGrad: dx.pointer, parameters: p.map(\.pointer), parameterGrads: dp.map(\.pointer))
         }
-        return (dx.array(count: inputCount), dp.enumerated().map { $0.element.array(count: params[$0.offset].count) })
+        return (fromLayout(dx.array(count: inputCount), inputShape, layouts.input), dp.enumerated().map { $0.element.array(count: params[$0.offset].count) })
     }
 
     func objective(_ x: [Float], _ params: [[Float]], r: [Float]) throws -> Double {

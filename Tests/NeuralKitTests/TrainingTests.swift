@@ -155,6 +155,34 @@ final class TrainingTests: XCTestCase {
         }
     }
 
+    /// A whole scratch-CNN plan with nChw16c between its convolutions and pools computes what the
+    /// all-NHWC plan computes: probabilities and every parameter gradient.
+    func testBlockedPlanMatchesNHWCPlan() throws {
+        let model = try Architectures.scratchCNN(inputShape: [16, 16, 3], classes: 5, seed: 4)
+        let store = ParameterStore(model: model, training: true)
+        let batch = 3
+        let x = randomFloats(batch * 16 * 16 * 3, seed: 8, range: 0...255)
+        let seed = randomFloats(batch * 5, seed: 9)
+        var results: [(probabilities: [Float], grads: [[Float]])] = []
+        for blocked in [false, true] {
+            let plan = try ExecutionPlan(model: model, batch: batch, training: true, resources: try KernelResources(),
+                                         blockedLayouts: blocked)
+            XCTAssertEqual(plan.layouts.contains(.blocked16), blocked)
+            plan.input.pointer.update(from: x, count: x.count)
+            try plan.forward(parameters: store.valuePointers)
+            plan.gradA!.pointer.update(from: seed, count: seed.count)
+            let grads = model.parameterSpecs.map { $0.map { FloatBuffer(count: $0.shape.reduce(1, *)) } }
+            try plan.backward(parameters: store.valuePointers, grads: grads.map { $0.map(\.pointer) })
+            results.append((plan.output.array(count: batch * 5), grads.flatMap { $0.map { $0.array() } }))
+        }
+        assertClose(results[1].probabilities, results[0].probabilities, absolute: 1e-6, relative: 1e-4, "probabilities")
+        XCTAssertEqual(results[0].grads.count, 12)
+        for (k, g) in results[0].grads.enumerated() {
+            XCTAssertGreaterThan(maxAbs(g), 0, "gradient \(k) is all zero")
+            assertClose(results[1].grads[k], g, absolute: 1e-5 * max(1, maxAbs(g)), relative: 1e-3, "gradient \(k)")
+        }
+    }
+
     func testBadInputsAreErrors() throws {
         let model = try smallModel()
         let trainer = try Trainer(model: model, optimizer: SGD(), batchSize: 2)
