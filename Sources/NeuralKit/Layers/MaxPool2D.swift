@@ -65,8 +65,6 @@ final class MaxPoolKernel: LayerKernel {
         if layouts != (.nhwc, .nhwc) { return forwardGroups(input: input, output: output) }
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
         let vectorChannels = c - c % 16
-        let p0 = SIMD16<Int32>(repeating: 0), p1 = SIMD16<Int32>(repeating: 1)
-        let p2 = SIMD16<Int32>(repeating: 2), p3 = SIMD16<Int32>(repeating: 3)
         for row in 0..<(batch * oh) {
             let n = row / oh, y = row % oh
             let src0 = input + ((n * h + 2 * y) * w) * c
@@ -78,18 +76,7 @@ final class MaxPoolKernel: LayerKernel {
                     let k = winners + (row * ow + x) * c
                     var ch = 0
                     while ch < vectorChannels {
-                        var best = load16(a + ch)
-                        var at = p0
-                        let v1 = load16(a + ch + c), v2 = load16(b + ch), v3 = load16(b + ch + c)
-                        var better = v1 .> best
-                        best = best.replacing(with: v1, where: better)
-                        at = at.replacing(with: p1, where: better)
-                        better = v2 .> best
-                        best = best.replacing(with: v2, where: better)
-                        at = at.replacing(with: p2, where: better)
-                        better = v3 .> best
-                        best = best.replacing(with: v3, where: better)
-                        at = at.replacing(with: p3, where: better)
+                        let (best, at) = windowWinner(load16(a + ch), load16(a + ch + c), load16(b + ch), load16(b + ch + c))
                         store16(best, d + ch)
                         UnsafeMutableRawPointer(k + ch).storeBytes(of: at, as: SIMD16<Int32>.self)
                         ch += 16
@@ -171,8 +158,6 @@ extension MaxPoolKernel {
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
         let (li, lo) = layouts
         let sx = li.pixelStride(channels: c), dxs = lo.pixelStride(channels: c)
-        let p0 = SIMD16<Int32>(repeating: 0), p1 = SIMD16<Int32>(repeating: 1)
-        let p2 = SIMD16<Int32>(repeating: 2), p3 = SIMD16<Int32>(repeating: 3)
         for n in 0..<batch {
             for y in 0..<oh {
                 for g in 0..<(c / 16) {
@@ -184,17 +169,7 @@ extension MaxPoolKernel {
                         let k = winners + o
                         for x in 0..<ow {
                             let a = src0 + 2 * x * sx, b = src1 + 2 * x * sx
-                            var best = load16(a), at = p0
-                            let v1 = load16(a + sx), v2 = load16(b), v3 = load16(b + sx)
-                            var better = v1 .> best
-                            best = best.replacing(with: v1, where: better)
-                            at = at.replacing(with: p1, where: better)
-                            better = v2 .> best
-                            best = best.replacing(with: v2, where: better)
-                            at = at.replacing(with: p2, where: better)
-                            better = v3 .> best
-                            best = best.replacing(with: v3, where: better)
-                            at = at.replacing(with: p3, where: better)
+                            let (best, at) = windowWinner(load16(a), load16(a + sx), load16(b), load16(b + sx))
                             store16(best, dst + x * dxs)
                             UnsafeMutableRawPointer(k + x * dxs).storeBytes(of: at, as: SIMD16<Int32>.self)
                         }
@@ -237,6 +212,23 @@ extension MaxPoolKernel {
             }
         }
     }
+}
+
+/// The maximum of a 2x2 window (positions 0-3 in row-major order) for 16 channels, and which
+/// position held it: strict `>` keeps the first one on ties (TensorFlow's rule).
+@inline(__always) func windowWinner(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>,
+                                    _ v3: SIMD16<Float>) -> (best: SIMD16<Float>, at: SIMD16<Int32>) {
+    var best = v0, at = SIMD16<Int32>(repeating: 0)
+    // Unrolled by hand: an array of the candidates here would cost an allocation per window.
+    @inline(__always) func consider(_ v: SIMD16<Float>, _ position: Int32) {
+        let better = v .> best
+        best = best.replacing(with: v, where: better)
+        at = at.replacing(with: SIMD16(repeating: position), where: better)
+    }
+    consider(v1, 1)
+    consider(v2, 2)
+    consider(v3, 3)
+    return (best, at)
 }
 
 @inline(__always) func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
