@@ -232,7 +232,7 @@ final class RecognitionTests: XCTestCase {
         let png = try AnnotatedPhotoExport.render(image, faces: [box], annotations: [annotation])
         let url = folder.appendingPathComponent("out.png")
         try Data("old".utf8).write(to: url)
-        try AnnotatedPhotoExport.writeAtomically(png, to: url)
+        try PNGFile.writeAtomically(png, to: url)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["out.png"])
         let back = try PhotoLoader().load(url)
         XCTAssertEqual(back.width, 200); XCTAssertEqual(back.height, 160)

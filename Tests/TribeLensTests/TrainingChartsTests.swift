@@ -526,7 +526,7 @@ final class TrainingChartsTests: XCTestCase {
         // Pictures to look at (TRIBELENS_CHART_ARTIFACTS=folder): these two, dark variants, 24 members.
         if let artifacts = ProcessInfo.processInfo.environment["TRIBELENS_CHART_ARTIFACTS"].map(URL.init(fileURLWithPath:)) {
             for url in [curvesURL, mapURL] {
-                try ChartPNGExport.writeAtomically(try Data(contentsOf: url), to: artifacts.appendingPathComponent(url.lastPathComponent))
+                try PNGFile.writeAtomically(try Data(contentsOf: url), to: artifacts.appendingPathComponent(url.lastPathComponent))
             }
             let many = ConfusionHeatMap(matrix: (0..<24).map { row in (0..<24).map { $0 == row ? 8 : ($0 == (row + 5) % 24 ? 2 : 0) } },
                                         names: (1...24).map { "Member \($0)" })
@@ -543,7 +543,7 @@ final class TrainingChartsTests: XCTestCase {
                 ("confusion-24-dark.png", 420, 640, { ConfusionHeatMapPainter.paint($0, many, width: $1, height: $2, dark: true, fillBackground: true) }),
             ]
             for (name, width, height, draw) in pictures {
-                try ChartPNGExport.writeAtomically(try ChartPNGExport.render(width: width, height: height, draw),
+                try PNGFile.writeAtomically(try ChartPNGExport.render(width: width, height: height, draw),
                                                    to: artifacts.appendingPathComponent(name))
             }
         }
@@ -553,7 +553,7 @@ final class TrainingChartsTests: XCTestCase {
         let png = try ChartPNGExport.render(width: 20, height: 10) { cr, _, _ in cairo_paint(cr) }
         // A folder that does not exist.
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("tl-charts-missing-\(UUID().uuidString)")
-        XCTAssertThrowsError(try ChartPNGExport.writeAtomically(png, to: missing.appendingPathComponent("a.png"))) { error in
+        XCTAssertThrowsError(try PNGFile.writeAtomically(png, to: missing.appendingPathComponent("a.png"))) { error in
             XCTAssertEqual("\(error)", "cannot save a.png: the folder \(missing.path) does not exist")
         }
         // A folder without write permission (root ignores permissions: then /sys, which refuses files).
@@ -562,7 +562,7 @@ final class TrainingChartsTests: XCTestCase {
         chmod(folder.path, 0o555)
         let locked = access(folder.path, W_OK) != 0 ? folder.path : "/sys"
         guard FileManager.default.fileExists(atPath: locked) else { throw XCTSkip("no read-only folder to test with") }
-        XCTAssertThrowsError(try ChartPNGExport.writeAtomically(png, to: URL(fileURLWithPath: locked).appendingPathComponent("curves.png"))) { error in
+        XCTAssertThrowsError(try PNGFile.writeAtomically(png, to: URL(fileURLWithPath: locked).appendingPathComponent("curves.png"))) { error in
             XCTAssertEqual("\(error)", "cannot save curves.png in \(locked): Permission denied")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])

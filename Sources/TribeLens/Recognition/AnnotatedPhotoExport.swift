@@ -30,8 +30,8 @@ enum AnnotatedPhotoExport {
             throw ExportError(message: "\(request.photo.lastPathComponent): \(error)")
         }
         let png = try render(image, faces: request.faces, annotations: request.annotations)
-        do { try writeAtomically(png, to: request.destination) } catch {
-            throw ExportError(message: L10n.format(L10n.tr("could not write %s: %s"), request.destination.path, error.localizedDescription))
+        do { try PNGFile.writeAtomically(png, to: request.destination) } catch {
+            throw ExportError(message: L10n.format(L10n.tr("could not write %s: %s"), request.destination.path, error.reason ?? error.message))
         }
         return request.destination
     }
@@ -71,43 +71,8 @@ enum AnnotatedPhotoExport {
                                 bounds: (0, 0, Double(image.width), Double(image.height)))
         cairo_surface_flush(surface)
 
-        let sink = PNGSink()
-        let status = cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
-            guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<PNGSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
-            return CAIRO_STATUS_SUCCESS
-        }, Unmanaged.passUnretained(sink).toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else { throw ExportError(message: L10n.tr("PNG encoding failed")) }
-        return withExtendedLifetime(sink) { sink.data }
-    }
-
-    /// Temporary file next to the target, fsync, rename: readers see the old file or the new one.
-    static func writeAtomically(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: folder.path])
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+        do { return try PNGFile.encode(surface) } catch {
+            throw ExportError(message: L10n.tr("PNG encoding failed"))
         }
     }
-}
-
-private final class PNGSink {
-    var data = Data()
-}
-
-struct ExportError: Error, Sendable, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
