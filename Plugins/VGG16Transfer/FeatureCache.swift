@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Features of the frozen part of a network, computed once per (frozen weights, crop) and reused
 /// every epoch: the write-up recomputes VGG16 blocks 1-4 for every image of every epoch, which is
@@ -8,11 +11,16 @@ import Foundation
 /// `features.f32` holds rows of `rowLength` floats, appended; `index.bin` maps a crop's content
 /// key to its row and is replaced atomically after the rows it names are on disk, so a crash
 /// leaves at worst unreferenced rows. The feature file is memory-mapped for reading.
+///
+/// Every page of the mapping a process has read counts in its resident set (as page cache, but
+/// still RssFile), so an epoch over 34,560 crops would hold all 1.1 GB of rows. `copyRow` hands
+/// the row's pages back right after copying it; the kernel keeps them cached, so the next epoch
+/// only takes a minor fault per page.
 final class FeatureCache {
     let directory: URL
     let rowLength: Int
     private var rows: [UInt64: Int] = [:]
-    private var mapped: Data = Data()
+    private var mapped: FileMapping?
     private var mappedRows = 0
     private var pending: [(key: UInt64, values: [Float])] = []
     /// Pending rows are written out once they reach this many (bounds memory on big datasets).
@@ -36,18 +44,26 @@ final class FeatureCache {
 
     /// Looks `key` up; calls `body` with the cached row if there is one.
     func withRow<T>(_ key: UInt64, _ body: (UnsafeBufferPointer<Float>) throws -> T) rethrows -> T? {
-        if let row = rows[key], row < mappedRows {
+        if let row = rows[key], row < mappedRows, let mapped {
             hits += 1
-            return try mapped.withUnsafeBytes { raw in
-                let floats = raw.bindMemory(to: Float.self)
-                return try body(UnsafeBufferPointer(rebasing: floats[row * rowLength..<(row + 1) * rowLength]))
-            }
+            return try body(UnsafeBufferPointer(start: mapped.floats + row * rowLength, count: rowLength))
         }
         if let p = pending.first(where: { $0.key == key }) {
             hits += 1
             return try p.values.withUnsafeBufferPointer(body)
         }
         return nil
+    }
+
+    /// Copies the row for `key` to `destination` (rowLength floats) and, if it came from the
+    /// mapping, drops the row's pages from this process (they stay in the page cache). Returns
+    /// false if the key is not cached.
+    func copyRow(_ key: UInt64, into destination: UnsafeMutablePointer<Float>) -> Bool {
+        let found = withRow(key) { destination.update(from: $0.baseAddress!, count: rowLength) } != nil
+        if found, let row = rows[key], row < mappedRows {
+            mapped?.release(byteRange: row * rowLength * 4..<(row + 1) * rowLength * 4)
+        }
+        return found
     }
 
     func contains(_ key: UInt64) -> Bool {
@@ -88,8 +104,9 @@ final class FeatureCache {
     }
 
     private func remap() throws {
-        mapped = (try? Data(contentsOf: featuresURL, options: .alwaysMapped)) ?? Data()
-        mappedRows = mapped.count / (rowLength * 4)
+        mapped = nil  // unmap before mapping the longer file
+        mapped = FileMapping(path: featuresURL.path)
+        mappedRows = (mapped?.byteCount ?? 0) / (rowLength * 4)
     }
 
     /// index.bin: "TLFC1" + row length (u32) + count (u64) + count x (key u64, row u64), little endian.
@@ -124,6 +141,39 @@ final class FeatureCache {
             let row = Int(u64(17 + i * 16 + 8))
             if row < mappedRows { rows[u64(17 + i * 16)] = row }
         }
+    }
+}
+
+/// A read-only shared mapping of a whole file (nil if it is missing or empty).
+final class FileMapping {
+    let base: UnsafeMutableRawPointer
+    let byteCount: Int
+    var floats: UnsafePointer<Float> { UnsafePointer(base.assumingMemoryBound(to: Float.self)) }
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }  // the mapping outlives the descriptor
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let bytes = Int(info.st_size)
+        guard let p = mmap(nil, bytes, PROT_READ, MAP_SHARED, fd, 0), p != MAP_FAILED else { return nil }
+        base = p
+        byteCount = bytes
+    }
+
+    deinit { munmap(base, byteCount) }
+
+    /// Drops the pages covering `byteRange` from this process's resident set. On a read-only
+    /// shared file mapping MADV_DONTNEED loses nothing: the next read maps the same page-cache
+    /// page (or rereads the file). The range is widened to whole pages; neighbours' pages
+    /// dropped with it are simply faulted in again.
+    func release(byteRange: Range<Int>) {
+        let start = byteRange.lowerBound / Self.pageSize * Self.pageSize
+        let end = min(byteCount, byteRange.upperBound)
+        guard end > start else { return }
+        _ = madvise(base + start, end - start, MADV_DONTNEED)
     }
 }
 

@@ -99,9 +99,24 @@ final class VGG16TransferBackend: SwiftBackend {
         let made = try FeatureCache(directory: Self.cacheRoot.appendingPathComponent(String(format: "%016llx", key)),
                                     rowLength: prefix.outputShape.reduce(1, *))
         cache = made
-        prefixPredictor = try Predictor(model: prefix, batchSize: 32)
         return made
     }
+
+    /// The frozen prefix's executor, built only when some crop misses the cache: its plans (two
+    /// shards of VGG16 blocks 1-4 with Winograd weights and scratchpads) take about 0.6 GB.
+    private func prefixRunner() throws -> Predictor {
+        if let prefixPredictor { return prefixPredictor }
+        let made = try Predictor(model: model.prefix(frozenCount), batchSize: 32)
+        prefixPredictor = made
+        return made
+    }
+
+    /// Frees the prefix's executor after a pass: from the second epoch on every crop hits the
+    /// cache, so keeping it would only hold memory (see `prefixRunner`).
+    func releasePrefixRunner() { prefixPredictor = nil }
+
+    /// Whether the prefix's executor currently exists (for tests).
+    var hasPrefixRunner: Bool { prefixPredictor != nil }
 
     static var cacheRoot: URL {
         let env = ProcessInfo.processInfo.environment
@@ -144,7 +159,7 @@ final class VGG16TransferBackend: SwiftBackend {
             let rowLength = cache.rowLength
             var computed: [[Float]] = []
             try pixels.withUnsafeBufferPointer { px in
-                try prefixPredictor!.run(count: missing.count, fill: { i, dst in
+                try prefixRunner().run(count: missing.count, fill: { i, dst in
                     preprocessing.fill(px.baseAddress! + missing[i] * 12288, into: dst, scale: settings.inputScale)
                 }, consume: { _, out in
                     for r in 0..<(out.count / rowLength) { computed.append(Array(out[r * rowLength..<(r + 1) * rowLength])) }
@@ -153,10 +168,9 @@ final class VGG16TransferBackend: SwiftBackend {
             for (i, row) in zip(missing, computed) where !cache.contains(keys[i]) { try cache.insert(keys[i], row) }
         }
         var rows = [Float](repeating: 0, count: count * cache.rowLength)
-        for i in 0..<count {
-            _ = cache.withRow(keys[i]) { row in
-                rows.withUnsafeMutableBufferPointer { ($0.baseAddress! + i * cache.rowLength).update(from: row.baseAddress!, count: row.count) }
-            }
+        rows.withUnsafeMutableBufferPointer { dst in
+            // copyRow also drops the row's pages from our resident set (see FeatureCache).
+            for i in 0..<count { _ = cache.copyRow(keys[i], into: dst.baseAddress! + i * cache.rowLength) }
         }
         return try TensorDataset(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
                                  labels: labels.prefix(count).map(Int.init))
@@ -178,14 +192,20 @@ final class VGG16TransferBackend: SwiftBackend {
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
                     progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
         let t = try trainer(batchSize: batchSize, learningRate: learningRate)
-        defer { try? cache?.flush() }
+        defer {
+            try? cache?.flush()
+            releasePrefixRunner()
+        }
         return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed, progress: progress,
                                    prepare: features)
     }
 
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
         let top = try trainer?.model ?? model.suffix(from: frozenCount)
-        defer { try? cache?.flush() }
+        defer {
+            try? cache?.flush()
+            releasePrefixRunner()
+        }
         return try EpochLoop.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
                                       batchSize: batchSize, progress: progress, prepare: features)
     }

@@ -37,6 +37,65 @@ final class FeatureCacheTests: XCTestCase {
         XCTAssertEqual(try FeatureCache(directory: dir, rowLength: 4).count, 0, "another row length is another cache")
     }
 
+    /// kB of `file` mapped and resident in this process (its Rss in /proc/self/smaps).
+    func residentKB(of file: URL) throws -> Int {
+        // FileHandle: String(contentsOfFile:) stops after the first 4 KiB of a /proc file.
+        let smaps = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/smaps")).readToEnd() ?? Data()
+        let lines = String(decoding: smaps, as: UTF8.self).split(separator: "\n")
+        var total = 0, inFile = false
+        for line in lines {
+            let range = line.prefix { $0 != " " }
+            if range.contains("-"), range.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+                inFile = line.hasSuffix(file.path)  // a mapping's header: "start-end perms offset dev inode path"
+            } else if inFile, line.hasPrefix("Rss:") {
+                total += Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
+            }
+        }
+        return total
+    }
+
+    /// Reading rows maps their pages into the process; copyRow must hand them back (or a training
+    /// epoch keeps the whole feature file resident) and still return the stored bits.
+    func testCopyingRowsLeavesNoPagesOfTheMappingResident() throws {
+        let rowLength = 8192  // 32 KiB, VGG16's 4x4x512
+        let cache = try FeatureCache(directory: folder.appendingPathComponent("r"), rowLength: rowLength)
+        let rows = (0..<64).map { r in (0..<rowLength).map { Float(r * rowLength + $0) * 0.5 } }
+        for (r, row) in rows.enumerated() { try cache.insert(UInt64(r + 1), row) }
+        try cache.flush()
+
+        var sum: Float = 0
+        for r in 0..<64 { sum += cache.withRow(UInt64(r + 1)) { $0.reduce(0, +) } ?? 0 }
+        XCTAssertGreaterThan(sum, 0)
+        XCTAssertGreaterThanOrEqual(try residentKB(of: cache.featuresURL), 64 * 32, "withRow reads through the mapping")
+
+        var copy = [Float](repeating: 0, count: rowLength)
+        for r in 0..<64 {
+            XCTAssertTrue(copy.withUnsafeMutableBufferPointer { cache.copyRow(UInt64(r + 1), into: $0.baseAddress!) })
+            XCTAssertEqual(copy, rows[r])
+        }
+        XCTAssertEqual(try residentKB(of: cache.featuresURL), 0)
+        XCTAssertFalse(copy.withUnsafeMutableBufferPointer { cache.copyRow(999, into: $0.baseAddress!) })
+        // Pending rows (not yet in the file) are copied too.
+        try cache.insert(500, rows[3])
+        XCTAssertTrue(copy.withUnsafeMutableBufferPointer { cache.copyRow(500, into: $0.baseAddress!) })
+        XCTAssertEqual(copy, rows[3])
+    }
+
+    /// The prefix's executor (about 0.6 GB for VGG16) exists only while crops miss the cache.
+    func testThePrefixExecutorIsBuiltOnlyForMisses() throws {
+        let pixels = crops(3, seed: 7)
+        let model = try backend(weightsSeed: 3)
+        XCTAssertFalse(model.hasPrefixRunner)
+        let first = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        XCTAssertTrue(model.hasPrefixRunner)
+        model.releasePrefixRunner()
+        let again = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        XCTAssertFalse(model.hasPrefixRunner, "every crop hit the cache")
+        XCTAssertEqual(again.samples, first.samples)
+        _ = try model.features(crops(1, seed: 8), [0], 1)
+        XCTAssertTrue(model.hasPrefixRunner)
+    }
+
     /// Random 64x64 "crops" from a seeded generator.
     func crops(_ n: Int, seed: UInt64) -> [UInt8] {
         var g = seed
