@@ -15,6 +15,10 @@ final class LayerTests: XCTestCase {
         // 3x3 with channels in multiples of 16: oneDNN's Winograd path with blocked layouts.
         ConvCase(h: 9, w: 6, cin: 16, cout: 32, kh: 3, kw: 3, padding: .same),
         ConvCase(h: 7, w: 10, cin: 32, cout: 16, kh: 3, kw: 3, padding: .valid),
+        // 3x3 'same' on maps of up to 4x4: SmallMapWinogradKernel (F(2x2, 3x3) + matmul).
+        ConvCase(h: 4, w: 4, cin: 16, cout: 32, kh: 3, kw: 3, padding: .same),
+        ConvCase(h: 2, w: 4, cin: 48, cout: 16, kh: 3, kw: 3, padding: .same),
+        ConvCase(h: 2, w: 2, cin: 32, cout: 32, kh: 3, kw: 3, padding: .same),
     ]
 
     func testWinogradIsUsedWhereExpected() throws {
@@ -22,6 +26,12 @@ final class LayerTests: XCTestCase {
         XCTAssertTrue(wino.winograd, "\(wino.implementations)")
         let direct = try ConvKernel(config: Conv2D(filters: 32, name: "d"), input: [8, 8, 3], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
         XCTAssertFalse(direct.winograd)
+        // VGG16's block 5 (4x4 maps) takes the small-map kernel; 6x6 and odd maps do not.
+        let block5 = Conv2D(filters: 512, name: "b5")
+        XCTAssertTrue(try block5.makeKernel(input: [4, 4, 512], batch: 2, training: true, resources: try KernelResources()) is SmallMapWinogradKernel)
+        XCTAssertFalse(SmallMapWinogradKernel.applies(to: block5, input: [6, 6, 512]))
+        XCTAssertFalse(SmallMapWinogradKernel.applies(to: block5, input: [3, 3, 512]))
+        XCTAssertFalse(SmallMapWinogradKernel.applies(to: Conv2D(filters: 512, padding: .valid, name: "v"), input: [4, 4, 512]))
     }
 
     func testConvForwardAndBackwardMatchNaiveLoops() throws {

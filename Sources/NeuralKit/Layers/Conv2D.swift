@@ -62,6 +62,10 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
     func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
                     layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
         let out = try outputShape(for: input)
+        if SmallMapWinogradKernel.applies(to: self, input: input) {
+            precondition(layouts == (.nhwc, .nhwc), "small-map Winograd reads and writes NHWC only")
+            return try SmallMapWinogradKernel(config: self, input: input, batch: batch, training: training, resources: resources)
+        }
         return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training,
                               resources: resources, layouts: layouts)
     }
@@ -69,12 +73,14 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
     /// Blocked input only where Winograd runs (it computes in that layout; a direct convolution
     /// would reorder it back). Blocked output whenever the channels fill 16-blocks: the direct
     /// kernel for a 3-channel input is also faster writing nChw16c than NHWC (docs/neuralkit.md).
+    /// Small maps (`SmallMapWinogradKernel`) stay NHWC.
     func canRead(_ layout: ActivationLayout, input: [Int]) -> Bool {
-        layout == .nhwc || (input.count == 3 && usesWinograd(inputChannels: input[2]))
+        layout == .nhwc || (input.count == 3 && usesWinograd(inputChannels: input[2])
+                            && !SmallMapWinogradKernel.applies(to: self, input: input))
     }
 
     func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool {
-        layout == .nhwc || filters % 16 == 0
+        layout == .nhwc || (filters % 16 == 0 && !SmallMapWinogradKernel.applies(to: self, input: input))
     }
 
     func usesWinograd(inputChannels: Int) -> Bool {
