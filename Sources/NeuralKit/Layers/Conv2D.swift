@@ -62,8 +62,8 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
     func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
                     layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
         let out = try outputShape(for: input)
-        if SmallMapWinogradKernel.applies(to: self, input: input) {
-            precondition(layouts == (.nhwc, .nhwc), "small-map Winograd reads and writes NHWC only")
+        // canRead/canWrite keep small maps NHWC, so the plan never asks this kernel for nChw16c.
+        if SmallMapWinogradKernel.applies(to: self, input: input), layouts == (.nhwc, .nhwc) {
             return try SmallMapWinogradKernel(config: self, input: input, batch: batch, training: training, resources: resources)
         }
         return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training,
@@ -97,7 +97,8 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
 
 /// Convolution through oneDNN primitives (see docs/neuralkit.md for why not im2col + OpenBLAS).
 /// Data enters and leaves in NHWC and weights in Keras' HWIO layout. 3x3 convolutions with
-/// channel counts that are multiples of 16 use oneDNN's Winograd F(4x4, 3x3) kernels, which need
+/// channel counts that are multiples of 16 (on maps larger than 4x4; smaller ones go to
+/// `SmallMapWinogradKernel`) use oneDNN's Winograd F(4x4, 3x3) kernels, which need
 /// oneDNN's blocked layouts: `LayoutBridge`s reorder into and out of them around each call (cheap
 /// next to the 2-2.5x fewer multiplications). Weights in a blocked layout are reordered once per
 /// parameter change; weight gradients are reordered back to HWIO.

@@ -6,7 +6,7 @@ import CDNNL
 ///
 /// Why not oneDNN's own Winograd: its F(4x4, 3x3) kernels have a single tile per image at 4x4, and
 /// they and their weight reorders ran at about half of what the matmul reaches on these shapes
-/// (docs/neuralkit.md, "Block 5"). Data is NHWC on both sides; weights stay Keras' HWIO and are
+/// (docs/neuralkit.md, "Small maps"). Data is NHWC on both sides; weights stay Keras' HWIO and are
 /// transformed once per parameter change.
 ///
 /// Transforms (Lavin & Gray's F(2x2, 3x3)): V = Bᵀ d B, U = G g Gᵀ, y = Aᵀ (U ⊙ V) A, with
