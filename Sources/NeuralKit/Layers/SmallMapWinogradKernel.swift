@@ -154,8 +154,15 @@ final class SmallMapWinogradKernel: LayerKernel {
         return base + ((n * height + y) * width + x) * inputChannels
     }
 
-    /// Tile `t` of image n at tile row ty, column tx.
-    @inline(__always) private func tileIndex(n: Int, ty: Int, tx: Int) -> Int { (n * tilesY + ty) * tilesX + tx }
+    /// Calls `body(n, ty, tx, tile)` for every tile: image n, tile row ty, column tx, and the
+    /// tile's row in V and M.
+    @inline(__always) private func forEachTile(_ body: (Int, Int, Int, Int) -> Void) {
+        for n in 0..<batch {
+            for ty in 0..<tilesY {
+                for tx in 0..<tilesX { body(n, ty, tx, (n * tilesY + ty) * tilesX + tx) }
+            }
+        }
+    }
 
     /// U = G g Gᵀ for every (cin, cout) pair; Keras' HWIO kernel makes those pairs contiguous.
     private func transformWeights(_ g: UnsafePointer<Float>) {
@@ -205,37 +212,33 @@ final class SmallMapWinogradKernel: LayerKernel {
     /// the tile's 2x2 outputs (the 'same' padding).
     private func transformInput(_ x: UnsafePointer<Float>) {
         let cin = inputChannels, stride = tiles * cin, out = v.pointer
-        for n in 0..<batch {
-            for ty in 0..<tilesY {
-                for tx in 0..<tilesX {
-                    let base = tileIndex(n: n, ty: ty, tx: tx) * cin
-                    let y0 = 2 * ty - 1, x0 = 2 * tx - 1
-                    @inline(__always) func rowPointers(_ i: Int) -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
-                        (pixel(x, n: n, y: y0 + i, x: x0), pixel(x, n: n, y: y0 + i, x: x0 + 1),
-                         pixel(x, n: n, y: y0 + i, x: x0 + 2), pixel(x, n: n, y: y0 + i, x: x0 + 3))
-                    }
-                    let p0 = rowPointers(0), p1 = rowPointers(1), p2 = rowPointers(2), p3 = rowPointers(3)
-                    for c in Swift.stride(from: 0, to: cin, by: 16) {
-                        @inline(__always) func row(_ p: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)) -> (Vec, Vec, Vec, Vec) {
-                            (Self.load(p.0, c), Self.load(p.1, c), Self.load(p.2, c), Self.load(p.3, c))
-                        }
-                        let d0 = row(p0), d1 = row(p1), d2 = row(p2), d3 = row(p3)
-                        // Bᵀ over rows.
-                        let t0 = (d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3)
-                        let t1 = (d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3)
-                        let t2 = (d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3)
-                        let t3 = (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)
-                        // B over columns.
-                        @inline(__always) func put(_ i: Int, _ t: (Vec, Vec, Vec, Vec)) {
-                            let o = base + c + i * 4 * stride
-                            Self.store(t.0 - t.2, out, o)
-                            Self.store(t.1 + t.2, out, o + stride)
-                            Self.store(t.2 - t.1, out, o + 2 * stride)
-                            Self.store(t.1 - t.3, out, o + 3 * stride)
-                        }
-                        put(0, t0); put(1, t1); put(2, t2); put(3, t3)
-                    }
+        forEachTile { n, ty, tx, tile in
+            let base = tile * cin
+            let y0 = 2 * ty - 1, x0 = 2 * tx - 1
+            @inline(__always) func rowPointers(_ i: Int) -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+                (pixel(x, n: n, y: y0 + i, x: x0), pixel(x, n: n, y: y0 + i, x: x0 + 1),
+                 pixel(x, n: n, y: y0 + i, x: x0 + 2), pixel(x, n: n, y: y0 + i, x: x0 + 3))
+            }
+            let p0 = rowPointers(0), p1 = rowPointers(1), p2 = rowPointers(2), p3 = rowPointers(3)
+            for c in Swift.stride(from: 0, to: cin, by: 16) {
+                @inline(__always) func row(_ p: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)) -> (Vec, Vec, Vec, Vec) {
+                    (Self.load(p.0, c), Self.load(p.1, c), Self.load(p.2, c), Self.load(p.3, c))
                 }
+                let d0 = row(p0), d1 = row(p1), d2 = row(p2), d3 = row(p3)
+                // Bᵀ over rows.
+                let t0 = (d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3)
+                let t1 = (d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3)
+                let t2 = (d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3)
+                let t3 = (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)
+                // B over columns.
+                @inline(__always) func put(_ i: Int, _ t: (Vec, Vec, Vec, Vec)) {
+                    let o = base + c + i * 4 * stride
+                    Self.store(t.0 - t.2, out, o)
+                    Self.store(t.1 + t.2, out, o + stride)
+                    Self.store(t.2 - t.1, out, o + 2 * stride)
+                    Self.store(t.1 - t.3, out, o + 3 * stride)
+                }
+                put(0, t0); put(1, t1); put(2, t2); put(3, t3)
             }
         }
     }
@@ -243,28 +246,24 @@ final class SmallMapWinogradKernel: LayerKernel {
     /// y = Aᵀ M A + bias for every tile, into the NHWC output.
     private func transformOutput(into y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>) {
         let cout = outputChannels, stride = tiles * cout, src = UnsafePointer(m.pointer)
-        for n in 0..<batch {
-            for ty in 0..<tilesY {
-                for tx in 0..<tilesX {
-                    let base = tileIndex(n: n, ty: ty, tx: tx) * cout
-                    let o00 = ((n * height + 2 * ty) * width + 2 * tx) * cout
-                    let o10 = o00 + width * cout
-                    for c in Swift.stride(from: 0, to: cout, by: 16) {
-                        // Aᵀ over the columns of each row i: (m0 + m1 + m2, m1 - m2 - m3).
-                        @inline(__always) func row(_ i: Int) -> (Vec, Vec) {
-                            let o = base + c + i * 4 * stride
-                            let m0 = Self.load(src, o), m1 = Self.load(src, o + stride)
-                            let m2 = Self.load(src, o + 2 * stride), m3 = Self.load(src, o + 3 * stride)
-                            return (m0 + m1 + m2, m1 - m2 - m3)
-                        }
-                        let s0 = row(0), s1 = row(1), s2 = row(2), s3 = row(3)
-                        let b = Self.load(bias, c)
-                        Self.store(s0.0 + s1.0 + s2.0 + b, y, o00 + c)
-                        Self.store(s0.1 + s1.1 + s2.1 + b, y, o00 + cout + c)
-                        Self.store(s1.0 - s2.0 - s3.0 + b, y, o10 + c)
-                        Self.store(s1.1 - s2.1 - s3.1 + b, y, o10 + cout + c)
-                    }
+        forEachTile { n, ty, tx, tile in
+            let base = tile * cout
+            let o00 = ((n * height + 2 * ty) * width + 2 * tx) * cout
+            let o10 = o00 + width * cout
+            for c in Swift.stride(from: 0, to: cout, by: 16) {
+                // Aᵀ over the columns of each row i: (m0 + m1 + m2, m1 - m2 - m3).
+                @inline(__always) func row(_ i: Int) -> (Vec, Vec) {
+                    let o = base + c + i * 4 * stride
+                    let m0 = Self.load(src, o), m1 = Self.load(src, o + stride)
+                    let m2 = Self.load(src, o + 2 * stride), m3 = Self.load(src, o + 3 * stride)
+                    return (m0 + m1 + m2, m1 - m2 - m3)
                 }
+                let s0 = row(0), s1 = row(1), s2 = row(2), s3 = row(3)
+                let b = Self.load(bias, c)
+                Self.store(s0.0 + s1.0 + s2.0 + b, y, o00 + c)
+                Self.store(s0.1 + s1.1 + s2.1 + b, y, o00 + cout + c)
+                Self.store(s1.0 - s2.0 - s3.0 + b, y, o10 + c)
+                Self.store(s1.1 - s2.1 - s3.1 + b, y, o10 + cout + c)
             }
         }
     }
@@ -272,27 +271,23 @@ final class SmallMapWinogradKernel: LayerKernel {
     /// dM = A dZ Aᵀ for every tile, into `m`.
     private func transformOutputGrad(_ dz: UnsafePointer<Float>) {
         let cout = outputChannels, stride = tiles * cout, out = m.pointer
-        for n in 0..<batch {
-            for ty in 0..<tilesY {
-                for tx in 0..<tilesX {
-                    let base = tileIndex(n: n, ty: ty, tx: tx) * cout
-                    let o00 = ((n * height + 2 * ty) * width + 2 * tx) * cout
-                    let o10 = o00 + width * cout
-                    for c in Swift.stride(from: 0, to: cout, by: 16) {
-                        let z00 = Self.load(dz, o00 + c), z01 = Self.load(dz, o00 + cout + c)
-                        let z10 = Self.load(dz, o10 + c), z11 = Self.load(dz, o10 + cout + c)
-                        // A over rows: (z0, z0 + z1, z0 - z1, -z1), per column.
-                        let u0 = (z00, z01), u1 = (z00 + z10, z01 + z11), u2 = (z00 - z10, z01 - z11), u3 = (-z10, -z11)
-                        @inline(__always) func put(_ i: Int, _ r: (Vec, Vec)) {
-                            let o = base + c + i * 4 * stride
-                            Self.store(r.0, out, o)
-                            Self.store(r.0 + r.1, out, o + stride)
-                            Self.store(r.0 - r.1, out, o + 2 * stride)
-                            Self.store(-r.1, out, o + 3 * stride)
-                        }
-                        put(0, u0); put(1, u1); put(2, u2); put(3, u3)
-                    }
+        forEachTile { n, ty, tx, tile in
+            let base = tile * cout
+            let o00 = ((n * height + 2 * ty) * width + 2 * tx) * cout
+            let o10 = o00 + width * cout
+            for c in Swift.stride(from: 0, to: cout, by: 16) {
+                let z00 = Self.load(dz, o00 + c), z01 = Self.load(dz, o00 + cout + c)
+                let z10 = Self.load(dz, o10 + c), z11 = Self.load(dz, o10 + cout + c)
+                // A over rows: (z0, z0 + z1, z0 - z1, -z1), per column.
+                let u0 = (z00, z01), u1 = (z00 + z10, z01 + z11), u2 = (z00 - z10, z01 - z11), u3 = (-z10, -z11)
+                @inline(__always) func put(_ i: Int, _ r: (Vec, Vec)) {
+                    let o = base + c + i * 4 * stride
+                    Self.store(r.0, out, o)
+                    Self.store(r.0 + r.1, out, o + stride)
+                    Self.store(r.0 - r.1, out, o + 2 * stride)
+                    Self.store(-r.1, out, o + 3 * stride)
                 }
+                put(0, u0); put(1, u1); put(2, u2); put(3, u3)
             }
         }
     }
@@ -301,38 +296,34 @@ final class SmallMapWinogradKernel: LayerKernel {
     private func transformInputGrad(into dx: UnsafeMutablePointer<Float>) {
         let cin = inputChannels, stride = tiles * cin, src = UnsafePointer(v.pointer)
         dx.update(repeating: 0, count: batch * height * width * cin)
-        for n in 0..<batch {
-            for ty in 0..<tilesY {
-                for tx in 0..<tilesX {
-                    let base = tileIndex(n: n, ty: ty, tx: tx) * cin
-                    let y0 = 2 * ty - 1, x0 = 2 * tx - 1
-                    for c in Swift.stride(from: 0, to: cin, by: 16) {
-                        // B over the columns of each row i: (v0, v1 - v2 + v3, v1 + v2 - v0, -v3).
-                        @inline(__always) func row(_ i: Int) -> (Vec, Vec, Vec, Vec) {
-                            let o = base + c + i * 4 * stride
-                            let v0 = Self.load(src, o), v1 = Self.load(src, o + stride)
-                            let v2 = Self.load(src, o + 2 * stride), v3 = Self.load(src, o + 3 * stride)
-                            return (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)
-                        }
-                        let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3)
-                        // Then over rows, the same combination.
-                        @inline(__always) func add(_ i: Int, _ r: (Vec, Vec, Vec, Vec)) {
-                            let y = y0 + i
-                            guard y >= 0, y < height else { return }
-                            @inline(__always) func at(_ j: Int, _ value: Vec) {
-                                let x = x0 + j
-                                guard x >= 0, x < width else { return }
-                                let o = ((n * height + y) * width + x) * cin + c
-                                Self.store(Self.load(dx, o) + value, dx, o)
-                            }
-                            at(0, r.0); at(1, r.1); at(2, r.2); at(3, r.3)
-                        }
-                        add(0, e0)
-                        add(1, (e1.0 - e2.0 + e3.0, e1.1 - e2.1 + e3.1, e1.2 - e2.2 + e3.2, e1.3 - e2.3 + e3.3))
-                        add(2, (e1.0 + e2.0 - e0.0, e1.1 + e2.1 - e0.1, e1.2 + e2.2 - e0.2, e1.3 + e2.3 - e0.3))
-                        add(3, (-e3.0, -e3.1, -e3.2, -e3.3))
-                    }
+        forEachTile { n, ty, tx, tile in
+            let base = tile * cin
+            let y0 = 2 * ty - 1, x0 = 2 * tx - 1
+            for c in Swift.stride(from: 0, to: cin, by: 16) {
+                // B over the columns of each row i: (v0, v1 - v2 + v3, v1 + v2 - v0, -v3).
+                @inline(__always) func row(_ i: Int) -> (Vec, Vec, Vec, Vec) {
+                    let o = base + c + i * 4 * stride
+                    let v0 = Self.load(src, o), v1 = Self.load(src, o + stride)
+                    let v2 = Self.load(src, o + 2 * stride), v3 = Self.load(src, o + 3 * stride)
+                    return (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)
                 }
+                let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3)
+                // Then over rows, the same combination.
+                @inline(__always) func add(_ i: Int, _ r: (Vec, Vec, Vec, Vec)) {
+                    let y = y0 + i
+                    guard y >= 0, y < height else { return }
+                    @inline(__always) func at(_ j: Int, _ value: Vec) {
+                        let x = x0 + j
+                        guard x >= 0, x < width else { return }
+                        let o = ((n * height + y) * width + x) * cin + c
+                        Self.store(Self.load(dx, o) + value, dx, o)
+                    }
+                    at(0, r.0); at(1, r.1); at(2, r.2); at(3, r.3)
+                }
+                add(0, e0)
+                add(1, (e1.0 - e2.0 + e3.0, e1.1 - e2.1 + e3.1, e1.2 - e2.2 + e3.2, e1.3 - e2.3 + e3.3))
+                add(2, (e1.0 + e2.0 - e0.0, e1.1 + e2.1 - e0.1, e1.2 + e2.2 - e0.2, e1.3 + e2.3 - e0.3))
+                add(3, (-e3.0, -e3.1, -e3.2, -e3.3))
             }
         }
     }
