@@ -28,18 +28,24 @@ final class SmallMapWinogradKernel: LayerKernel {
     private let u: FloatBuffer
     /// Products [16][tiles][cout]; in the backward pass, the transformed output gradient.
     private let m: FloatBuffer
-    /// Transformed weight gradient [16][cin][cout] (training only).
-    private let du: FloatBuffer?
     /// Stands in for the rows and columns of zero padding around the image.
     private let zeros: FloatBuffer
     private var weightsFresh = false
 
     private let forwardProduct: DNNLPrimitive
-    private let dataProduct: DNNLPrimitive?
-    private let weightsProduct: DNNLPrimitive?
-    // oneDNN views of the buffers above; `vT` is V transposed, `uT` is U transposed.
+    // oneDNN views of the buffers above.
     private let vMem: DNNLMemory, uMem: DNNLMemory, mMem: DNNLMemory
-    private let vT: DNNLMemory?, uT: DNNLMemory?, duMem: DNNLMemory?
+
+    /// What only training needs.
+    private struct Backward {
+        /// Transformed weight gradient [16][cin][cout], and its oneDNN view.
+        let du: FloatBuffer, duMem: DNNLMemory
+        /// V and U transposed (by strides, same buffers).
+        let vT: DNNLMemory, uT: DNNLMemory
+        let dataProduct: DNNLPrimitive     // dV = dM Uᵀ
+        let weightsProduct: DNNLPrimitive  // dU = Vᵀ dM
+    }
+    private let backwardParts: Backward?
 
     /// Where this kernel applies: small even-sized maps (one to four tiles per image) and channel
     /// counts in 16s (the transforms run on 16-float vectors).
@@ -62,7 +68,6 @@ final class SmallMapWinogradKernel: LayerKernel {
         v = FloatBuffer(count: 16 * tiles * cin)
         u = FloatBuffer(count: 16 * cin * cout)
         m = FloatBuffer(count: 16 * tiles * cout)
-        du = training ? FloatBuffer(count: 16 * cin * cout) : nil
         zeros = FloatBuffer(count: cin)
 
         let engine = resources.engine
@@ -75,15 +80,15 @@ final class SmallMapWinogradKernel: LayerKernel {
         uMem = try memory([16, cin, cout], dnnl_abc, u)
         mMem = try memory([16, tiles, cout], dnnl_abc, m)
         forwardProduct = try Self.matmul(vMem, uMem, mMem, resources: resources)
-        if training, let du {
-            vT = try memory([16, cin, tiles], dnnl_acb, v)
-            uT = try memory([16, cout, cin], dnnl_acb, u)
-            duMem = try memory([16, cin, cout], dnnl_abc, du)
-            dataProduct = try Self.matmul(mMem, uT!, vMem, resources: resources)         // dV = dM Uᵀ
-            weightsProduct = try Self.matmul(vT!, mMem, duMem!, resources: resources)    // dU = Vᵀ dM
+        if training {
+            let du = FloatBuffer(count: 16 * cin * cout)
+            let duMem = try memory([16, cin, cout], dnnl_abc, du)
+            let vT = try memory([16, cin, tiles], dnnl_acb, v), uT = try memory([16, cout, cin], dnnl_acb, u)
+            backwardParts = Backward(du: du, duMem: duMem, vT: vT, uT: uT,
+                                     dataProduct: try Self.matmul(mMem, uT, vMem, resources: resources),
+                                     weightsProduct: try Self.matmul(vT, mMem, duMem, resources: resources))
         } else {
-            vT = nil; uT = nil; duMem = nil
-            dataProduct = nil; weightsProduct = nil
+            backwardParts = nil
         }
     }
 
@@ -116,7 +121,7 @@ final class SmallMapWinogradKernel: LayerKernel {
                   inputGrad: UnsafeMutablePointer<Float>?,
                   parameters: [UnsafeMutablePointer<Float>],
                   parameterGrads: [UnsafeMutablePointer<Float>]?) throws {
-        guard let dataProduct, let weightsProduct, let duMem, let vT, let uT else {
+        guard let b = backwardParts else {
             throw NeuralKitError.backend("Conv2D backward called on an inference plan")
         }
         let pixels = batch * height * width
@@ -125,28 +130,20 @@ final class SmallMapWinogradKernel: LayerKernel {
         }
         transformOutputGrad(outputGrad)
         if let grads = parameterGrads {
-            try weightsProduct.execute(stream, [(DNNL_ARG_SRC, vT), (DNNL_ARG_WEIGHTS, mMem), (DNNL_ARG_DST, duMem)])
-            transformWeightGrad(into: grads[0])
+            try b.weightsProduct.execute(stream, [(DNNL_ARG_SRC, b.vT), (DNNL_ARG_WEIGHTS, mMem), (DNNL_ARG_DST, b.duMem)])
+            transformWeightGrad(b.du.pointer, into: grads[0])
             sumBiasGrad(outputGrad, pixels: pixels, into: grads[1])
         }
         if let dx = inputGrad {
             if !weightsFresh { transformWeights(parameters[0]) }
             weightsFresh = true
             // V is not needed any more (dU is done): its buffer takes dV.
-            try dataProduct.execute(stream, [(DNNL_ARG_SRC, mMem), (DNNL_ARG_WEIGHTS, uT), (DNNL_ARG_DST, vMem)])
+            try b.dataProduct.execute(stream, [(DNNL_ARG_SRC, mMem), (DNNL_ARG_WEIGHTS, b.uT), (DNNL_ARG_DST, vMem)])
             transformInputGrad(into: dx)
         }
     }
 
     // MARK: Transforms. Every loop runs over channels in vectors of 16.
-
-    @inline(__always) private static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Vec {
-        UnsafeRawPointer(p + i).loadUnaligned(as: Vec.self)
-    }
-
-    @inline(__always) private static func store(_ x: Vec, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Vec.self)
-    }
 
     /// The input pixel (n, y, x), or the zero row outside the image.
     @inline(__always) private func pixel(_ base: UnsafePointer<Float>, n: Int, y: Int, x: Int) -> UnsafePointer<Float> {
@@ -168,39 +165,38 @@ final class SmallMapWinogradKernel: LayerKernel {
     private func transformWeights(_ g: UnsafePointer<Float>) {
         let plane = inputChannels * outputChannels, out = u.pointer
         for j in stride(from: 0, to: plane, by: 16) {
-            @inline(__always) func tap(_ kh: Int, _ kw: Int) -> Vec { Self.load(g, (kh * 3 + kw) * plane + j) }
+            @inline(__always) func tap(_ kh: Int, _ kw: Int) -> Vec { load16(g + (kh * 3 + kw) * plane + j) }
             // G over kh, then G over kw for each of the four rows.
             let r0 = (tap(0, 0), tap(0, 1), tap(0, 2)), r3 = (tap(2, 0), tap(2, 1), tap(2, 2))
             let m1 = (tap(1, 0), tap(1, 1), tap(1, 2))
             let r1 = (0.5 * (r0.0 + m1.0 + r3.0), 0.5 * (r0.1 + m1.1 + r3.1), 0.5 * (r0.2 + m1.2 + r3.2))
             let r2 = (0.5 * (r0.0 - m1.0 + r3.0), 0.5 * (r0.1 - m1.1 + r3.1), 0.5 * (r0.2 - m1.2 + r3.2))
             @inline(__always) func row(_ i: Int, _ r: (Vec, Vec, Vec)) {
-                Self.store(r.0, out, (i * 4) * plane + j)
-                Self.store(0.5 * (r.0 + r.1 + r.2), out, (i * 4 + 1) * plane + j)
-                Self.store(0.5 * (r.0 - r.1 + r.2), out, (i * 4 + 2) * plane + j)
-                Self.store(r.2, out, (i * 4 + 3) * plane + j)
+                store16(r.0, out + (i * 4) * plane + j)
+                store16(0.5 * (r.0 + r.1 + r.2), out + (i * 4 + 1) * plane + j)
+                store16(0.5 * (r.0 - r.1 + r.2), out + (i * 4 + 2) * plane + j)
+                store16(r.2, out + (i * 4 + 3) * plane + j)
             }
             row(0, r0); row(1, r1); row(2, r2); row(3, r3)
         }
     }
 
     /// dg = Gᵀ dU G, written over the kernel gradient.
-    private func transformWeightGrad(into dg: UnsafeMutablePointer<Float>) {
-        guard let du else { return }
-        let plane = inputChannels * outputChannels, src = UnsafePointer(du.pointer)
+    private func transformWeightGrad(_ du: UnsafeMutablePointer<Float>, into dg: UnsafeMutablePointer<Float>) {
+        let plane = inputChannels * outputChannels, src = UnsafePointer(du)
         for j in stride(from: 0, to: plane, by: 16) {
             // Gᵀ over the tile column b (4 -> 3 kw) for each tile row a.
             @inline(__always) func cols(_ a: Int) -> (Vec, Vec, Vec) {
-                let b0 = Self.load(src, (a * 4) * plane + j), b1 = Self.load(src, (a * 4 + 1) * plane + j)
-                let b2 = Self.load(src, (a * 4 + 2) * plane + j), b3 = Self.load(src, (a * 4 + 3) * plane + j)
+                let b0 = load16(src + (a * 4) * plane + j), b1 = load16(src + (a * 4 + 1) * plane + j)
+                let b2 = load16(src + (a * 4 + 2) * plane + j), b3 = load16(src + (a * 4 + 3) * plane + j)
                 return (b0 + 0.5 * (b1 + b2), 0.5 * (b1 - b2), 0.5 * (b1 + b2) + b3)
             }
             let a0 = cols(0), a1 = cols(1), a2 = cols(2), a3 = cols(3)
             // Then Gᵀ over the tile row a (4 -> 3 kh).
             @inline(__always) func put(_ kh: Int, _ r: (Vec, Vec, Vec)) {
-                Self.store(r.0, dg, (kh * 3) * plane + j)
-                Self.store(r.1, dg, (kh * 3 + 1) * plane + j)
-                Self.store(r.2, dg, (kh * 3 + 2) * plane + j)
+                store16(r.0, dg + (kh * 3) * plane + j)
+                store16(r.1, dg + (kh * 3 + 1) * plane + j)
+                store16(r.2, dg + (kh * 3 + 2) * plane + j)
             }
             put(0, (a0.0 + 0.5 * (a1.0 + a2.0), a0.1 + 0.5 * (a1.1 + a2.1), a0.2 + 0.5 * (a1.2 + a2.2)))
             put(1, (0.5 * (a1.0 - a2.0), 0.5 * (a1.1 - a2.1), 0.5 * (a1.2 - a2.2)))
@@ -222,7 +218,7 @@ final class SmallMapWinogradKernel: LayerKernel {
             let p0 = rowPointers(0), p1 = rowPointers(1), p2 = rowPointers(2), p3 = rowPointers(3)
             for c in Swift.stride(from: 0, to: cin, by: 16) {
                 @inline(__always) func row(_ p: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)) -> (Vec, Vec, Vec, Vec) {
-                    (Self.load(p.0, c), Self.load(p.1, c), Self.load(p.2, c), Self.load(p.3, c))
+                    (load16(p.0 + c), load16(p.1 + c), load16(p.2 + c), load16(p.3 + c))
                 }
                 let d0 = row(p0), d1 = row(p1), d2 = row(p2), d3 = row(p3)
                 // Bᵀ over rows.
@@ -233,10 +229,10 @@ final class SmallMapWinogradKernel: LayerKernel {
                 // B over columns.
                 @inline(__always) func put(_ i: Int, _ t: (Vec, Vec, Vec, Vec)) {
                     let o = base + c + i * 4 * stride
-                    Self.store(t.0 - t.2, out, o)
-                    Self.store(t.1 + t.2, out, o + stride)
-                    Self.store(t.2 - t.1, out, o + 2 * stride)
-                    Self.store(t.1 - t.3, out, o + 3 * stride)
+                    store16(t.0 - t.2, out + o)
+                    store16(t.1 + t.2, out + o + stride)
+                    store16(t.2 - t.1, out + o + 2 * stride)
+                    store16(t.1 - t.3, out + o + 3 * stride)
                 }
                 put(0, t0); put(1, t1); put(2, t2); put(3, t3)
             }
@@ -254,16 +250,16 @@ final class SmallMapWinogradKernel: LayerKernel {
                 // Aᵀ over the columns of each row i: (m0 + m1 + m2, m1 - m2 - m3).
                 @inline(__always) func row(_ i: Int) -> (Vec, Vec) {
                     let o = base + c + i * 4 * stride
-                    let m0 = Self.load(src, o), m1 = Self.load(src, o + stride)
-                    let m2 = Self.load(src, o + 2 * stride), m3 = Self.load(src, o + 3 * stride)
+                    let m0 = load16(src + o), m1 = load16(src + o + stride)
+                    let m2 = load16(src + o + 2 * stride), m3 = load16(src + o + 3 * stride)
                     return (m0 + m1 + m2, m1 - m2 - m3)
                 }
                 let s0 = row(0), s1 = row(1), s2 = row(2), s3 = row(3)
-                let b = Self.load(bias, c)
-                Self.store(s0.0 + s1.0 + s2.0 + b, y, o00 + c)
-                Self.store(s0.1 + s1.1 + s2.1 + b, y, o00 + cout + c)
-                Self.store(s1.0 - s2.0 - s3.0 + b, y, o10 + c)
-                Self.store(s1.1 - s2.1 - s3.1 + b, y, o10 + cout + c)
+                let b = load16(bias + c)
+                store16(s0.0 + s1.0 + s2.0 + b, y + o00 + c)
+                store16(s0.1 + s1.1 + s2.1 + b, y + o00 + cout + c)
+                store16(s1.0 - s2.0 - s3.0 + b, y + o10 + c)
+                store16(s1.1 - s2.1 - s3.1 + b, y + o10 + cout + c)
             }
         }
     }
@@ -276,16 +272,16 @@ final class SmallMapWinogradKernel: LayerKernel {
             let o00 = ((n * height + 2 * ty) * width + 2 * tx) * cout
             let o10 = o00 + width * cout
             for c in Swift.stride(from: 0, to: cout, by: 16) {
-                let z00 = Self.load(dz, o00 + c), z01 = Self.load(dz, o00 + cout + c)
-                let z10 = Self.load(dz, o10 + c), z11 = Self.load(dz, o10 + cout + c)
+                let z00 = load16(dz + o00 + c), z01 = load16(dz + o00 + cout + c)
+                let z10 = load16(dz + o10 + c), z11 = load16(dz + o10 + cout + c)
                 // A over rows: (z0, z0 + z1, z0 - z1, -z1), per column.
                 let u0 = (z00, z01), u1 = (z00 + z10, z01 + z11), u2 = (z00 - z10, z01 - z11), u3 = (-z10, -z11)
                 @inline(__always) func put(_ i: Int, _ r: (Vec, Vec)) {
                     let o = base + c + i * 4 * stride
-                    Self.store(r.0, out, o)
-                    Self.store(r.0 + r.1, out, o + stride)
-                    Self.store(r.0 - r.1, out, o + 2 * stride)
-                    Self.store(-r.1, out, o + 3 * stride)
+                    store16(r.0, out + o)
+                    store16(r.0 + r.1, out + o + stride)
+                    store16(r.0 - r.1, out + o + 2 * stride)
+                    store16(-r.1, out + o + 3 * stride)
                 }
                 put(0, u0); put(1, u1); put(2, u2); put(3, u3)
             }
@@ -303,8 +299,8 @@ final class SmallMapWinogradKernel: LayerKernel {
                 // B over the columns of each row i: (v0, v1 - v2 + v3, v1 + v2 - v0, -v3).
                 @inline(__always) func row(_ i: Int) -> (Vec, Vec, Vec, Vec) {
                     let o = base + c + i * 4 * stride
-                    let v0 = Self.load(src, o), v1 = Self.load(src, o + stride)
-                    let v2 = Self.load(src, o + 2 * stride), v3 = Self.load(src, o + 3 * stride)
+                    let v0 = load16(src + o), v1 = load16(src + o + stride)
+                    let v2 = load16(src + o + 2 * stride), v3 = load16(src + o + 3 * stride)
                     return (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)
                 }
                 let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3)
@@ -316,7 +312,7 @@ final class SmallMapWinogradKernel: LayerKernel {
                         let x = x0 + j
                         guard x >= 0, x < width else { return }
                         let o = ((n * height + y) * width + x) * cin + c
-                        Self.store(Self.load(dx, o) + value, dx, o)
+                        store16(load16(dx + o) + value, dx + o)
                     }
                     at(0, r.0); at(1, r.1); at(2, r.2); at(3, r.3)
                 }
@@ -333,8 +329,8 @@ final class SmallMapWinogradKernel: LayerKernel {
         let cout = outputChannels
         for c in Swift.stride(from: 0, to: cout, by: 16) {
             var s = Vec()
-            for p in 0..<pixels { s += Self.load(dz, p * cout + c) }
-            Self.store(s, db, c)
+            for p in 0..<pixels { s += load16(dz + p * cout + c) }
+            store16(s, db + c)
         }
     }
 }
