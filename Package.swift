@@ -51,7 +51,10 @@ let package = Package(
         ),
 
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL", "CNeuralKernels"], path: "Sources/NeuralKit"),
+        // NeuralKit's AVX-512 inner loops with portable fallbacks, chosen at run time (C: Swift
+        // has no per-function target attributes and the package builds for baseline x86-64).
+        .target(name: "CNeuralKernels", path: "Sources/CNeuralKernels"),
 
         // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
         .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),

@@ -86,30 +86,34 @@ final class LayerTests: XCTestCase {
     }
 
     func testMaxPoolMatchesNaiveAndRoutesGradientsToTheMaximum() throws {
-        // 32 and 35 channels take the 16-wide vector path (35: plus a scalar tail).
-        for (hh, ww, cc) in [(4, 4, 3), (5, 7, 3), (3, 2, 3), (4, 6, 32), (5, 5, 35)] {
-            let h = try LayerHarness(MaxPool2D(name: "p"), input: [hh, ww, cc], batch: 2)
-            // A permutation of distinct values spaced 0.1 apart: no ties, no kinks within eps.
-            var g = SeededGenerator(seed: UInt64(hh * 10 + ww))
-            let x = g.permutation(h.inputCount).map { Float($0) * 0.1 }
-            XCTAssertEqual(try h.forward(x, []), Naive.maxPool(x, n: 2, h: hh, w: ww, c: cc))
-            try h.checkGradients(x, [], r: randomFloats(h.outputCount, seed: 9), eps: 1e-2, tolerance: 1e-3)
+        try forEachKernelPath { path in
+            // 32 and 35 channels: groups of 16 channels (35: plus a group of 3).
+            for (hh, ww, cc) in [(4, 4, 3), (5, 7, 3), (3, 2, 3), (4, 6, 32), (5, 5, 35)] {
+                let h = try LayerHarness(MaxPool2D(name: "p"), input: [hh, ww, cc], batch: 2)
+                // A permutation of distinct values spaced 0.1 apart: no ties, no kinks within eps.
+                var g = SeededGenerator(seed: UInt64(hh * 10 + ww))
+                let x = g.permutation(h.inputCount).map { Float($0) * 0.1 }
+                XCTAssertEqual(try h.forward(x, []), Naive.maxPool(x, n: 2, h: hh, w: ww, c: cc), "\(path) \([hh, ww, cc])")
+                try h.checkGradients(x, [], r: randomFloats(h.outputCount, seed: 9), eps: 1e-2, tolerance: 1e-3)
+            }
         }
     }
 
     func testMaxPoolGivesTiesToTheFirstElementOnly() throws {
-        let h = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 1], batch: 1)
-        let (dx, _) = try h.backward([1, 1, 1, 1], [], r: [5])
-        XCTAssertEqual(dx, [5, 0, 0, 0])
-        // Vector path: 16 channels, ties between various positions of the window.
-        let v = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 16], batch: 1)
-        var x = [Float](repeating: 0, count: 64)
-        for ch in 0..<16 { for pos in 0..<4 { x[pos * 16 + ch] = (ch >> pos) & 1 == 1 ? 2 : 1 } }
-        let dv = try v.backward(x, [], r: [Float](repeating: 3, count: 16)).dx
-        for ch in 0..<16 {
-            let winners = (0..<4).filter { dv[$0 * 16 + ch] != 0 }
-            let first = ch == 0 ? 0 : (0..<4).first { (ch >> $0) & 1 == 1 }!
-            XCTAssertEqual(winners, [first], "channel \(ch)")
+        try forEachKernelPath { path in
+            let h = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 1], batch: 1)
+            let (dx, _) = try h.backward([1, 1, 1, 1], [], r: [5])
+            XCTAssertEqual(dx, [5, 0, 0, 0], path)
+            // 16 channels, ties between various positions of the window.
+            let v = try LayerHarness(MaxPool2D(name: "p"), input: [2, 2, 16], batch: 1)
+            var x = [Float](repeating: 0, count: 64)
+            for ch in 0..<16 { for pos in 0..<4 { x[pos * 16 + ch] = (ch >> pos) & 1 == 1 ? 2 : 1 } }
+            let dv = try v.backward(x, [], r: [Float](repeating: 3, count: 16)).dx
+            for ch in 0..<16 {
+                let winners = (0..<4).filter { dv[$0 * 16 + ch] != 0 }
+                let first = ch == 0 ? 0 : (0..<4).first { (ch >> $0) & 1 == 1 }!
+                XCTAssertEqual(winners, [first], "\(path) channel \(ch)")
+            }
         }
     }
 
@@ -137,30 +141,32 @@ final class LayerTests: XCTestCase {
             (Flatten(name: "flatten"), [3, 2, 32]),
         ]
         var blockedRuns = 0
-        for (ci, (layer, input)) in cases.enumerated() {
-            let n = 2
-            let ref = try LayerHarness(layer, input: input, batch: n)
-            let x = randomFloats(ref.inputCount, seed: UInt64(300 + ci), range: -2...2)
-            let params = ref.specs.enumerated().map { randomFloats($0.element.shape.reduce(1, *), seed: UInt64(400 + ci * 10 + $0.offset)) }
-            let r = randomFloats(ref.outputCount, seed: UInt64(500 + ci))
-            let y0 = try ref.forward(x, params)
-            let g0 = try ref.backward(x, params, r: r)
-            for li in [ActivationLayout.nhwc, .blocked16] where layer.canRead(li, input: input) {
-                for lo in [ActivationLayout.nhwc, .blocked16] where layer.canWrite(lo, input: input) && (li, lo) != (.nhwc, .nhwc) {
-                    blockedRuns += 1
-                    let h = try LayerHarness(layer, input: input, batch: n, layouts: (li, lo))
-                    let what = "\(layer.name) \(li)->\(lo)"
-                    assertClose(try h.forward(x, params), y0, absolute: 1e-4, relative: 1e-4, what + " forward")
-                    let g = try h.backward(x, params, r: r)
-                    assertClose(g.dx, g0.dx, absolute: 1e-4, relative: 1e-4, what + " dx")
-                    for k in params.indices {
-                        assertClose(g.dp[k], g0.dp[k], absolute: 1e-3, relative: 1e-4, what + " d\(ref.specs[k].name)")
+        try forEachKernelPath { path in
+            for (ci, (layer, input)) in cases.enumerated() {
+                let n = 2
+                let ref = try LayerHarness(layer, input: input, batch: n)
+                let x = randomFloats(ref.inputCount, seed: UInt64(300 + ci), range: -2...2)
+                let params = ref.specs.enumerated().map { randomFloats($0.element.shape.reduce(1, *), seed: UInt64(400 + ci * 10 + $0.offset)) }
+                let r = randomFloats(ref.outputCount, seed: UInt64(500 + ci))
+                let y0 = try ref.forward(x, params)
+                let g0 = try ref.backward(x, params, r: r)
+                for li in [ActivationLayout.nhwc, .blocked16] where layer.canRead(li, input: input) {
+                    for lo in [ActivationLayout.nhwc, .blocked16] where layer.canWrite(lo, input: input) && (li, lo) != (.nhwc, .nhwc) {
+                        blockedRuns += 1
+                        let h = try LayerHarness(layer, input: input, batch: n, layouts: (li, lo))
+                        let what = "\(path) \(layer.name) \(li)->\(lo)"
+                        assertClose(try h.forward(x, params), y0, absolute: 1e-4, relative: 1e-4, what + " forward")
+                        let g = try h.backward(x, params, r: r)
+                        assertClose(g.dx, g0.dx, absolute: 1e-4, relative: 1e-4, what + " dx")
+                        for k in params.indices {
+                            assertClose(g.dp[k], g0.dp[k], absolute: 1e-3, relative: 1e-4, what + " d\(ref.specs[k].name)")
+                        }
                     }
                 }
             }
         }
-        // direct3: 1, directRelu: 1, wino: 3, winoValid: 3, pool: 3, poolOdd: 3, flatten: 1
-        XCTAssertEqual(blockedRuns, 15)
+        // Per kernel path: direct3: 1, directRelu: 1, wino: 3, winoValid: 3, pool: 3, poolOdd: 3, flatten: 1
+        XCTAssertEqual(blockedRuns, 2 * 15)
     }
 
     func testScratchCNNKeepsNChw16cBetweenItsConvolutionsAndPools() throws {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import NeuralKit
+import CNeuralKernels
 
 /// Runs one layer's kernel on plain arrays, so tests can compare it with naive loops and with
 /// finite differences.
@@ -124,3 +125,13 @@ func assertClose(_ a: [Float], _ b: [Float], absolute: Float, relative: Float = 
 }
 
 func maxAbs(_ a: [Float]) -> Float { a.map(abs).max() ?? 0 }
+
+/// Runs `body` with CNeuralKernels' AVX-512 loops (where this CPU has them) and again with the
+/// portable ones, so both are checked whatever machine runs the tests. `body` gets the path's name.
+func forEachKernelPath(_ body: (String) throws -> Void) rethrows {
+    defer { nk_set_avx512_allowed(1) }
+    for allowed: Int32 in [1, 0] {
+        nk_set_avx512_allowed(allowed)
+        try body(nk_avx512_enabled() != 0 ? "avx512" : "portable")
+    }
+}
