@@ -155,31 +155,55 @@ final class TrainingTests: XCTestCase {
         }
     }
 
-    /// A whole scratch-CNN plan with nChw16c between its convolutions and pools computes what the
-    /// all-NHWC plan computes: probabilities and every parameter gradient.
-    func testBlockedPlanMatchesNHWCPlan() throws {
-        let model = try Architectures.scratchCNN(inputShape: [16, 16, 3], classes: 5, seed: 4)
-        let store = ParameterStore(model: model, training: true)
+    /// Whole plans with nChw16c between convolutions and pools, and with convolution + pool
+    /// stages run in chunks of images (`ConvPoolKernel`), compute what the all-NHWC, unfused plan
+    /// computes: probabilities and every parameter gradient. Batch 3 in chunks of 2 also runs a
+    /// shorter last chunk; odd map sizes drop pool rows; ReLU and sigmoid convolutions take their
+    /// derivative from the pooled output; a frozen first convolution gets no backward pass.
+    func testBlockedAndChunkedPlansMatchThePlainPlan() throws {
+        var frozen = try Architectures.scratchCNN(inputShape: [16, 16, 3], classes: 5, seed: 4)
+        try frozen.setTrainable(false, layers: ["conv2d"])
+        let models: [(String, Sequential)] = [
+            ("scratch 16x16", try Architectures.scratchCNN(inputShape: [16, 16, 3], classes: 5, seed: 4)),
+            ("scratch 14x14", try Architectures.scratchCNN(inputShape: [14, 14, 3], classes: 5, seed: 5)),
+            ("scratch, conv2d frozen", frozen),
+            ("relu/sigmoid", try Sequential(inputShape: [10, 10, 16], layers: [
+                Conv2D(filters: 16, activation: .relu, name: "c1"), MaxPool2D(name: "p1"),
+                Conv2D(filters: 32, padding: .valid, activation: .sigmoid, name: "c2"), MaxPool2D(name: "p2"),
+                Flatten(name: "f"), Dense(4, activation: .softmax, name: "d"),
+            ], seed: 6)),
+        ]
         let batch = 3
-        let x = randomFloats(batch * 16 * 16 * 3, seed: 8, range: 0...255)
-        let seed = randomFloats(batch * 5, seed: 9)
-        var results: [(probabilities: [Float], grads: [[Float]])] = []
-        for blocked in [false, true] {
-            let plan = try ExecutionPlan(model: model, batch: batch, training: true, resources: try KernelResources(),
-                                         blockedLayouts: blocked)
-            XCTAssertEqual(plan.layouts.contains(.blocked16), blocked)
-            plan.input.pointer.update(from: x, count: x.count)
-            try plan.forward(parameters: store.valuePointers)
-            plan.gradA!.pointer.update(from: seed, count: seed.count)
-            let grads = model.parameterSpecs.map { $0.map { FloatBuffer(count: $0.shape.reduce(1, *)) } }
-            try plan.backward(parameters: store.valuePointers, grads: grads.map { $0.map(\.pointer) })
-            results.append((plan.output.array(count: batch * 5), grads.flatMap { $0.map { $0.array() } }))
-        }
-        assertClose(results[1].probabilities, results[0].probabilities, absolute: 1e-6, relative: 1e-4, "probabilities")
-        XCTAssertEqual(results[0].grads.count, 12)
-        for (k, g) in results[0].grads.enumerated() {
-            XCTAssertGreaterThan(maxAbs(g), 0, "gradient \(k) is all zero")
-            assertClose(results[1].grads[k], g, absolute: 1e-5 * max(1, maxAbs(g)), relative: 1e-3, "gradient \(k)")
+        for (name, model) in models {
+            let store = ParameterStore(model: model, training: true)
+            let classes = model.outputShape[0]
+            let x = randomFloats(batch * model.inputShape.reduce(1, *), seed: 8, range: 0...2)
+            let seed = randomFloats(batch * classes, seed: 9)
+            var results: [(probabilities: [Float], grads: [[Float]])] = []
+            for (blocked, chunk) in [(false, 0), (true, 0), (false, 2), (true, 2), (true, 1)] {
+                let plan = try ExecutionPlan(model: model, batch: batch, training: true, resources: try KernelResources(),
+                                             blockedLayouts: blocked, convPoolChunk: chunk)
+                let what = "\(name), blocked \(blocked), chunk \(chunk)"
+                XCTAssertEqual(plan.stages.contains { $0.kernel is ConvPoolKernel }, chunk > 0, what)
+                plan.input.pointer.update(from: x, count: x.count)
+                try plan.forward(parameters: store.valuePointers)
+                plan.gradA!.pointer.update(from: seed, count: seed.count)
+                let grads = model.parameterSpecs.map { $0.map { FloatBuffer(count: $0.shape.reduce(1, *)) } }
+                try plan.backward(parameters: store.valuePointers, grads: grads.map { $0.map(\.pointer) })
+                let result = (plan.output.array(count: batch * classes), grads.flatMap { $0.map { $0.array() } })
+                if let reference = results.first {
+                    assertClose(result.0, reference.probabilities, absolute: 1e-6, relative: 1e-4, what + " probabilities")
+                    for (k, g) in reference.grads.enumerated() {
+                        assertClose(result.1[k], g, absolute: 1e-5 * max(1, maxAbs(g)), relative: 1e-3, what + " gradient \(k)")
+                    }
+                } else {
+                    let frozenCount = model.parameterSpecs.indices.filter { !model.isTrainable(layerAt: $0) && !model.parameterSpecs[$0].isEmpty }.count
+                    for (k, g) in result.1.enumerated() where k >= 2 * frozenCount {
+                        XCTAssertGreaterThan(maxAbs(g), 0, "\(what): gradient \(k) is all zero")
+                    }
+                }
+                results.append(result)
+            }
         }
     }
 

@@ -264,8 +264,15 @@ final class ConvKernel: LayerKernel {
         }
     }
 
+    /// For a caller that ran forward on other inputs since (`ConvPoolKernel`, chunk by chunk):
+    /// converts `input` again, so that backward finds its copy in the primitive's layout.
+    func reloadInput(_ input: UnsafePointer<Float>) throws {
+        try src.pointUser(at: input)
+        try src.toInner(stream)
+    }
+
     /// Expects the forward pass of the same batch to have run just before (the blocked copy of the
-    /// input is reused).
+    /// input is reused; see `reloadInput`).
     func backward(input: UnsafePointer<Float>, output: UnsafePointer<Float>,
                   outputGrad: UnsafeMutablePointer<Float>, gradIsPreActivation: Bool,
                   inputGrad: UnsafeMutablePointer<Float>?,

@@ -63,15 +63,16 @@ final class MaxPoolKernel: LayerKernel {
     deinit { winners?.deallocate() }
 
     /// Calls `body(channels in the group, input offset, output offset)` for each image plane of
-    /// up to 16 channels. The layouts only change where a pixel's channels start and how far
-    /// apart pixels and rows are (`strides`).
-    @inline(__always) private func forEachPlane(_ body: (Int32, Int, Int) -> Void) {
+    /// up to 16 channels of images `images`. Input offsets count from the first of those images
+    /// (a chunk's buffer), output offsets from the batch's first. The layouts only change where a
+    /// pixel's channels start and how far apart pixels and rows are (`strides`).
+    @inline(__always) private func forEachPlane(_ images: Range<Int>, _ body: (Int32, Int, Int) -> Void) {
         let (h, w, c, oh, ow) = (height, width, channels, outH, outW)
         let (li, lo) = layouts
-        for n in 0..<batch {
+        for n in images {
             for g in 0..<(c + 15) / 16 {
                 body(Int32(min(16, c - 16 * g)),
-                     li.offset(n: n, group: g, y: 0, x: 0, height: h, width: w, channels: c),
+                     li.offset(n: n - images.lowerBound, group: g, y: 0, x: 0, height: h, width: w, channels: c),
                      lo.offset(n: n, group: g, y: 0, x: 0, height: oh, width: ow, channels: c))
             }
         }
@@ -87,8 +88,13 @@ final class MaxPoolKernel: LayerKernel {
     /// order (TensorFlow's rule for ties).
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  parameters: [UnsafeMutablePointer<Float>]) throws {
+        forward(images: 0..<batch, input: input, output: output)
+    }
+
+    /// Forward for some of the batch's images: `input` holds only those; `output` is the batch's.
+    func forward(images: Range<Int>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let s = strides, (oh, ow) = (Int32(outH), Int32(outW)), winners = winners
-        forEachPlane { count, i, o in
+        forEachPlane(images) { count, i, o in
             nk_maxpool_forward(input + i, s.inLine, s.inPixel, output + o, s.outLine, s.outPixel,
                                winners.map { $0 + o }, oh, ow, count)
         }
@@ -101,10 +107,18 @@ final class MaxPoolKernel: LayerKernel {
                   parameters: [UnsafeMutablePointer<Float>],
                   parameterGrads: [UnsafeMutablePointer<Float>]?) throws {
         guard let dx = inputGrad else { return }
+        try backward(images: 0..<batch, outputGrad: outputGrad, inputGrad: dx)
+    }
+
+    /// Backward for some of the batch's images: `outputGrad` is the batch's; `inputGrad` gets only
+    /// those images.
+    func backward(images: Range<Int>, outputGrad: UnsafePointer<Float>, inputGrad dx: UnsafeMutablePointer<Float>) throws {
         guard let winners else { throw NeuralKitError.backend("MaxPool2D backward called on an inference plan") }
-        if height % 2 != 0 || width % 2 != 0 { dx.update(repeating: 0, count: batch * height * width * channels) }  // dropped rows/columns
+        if height % 2 != 0 || width % 2 != 0 {  // dropped rows/columns
+            dx.update(repeating: 0, count: images.count * height * width * channels)
+        }
         let s = strides, (oh, ow) = (Int32(outH), Int32(outW))
-        forEachPlane { count, i, o in
+        forEachPlane(images) { count, i, o in
             nk_maxpool_backward(outputGrad + o, winners + o, s.outLine, s.outPixel, dx + i, s.inLine, s.inPixel, oh, ow, count)
         }
     }

@@ -1,60 +1,76 @@
 /// Kernels and buffers of a network for one batch size, allocated once and reused every step.
-/// Inference plans keep only two ping-pong activation buffers; training plans keep every
-/// activation from the first trainable layer on, plus two gradient buffers.
+/// Each stage runs one layer, or a convolution and its max-pool together (`ConvPoolKernel`).
+/// Inference plans keep only two ping-pong activation buffers; training plans keep every stage's
+/// output from the first trainable stage on, plus two gradient buffers.
 final class ExecutionPlan {
+    /// Layers `layers` run by one kernel, with the first layer's parameters.
+    struct Stage {
+        let layers: Range<Int>
+        let kernel: any LayerKernel
+    }
+
     let batch: Int
     let training: Bool
-    let kernels: [any LayerKernel]
+    let stages: [Stage]
     let inputCount: Int
-    let outputCounts: [Int]
-    /// Output buffer of each layer (shared ping-pong buffers before the first trainable layer).
+    /// Output buffer of each stage (shared ping-pong buffers before the first trainable stage).
     let outputs: [FloatBuffer]
     let input: FloatBuffer
     let gradA: FloatBuffer?, gradB: FloatBuffer?
-    /// Layers below this index get no backward pass at all.
+    /// Stages below this index get no backward pass at all.
     let firstTrainable: Int
     /// Layout of each layer's input (the last entry: of the network's output), see `layouts(for:)`.
     let layouts: [ActivationLayout]
 
-    /// `blockedLayouts: false` keeps every activation NHWC (for tests comparing the two).
-    init(model: Sequential, batch: Int, training: Bool, resources: KernelResources, blockedLayouts: Bool = true) throws {
+    /// `blockedLayouts: false` keeps every activation NHWC, `convPoolChunk` fixes the images per
+    /// chunk of fused convolution + pool stages (0: no fusing); both for tests comparing plans.
+    init(model: Sequential, batch: Int, training: Bool, resources: KernelResources, blockedLayouts: Bool = true,
+         convPoolChunk: Int? = nil) throws {
         guard batch > 0 else { throw NeuralKitError.invalidConfiguration("batch size \(batch)") }
         self.batch = batch
         self.training = training
         let n = model.layers.count
-        var first = n
+        var firstLayer = n
         if training {
-            first = (0..<n).first(where: { model.isTrainable(layerAt: $0) }) ?? n
-            if first == n { throw NeuralKitError.invalidConfiguration("every layer is frozen; nothing to train") }
+            firstLayer = (0..<n).first(where: { model.isTrainable(layerAt: $0) }) ?? n
+            if firstLayer == n { throw NeuralKitError.invalidConfiguration("every layer is frozen; nothing to train") }
         }
-        firstTrainable = first
         let layouts = blockedLayouts ? Self.layouts(for: model) : Array(repeating: .nhwc, count: n + 1)
         self.layouts = layouts
-        var kernels: [any LayerKernel] = []
-        var shape = model.inputShape
-        for (i, l) in model.layers.enumerated() {
-            let train = training && i >= first
-            if let l = l as? any BlockedLayoutLayer {
-                kernels.append(try l.makeKernel(input: shape, batch: batch, training: train, resources: resources,
-                                                layouts: (layouts[i], layouts[i + 1])))
-            } else {
-                kernels.append(try l.makeKernel(input: shape, batch: batch, training: train, resources: resources))
+        let inputs = [model.inputShape] + model.layerOutputShapes
+        var stages: [Stage] = []
+        var i = 0
+        while i < n {
+            let train = training && i >= firstLayer
+            if i + 1 < n, let conv = model.layers[i] as? Conv2D, let pool = model.layers[i + 1] as? MaxPool2D,
+               let chunk = try ConvPoolKernel.chunk(conv: conv, input: inputs[i], batch: batch, forced: convPoolChunk) {
+                stages.append(Stage(layers: i..<i + 2, kernel: try ConvPoolKernel(
+                    conv: conv, pool: pool, input: inputs[i], batch: batch, chunk: chunk, training: train,
+                    resources: resources, layouts: (layouts[i], layouts[i + 1], layouts[i + 2]))))
+                i += 2
+                continue
             }
-            shape = model.layerOutputShapes[i]
+            let l = model.layers[i]
+            let kernel = try (l as? any BlockedLayoutLayer)?.makeKernel(
+                input: inputs[i], batch: batch, training: train, resources: resources, layouts: (layouts[i], layouts[i + 1]))
+                ?? l.makeKernel(input: inputs[i], batch: batch, training: train, resources: resources)
+            stages.append(Stage(layers: i..<i + 1, kernel: kernel))
+            i += 1
         }
-        self.kernels = kernels
+        self.stages = stages
+        firstTrainable = stages.firstIndex { $0.layers.contains(firstLayer) } ?? stages.count
         inputCount = batch * model.inputShape.reduce(1, *)
-        outputCounts = model.layerOutputShapes.map { batch * $0.reduce(1, *) }
+        let outputCounts = stages.map { batch * inputs[$0.layers.upperBound].reduce(1, *) }
         input = FloatBuffer(count: inputCount)
-        // Layers whose output is only needed by the next layer's forward share two buffers.
-        let sharedLimit = training ? first - 1 : n
+        // Stages whose output is only needed by the next stage's forward share two buffers.
+        let sharedLimit = training ? firstTrainable - 1 : stages.count
         let largest = outputCounts.enumerated().filter { $0.offset < sharedLimit }.map(\.element).max() ?? 0
         let ping = FloatBuffer(count: largest), pong = FloatBuffer(count: largest)
         var outs: [FloatBuffer] = []
-        for i in 0..<n {
-            outs.append(i < sharedLimit ? (i % 2 == 0 ? ping : pong) : FloatBuffer(count: outputCounts[i]))
+        for s in stages.indices {
+            outs.append(s < sharedLimit ? (s % 2 == 0 ? ping : pong) : FloatBuffer(count: outputCounts[s]))
         }
-        if !training { outs[n - 1] = FloatBuffer(count: outputCounts[n - 1]) }
+        if !training { outs[stages.count - 1] = FloatBuffer(count: outputCounts[stages.count - 1]) }
         outputs = outs
         if training {
             let g = ([inputCount] + outputCounts).max()!
@@ -85,9 +101,9 @@ final class ExecutionPlan {
 
     func forward(parameters: [[UnsafeMutablePointer<Float>]]) throws {
         var x = UnsafePointer(input.pointer)
-        for i in kernels.indices {
-            try kernels[i].forward(input: x, output: outputs[i].pointer, parameters: parameters[i])
-            x = UnsafePointer(outputs[i].pointer)
+        for (s, stage) in stages.enumerated() {
+            try stage.kernel.forward(input: x, output: outputs[s].pointer, parameters: parameters[stage.layers.lowerBound])
+            x = UnsafePointer(outputs[s].pointer)
         }
     }
 
@@ -97,16 +113,17 @@ final class ExecutionPlan {
             throw NeuralKitError.backend("backward on an inference plan")
         }
         var preActivation = true
-        for i in stride(from: kernels.count - 1, through: firstTrainable, by: -1) {
-            let x = i == 0 ? UnsafePointer(input.pointer) : UnsafePointer(outputs[i - 1].pointer)
-            let dx: UnsafeMutablePointer<Float>? = i > firstTrainable ? other : nil
-            try kernels[i].backward(input: x, output: outputs[i].pointer, outputGrad: g,
-                                    gradIsPreActivation: preActivation, inputGrad: dx,
-                                    parameters: parameters[i], parameterGrads: grads[i])
+        for s in stride(from: stages.count - 1, through: firstTrainable, by: -1) {
+            let stage = stages[s], first = stage.layers.lowerBound
+            let x = s == 0 ? UnsafePointer(input.pointer) : UnsafePointer(outputs[s - 1].pointer)
+            let dx: UnsafeMutablePointer<Float>? = s > firstTrainable ? other : nil
+            try stage.kernel.backward(input: x, output: outputs[s].pointer, outputGrad: g,
+                                      gradIsPreActivation: preActivation, inputGrad: dx,
+                                      parameters: parameters[first], parameterGrads: grads[first])
             preActivation = false
             swap(&g, &other)
         }
     }
 
-    func parametersChanged() { for k in kernels { k.parametersChanged() } }
+    func parametersChanged() { for s in stages { s.kernel.parametersChanged() } }
 }
