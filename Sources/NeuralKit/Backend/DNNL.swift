@@ -155,6 +155,23 @@ final class DNNLPrimitive {
     deinit { dnnl_primitive_destroy(handle) }
 }
 
+/// c = a b (+ bias, broadcast over rows), for 2-D or batched 3-D memories; transposes are views
+/// (`dnnl_ba` / `dnnl_acb` descriptors over the same buffer).
+func dnnlMatmul(_ a: DNNLMemory, _ b: DNNLMemory, _ c: DNNLMemory, bias: DNNLMemory? = nil,
+                resources: KernelResources) throws -> DNNLPrimitive {
+    var desc = dnnl_matmul_desc_t()
+    if let bias {
+        try dnnlCheck(dnnl_matmul_desc_init(&desc, &a.desc, &b.desc, &bias.desc, &c.desc), "matmul_desc_init")
+    } else {
+        try dnnlCheck(dnnl_matmul_desc_init(&desc, &a.desc, &b.desc, nil, &c.desc), "matmul_desc_init")
+    }
+    let attr = try dnnlUserScratchpadAttributes()
+    defer { dnnl_primitive_attr_destroy(attr) }
+    var pd: dnnl_primitive_desc_t?
+    try dnnlCheck(dnnl_primitive_desc_create(&pd, &desc, attr, resources.engine.handle, nil), "matmul primitive_desc")
+    return try DNNLPrimitive(DNNLPrimitiveDesc(pd!), resources: resources)
+}
+
 /// Primitive attributes asking for a user-provided scratchpad (see `DNNLPrimitive`).
 func dnnlUserScratchpadAttributes() throws -> dnnl_primitive_attr_t {
     var attr: dnnl_primitive_attr_t?

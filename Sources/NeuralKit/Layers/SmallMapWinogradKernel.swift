@@ -79,28 +79,17 @@ final class SmallMapWinogradKernel: LayerKernel {
         vMem = try memory([16, tiles, cin], dnnl_abc, v)
         uMem = try memory([16, cin, cout], dnnl_abc, u)
         mMem = try memory([16, tiles, cout], dnnl_abc, m)
-        forwardProduct = try Self.matmul(vMem, uMem, mMem, resources: resources)
+        forwardProduct = try dnnlMatmul(vMem, uMem, mMem, resources: resources)
         if training {
             let du = FloatBuffer(count: 16 * cin * cout)
             let duMem = try memory([16, cin, cout], dnnl_abc, du)
             let vT = try memory([16, cin, tiles], dnnl_acb, v), uT = try memory([16, cout, cin], dnnl_acb, u)
             backwardParts = Backward(du: du, duMem: duMem, vT: vT, uT: uT,
-                                     dataProduct: try Self.matmul(mMem, uT, vMem, resources: resources),
-                                     weightsProduct: try Self.matmul(vT, mMem, duMem, resources: resources))
+                                     dataProduct: try dnnlMatmul(mMem, uT, vMem, resources: resources),
+                                     weightsProduct: try dnnlMatmul(vT, mMem, duMem, resources: resources))
         } else {
             backwardParts = nil
         }
-    }
-
-    private static func matmul(_ a: DNNLMemory, _ b: DNNLMemory, _ c: DNNLMemory,
-                               resources: KernelResources) throws -> DNNLPrimitive {
-        var desc = dnnl_matmul_desc_t()
-        try dnnlCheck(dnnl_matmul_desc_init(&desc, &a.desc, &b.desc, nil, &c.desc), "matmul_desc_init")
-        let attr = try dnnlUserScratchpadAttributes()
-        defer { dnnl_primitive_attr_destroy(attr) }
-        var pd: dnnl_primitive_desc_t?
-        try dnnlCheck(dnnl_primitive_desc_create(&pd, &desc, attr, resources.engine.handle, nil), "matmul primitive_desc")
-        return try DNNLPrimitive(DNNLPrimitiveDesc(pd!), resources: resources)
     }
 
     func parametersChanged() { weightsFresh = false }
