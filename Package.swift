@@ -38,7 +38,6 @@ let package = Package(
     targets: [
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
 
@@ -51,7 +50,7 @@ let package = Package(
         ),
 
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CBLAS", "CDNNL", "CNeuralKernels"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CDNNL", "CNeuralKernels"], path: "Sources/NeuralKit"),
         // NeuralKit's AVX-512 inner loops with portable fallbacks, chosen at run time (C: Swift
         // has no per-function target attributes and the package builds for baseline x86-64).
         .target(name: "CNeuralKernels", path: "Sources/CNeuralKernels"),

@@ -1,25 +1,17 @@
-import CBLAS
 import CDNNL
 import Dispatch
 import Foundation
 
 // NeuralKit's threading: each batch is split into one shard per core and every shard runs the
-// whole network single-threaded (oneDNN with one OpenMP thread, OpenBLAS with one thread). A step
+// whole network single-threaded (oneDNN with one OpenMP thread). A step
 // then has a single join instead of a barrier inside every primitive, which keeps both cores busy
 // even when other processes compete for them (spinning OpenMP barriers collapse under such load;
 // measured in docs/neuralkit.md).
 enum Parallel {
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Makes OpenBLAS single-threaded (process-wide) once; shards provide the parallelism.
-    private static let librariesConfigured: Bool = {
-        openblas_set_num_threads(1)
-        return true
-    }()
-
     /// Runs `body(shard)` for shards 0..<count concurrently; each shard's thread uses one oneDNN thread.
     static func shards(_ count: Int, _ body: (Int) -> Void) {
-        _ = librariesConfigured
         if count <= 1 {
             omp_set_num_threads(1)
             body(0)
