@@ -1,7 +1,7 @@
-/// A convolution and the max-pool after it, run a few images at a time. The convolution's output
-/// is the largest activation of the scratch CNN (8 MB per core's 16 images) and of VGG16's early
-/// blocks; chunk by chunk it stays in the core's L2 cache between the two layers instead of
-/// making a round trip through memory, and the whole batch's copy is never stored. Backward goes
+/// A convolution and the max-pool after it, run a few images at a time. The scratch CNN's first
+/// convolution writes its largest activation (8 MB per core's 16 images); chunk by chunk it stays
+/// in the core's L2 cache between the two layers instead of making a round trip through memory,
+/// and the whole batch's copy is never stored. Backward goes
 /// the same way: the pool routes a chunk's gradient into the chunk buffer, and the convolution's
 /// backward passes read it from cache. Weight gradients are summed over the chunks.
 ///
@@ -21,6 +21,7 @@ final class ConvPoolKernel: LayerKernel {
     private let convOutput: FloatBuffer
     /// Training: one chunk's weight and bias gradients, before they are added to the batch's.
     private let partialGrads: [FloatBuffer]?
+    private let partialGradPointers: [UnsafeMutablePointer<Float>]?
 
     /// A chunk's convolution output fills at most this many bytes: half of a typical 1-2 MB L2;
     /// the rest holds the chunk's input and pooled output.
@@ -65,6 +66,7 @@ final class ConvPoolKernel: LayerKernel {
                              training: training, layouts: (layouts.between, layouts.output))
         convOutput = FloatBuffer(count: chunk * convImage)
         partialGrads = training ? config.parameterSpecs(for: input).map { FloatBuffer(count: $0.shape.reduce(1, *)) } : nil
+        partialGradPointers = partialGrads?.map(\.pointer)
     }
 
     private func chunks() -> StrideTo<Int> { stride(from: 0, to: batch, by: chunk) }
@@ -96,7 +98,7 @@ final class ConvPoolKernel: LayerKernel {
             let x = input + start * inputImage
             if parameterGrads != nil { try kernel.reloadInput(x) }
             // The first chunk writes the batch's gradients; later ones write partials, added after.
-            let grads = start == 0 ? parameterGrads : partialGrads?.map(\.pointer)
+            let grads = start == 0 ? parameterGrads : partialGradPointers
             try kernel.backward(input: x, output: convOutput.pointer, outputGrad: convOutput.pointer,
                                 gradIsPreActivation: true, inputGrad: inputGrad.map { $0 + start * inputImage },
                                 parameters: parameters, parameterGrads: parameterGrads == nil ? nil : grads)
