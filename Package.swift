@@ -39,7 +39,7 @@ let package = Package(
         // System libraries: module maps only.
         .systemLibrary(name: "CGtk", path: "Sources/CGtk", pkgConfig: "gtk4"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5"),
-        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions (NeuralKit)
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),  // oneDNN convolutions and matmuls (NeuralKit)
 
         // C++ shim over OpenCV with a plain C API; every entry point catches C++ exceptions.
         .target(

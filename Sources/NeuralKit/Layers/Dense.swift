@@ -38,7 +38,7 @@ public struct Dense: Layer {
 }
 
 /// The three products as oneDNN matmuls (its AVX-512 "brgemm" kernels), not OpenBLAS: on the
-/// scratch CNN's first dense layer (16 x 2048 by 2048 x 256 per core) they ran 1.4x faster than
+/// scratch CNN's first dense layer (16 x 2048 by 2048 x 256 per core) they ran 1.2-1.6x faster than
 /// OpenBLAS's best kernels here, and they do not depend on `OPENBLAS_CORETYPE` (docs/neuralkit.md).
 /// Transposed operands are views of the same buffers.
 final class DenseKernel: LayerKernel {
