@@ -1,5 +1,6 @@
 // OpenBLAS sgemm on the GEMMs im2col would produce for the same convolutions (docs/neuralkit.md).
-// Build: gcc -O2 bench/probes/openblas_gemm_probe.c -o /tmp/gemm_probe $(pkg-config --cflags --libs openblas)
+// Build (needs libopenblas-dev, which TribeLens itself no longer installs):
+//   gcc -O2 bench/probes/openblas_gemm_probe.c -o /tmp/gemm_probe $(pkg-config --cflags --libs openblas)
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
