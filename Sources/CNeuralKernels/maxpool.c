@@ -1,13 +1,22 @@
 #include "neural_kernels.h"
 
-#include <immintrin.h>
 #include <stdatomic.h>
 #include <string.h>
+
+// The AVX-512 and SSE2 versions exist on x86-64 only; elsewhere the portable loops run.
+#if defined(__x86_64__)
+#define NK_X86 1
+#include <immintrin.h>
+#endif
 
 static atomic_int avx512_allowed = 1;
 
 int nk_avx512_enabled(void) {
+#ifdef NK_X86
     return atomic_load_explicit(&avx512_allowed, memory_order_relaxed) && __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
 }
 
 void nk_set_avx512_allowed(int allowed) {
@@ -58,9 +67,9 @@ static inline void forward_portable_n(const float *row0, const float *row1, ptrd
     }
 }
 
-#ifdef __SSE2__
+#ifdef NK_X86
 /// route_gradient for 16 channels with SSE2 (which every x86-64 has): the compiler leaves the
-/// scalar loop unvectorised (byte compares feeding float selects), at half this speed.
+/// scalar loop unvectorised (byte compares feeding float selects), about 1.5x slower.
 static inline void route_gradient16_sse2(const float *grad, const uint8_t *winners, float *a0, float *a1,
                                          float *b0, float *b1) {
     const __m128i bytes = _mm_loadu_si128((const __m128i *)winners), zero = _mm_setzero_si128();
@@ -82,7 +91,7 @@ static inline void backward_portable_n(const float *grad, const uint8_t *winners
                                        float *row1, ptrdiff_t in_stride, int out_width, int channels) {
     for (int x = 0; x < out_width; x++) {
         float *a = row0 + 2 * x * in_stride, *b = row1 + 2 * x * in_stride;
-#ifdef __SSE2__
+#ifdef NK_X86
         if (channels == 16) {
             route_gradient16_sse2(grad + x * out_stride, winners + x * out_stride, a, a + in_stride, b, b + in_stride);
             continue;
@@ -111,6 +120,7 @@ static void backward_portable(const float *grad, const uint8_t *winners, ptrdiff
     }
 }
 
+#ifdef NK_X86
 // AVX-512 versions: one register holds a pixel's 16 channels; masks cover fewer channels. Full
 // groups use plain loads and stores: masked ones and byte-narrowing stores to memory are slow on
 // some AVX-512 CPUs (AMD Zen 4 among them).
@@ -186,34 +196,43 @@ static void backward_avx512(const float *grad, const uint8_t *winners, ptrdiff_t
         store_floats(b + in_stride, _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(k, p3), g), lanes);
     }
 }
+#endif
 
 void nk_maxpool_forward(const float *in, ptrdiff_t in_line, ptrdiff_t in_pixel, float *out, ptrdiff_t out_line,
                         ptrdiff_t out_pixel, uint8_t *winners, int out_height, int out_width, int channels) {
+#ifdef NK_X86
     const int avx512 = nk_avx512_enabled();
+#endif
     for (int y = 0; y < out_height; y++) {
         const float *row0 = in + 2 * y * in_line, *row1 = row0 + in_line;
         float *o = out + y * out_line;
         uint8_t *k = winners ? winners + y * out_line : NULL;
+#ifdef NK_X86
         if (avx512) {
             forward_avx512(row0, row1, in_pixel, o, out_pixel, k, out_width, channels);
-        } else {
-            forward_portable(row0, row1, in_pixel, o, out_pixel, k, out_width, channels);
+            continue;
         }
+#endif
+        forward_portable(row0, row1, in_pixel, o, out_pixel, k, out_width, channels);
     }
 }
 
 void nk_maxpool_backward(const float *grad, const uint8_t *winners, ptrdiff_t out_line, ptrdiff_t out_pixel,
                          float *in_grad, ptrdiff_t in_line, ptrdiff_t in_pixel,
                          int out_height, int out_width, int channels) {
+#ifdef NK_X86
     const int avx512 = nk_avx512_enabled();
+#endif
     for (int y = 0; y < out_height; y++) {
         const float *g = grad + y * out_line;
         const uint8_t *k = winners + y * out_line;
         float *row0 = in_grad + 2 * y * in_line, *row1 = row0 + in_line;
+#ifdef NK_X86
         if (avx512) {
             backward_avx512(g, k, out_pixel, row0, row1, in_pixel, out_width, channels);
-        } else {
-            backward_portable(g, k, out_pixel, row0, row1, in_pixel, out_width, channels);
+            continue;
         }
+#endif
+        backward_portable(g, k, out_pixel, row0, row1, in_pixel, out_width, channels);
     }
 }
