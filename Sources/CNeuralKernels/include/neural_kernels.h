@@ -1,6 +1,7 @@
 // NeuralKit's hand-written inner loops that Swift cannot compile well for this CPU: the package
 // is built for baseline x86-64 (SSE2), and Swift has no per-function target attributes, so the
-// AVX-512 versions live here and are picked at run time (portable versions elsewhere).
+// AVX-512 versions live here and are picked at run time. CPUs without AVX-512 get SSE2 or
+// compiler-vectorised loops; other architectures only the latter.
 #ifndef NEURAL_KERNELS_H
 #define NEURAL_KERNELS_H
 
