@@ -34,9 +34,9 @@ public struct MaxPool2D: Layer, BlockedLayoutLayer {
     func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool { canRead(layout, input: input) }
 }
 
-/// Loops over rows of windows here; each row runs in `nk_maxpool_forward_row` /
-/// `nk_maxpool_backward_row` (CNeuralKernels), which use AVX-512 where the CPU has it: this pass
-/// is a large share of a scratch-CNN step, and baseline-x86 Swift ran it 2.5x slower.
+/// Loops over image planes here; each plane of up to 16 channels runs in `nk_maxpool_forward` /
+/// `nk_maxpool_backward` (CNeuralKernels), which use AVX-512 where the CPU has it: Swift, built
+/// for baseline x86-64, ran the forward pass up to 1.7x slower (docs/neuralkit.md).
 final class MaxPoolKernel: LayerKernel {
     let batch: Int, height: Int, width: Int, channels: Int
     let outH: Int, outW: Int
