@@ -59,11 +59,8 @@ static inline void forward_portable_n(const float *row0, const float *row1, ptrd
                                       ptrdiff_t out_stride, uint8_t *winners, int out_width, int channels) {
     for (int x = 0; x < out_width; x++) {
         const float *a = row0 + 2 * x * in_stride, *b = row1 + 2 * x * in_stride;
-        if (winners) {
-            window_max(a, a + in_stride, b, b + in_stride, out + x * out_stride, winners + x * out_stride, channels);
-        } else {
-            window_max(a, a + in_stride, b, b + in_stride, out + x * out_stride, NULL, channels);
-        }
+        window_max(a, a + in_stride, b, b + in_stride, out + x * out_stride,
+                   winners ? winners + x * out_stride : NULL, channels);
     }
 }
 

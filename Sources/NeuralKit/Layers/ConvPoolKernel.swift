@@ -11,8 +11,8 @@
 final class ConvPoolKernel: LayerKernel {
     let batch: Int, chunk: Int
     let activation: Activation
-    /// Floats per image of the convolution's input, its output and the pool's output.
-    let inputImage: Int, convImage: Int, outputImage: Int, channels: Int
+    /// Floats per image of the convolution's input and of the pool's output.
+    let inputImage: Int, outputImage: Int, channels: Int
     /// For `chunk` images, and for the `batch % chunk` left over.
     let conv: ConvKernel, lastConv: ConvKernel?
     /// For the whole batch: its winners cover every image.
@@ -53,18 +53,17 @@ final class ConvPoolKernel: LayerKernel {
         self.chunk = chunk
         activation = config.activation
         inputImage = input.reduce(1, *)
-        convImage = convShape.reduce(1, *)
         outputImage = poolShape.reduce(1, *)
         channels = convShape[2]
-        conv = try ConvKernel(config: config, input: input, output: convShape, batch: chunk, training: training,
-                              resources: resources, layouts: (layouts.input, layouts.between))
-        let rest = batch % chunk
-        lastConv = rest == 0 ? nil : try ConvKernel(config: config, input: input, output: convShape, batch: rest,
-                                                    training: training, resources: resources,
-                                                    layouts: (layouts.input, layouts.between))
+        func makeConv(images: Int) throws -> ConvKernel {
+            try ConvKernel(config: config, input: input, output: convShape, batch: images, training: training,
+                           resources: resources, layouts: (layouts.input, layouts.between))
+        }
+        conv = try makeConv(images: chunk)
+        lastConv = batch % chunk == 0 ? nil : try makeConv(images: batch % chunk)
         pool = MaxPoolKernel(batch: batch, height: convShape[0], width: convShape[1], channels: convShape[2],
                              training: training, layouts: (layouts.between, layouts.output))
-        convOutput = FloatBuffer(count: chunk * convImage)
+        convOutput = FloatBuffer(count: chunk * convShape.reduce(1, *))
         partialGrads = training ? config.parameterSpecs(for: input).map { FloatBuffer(count: $0.shape.reduce(1, *)) } : nil
         partialGradPointers = partialGrads?.map(\.pointer)
     }
