@@ -30,7 +30,9 @@ public enum BackendExport {
                 id: strdup(B.id), version: strdup(B.version), display_name: strdup(B.displayName),
                 description: strdup(B.description), default_hyperparameters_json: strdup(B.defaultHyperParametersJSON),
                 create_model: createModel, class_count: classCount, train_epoch: trainEpoch, evaluate: evaluate,
-                predict: predict, save: save, load: load, free_model: freeModel))
+                predict: predict, save: save, load: load, free_model: freeModel,
+                input_side: UInt32(B.input.side), input_kind: B.input.kind.rawValue,
+                similarities: B.givesSimilarities ? similarities : nil, load_with_config: loadWithConfig))
             exported = table
             return UnsafeRawPointer(table)
         }
@@ -40,16 +42,43 @@ public enum BackendExport {
 
     private final class Box {
         let model: any SwiftBackend
-        init(_ model: any SwiftBackend) { self.model = model }
+        /// The host's ABI minor, from the configuration the model was made or loaded with.
+        let hostABIMinor: Int
+        init(_ model: any SwiftBackend, hostABIMinor: Int) {
+            self.model = model
+            self.hostABIMinor = hostABIMinor
+        }
     }
 
-    private static func box(_ model: any SwiftBackend) -> OpaquePointer {
-        OpaquePointer(Unmanaged.passRetained(Box(model)).toOpaque())
+    private static func box(_ model: any SwiftBackend, hostABIMinor: Int) -> OpaquePointer {
+        OpaquePointer(Unmanaged.passRetained(Box(model, hostABIMinor: hostABIMinor)).toOpaque())
     }
 
-    private static func unbox(_ pointer: OpaquePointer?) -> (any SwiftBackend)? {
+    private static func unboxed(_ pointer: OpaquePointer?) -> Box? {
         guard let pointer else { return nil }
-        return Unmanaged<Box>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue().model
+        return Unmanaged<Box>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+
+    private static func unbox(_ pointer: OpaquePointer?) -> (any SwiftBackend)? { unboxed(pointer)?.model }
+
+    private static func batches(_ source: UnsafePointer<tl_sample_source>, for box: Box) -> SampleBatches {
+        let type = Swift.type(of: box.model)
+        return SampleBatches(source: source, imageBytes: type.input.imageBytes, hasKeys: box.hostABIMinor >= 1)
+    }
+
+    /// A host configuration as Swift; the ABI 1.1 fields only when the host's struct has them.
+    private static func configuration(_ config: UnsafePointer<tl_model_config>) -> SwiftBackendConfiguration {
+        let c = config.pointee
+        let v1_1 = Int(c.struct_size) >= MemoryLayout<tl_model_config>.size
+        return SwiftBackendConfiguration(
+            classCount: Int(c.class_count), seed: c.seed, inputScale: c.input_scale,
+            hyperParametersJSON: c.hyperparameters_json.map { String(cString: $0) } ?? "{}",
+            cacheDirectory: v1_1 ? c.cache_directory.map { String(cString: $0) } : nil,
+            hostABIMinor: v1_1 ? Int(c.host_abi_minor) : 0)
+    }
+
+    private static var configV1_0Size: Int {
+        MemoryLayout<tl_model_config>.offset(of: \tl_model_config.hyperparameters_json)! + MemoryLayout<UnsafeRawPointer>.size
     }
 
     private static func fail(_ error: any Error, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> tl_status {
@@ -70,15 +99,13 @@ public enum BackendExport {
     private typealias Message = UnsafeMutablePointer<CChar>?
 
     private static let createModel: @convention(c) (UnsafePointer<tl_model_config>?, Message, Int) -> OpaquePointer? = { config, message, capacity in
-        guard let config, let type = backendType, Int(config.pointee.struct_size) >= MemoryLayout<tl_model_config>.size else {
+        guard let config, let type = backendType, Int(config.pointee.struct_size) >= configV1_0Size else {
             tl_set_error(message, capacity, "model configuration is missing or too short")
             return nil
         }
-        let c = config.pointee
+        let swiftConfig = configuration(config)
         do {
-            return box(try type.create(SwiftBackendConfiguration(
-                classCount: Int(c.class_count), seed: c.seed, inputScale: c.input_scale,
-                hyperParametersJSON: c.hyperparameters_json.map { String(cString: $0) } ?? "{}")))
+            return box(try type.create(swiftConfig), hostABIMinor: swiftConfig.hostABIMinor)
         } catch {
             _ = fail(error, message, capacity)
             return nil
@@ -91,7 +118,22 @@ public enum BackendExport {
             return nil
         }
         do {
-            return box(try type.load(from: String(cString: directory)))
+            return box(try type.load(from: String(cString: directory)), hostABIMinor: 0)
+        } catch {
+            _ = fail(error, message, capacity)
+            return nil
+        }
+    }
+
+    private static let loadWithConfig: @convention(c) (UnsafePointer<CChar>?, UnsafePointer<tl_model_config>?, Message, Int) -> OpaquePointer? = {
+        directory, config, message, capacity in
+        guard let directory, let config, let type = backendType, Int(config.pointee.struct_size) >= configV1_0Size else {
+            tl_set_error(message, capacity, "no directory or configuration given")
+            return nil
+        }
+        let swiftConfig = configuration(config)
+        do {
+            return box(try type.load(from: String(cString: directory), configuration: swiftConfig), hostABIMinor: swiftConfig.hostABIMinor)
         } catch {
             _ = fail(error, message, capacity)
             return nil
@@ -106,7 +148,7 @@ public enum BackendExport {
         OpaquePointer?, UnsafePointer<tl_sample_source>?, UInt32, Float, UInt64, tl_progress_fn?, UnsafeMutableRawPointer?,
         UnsafeMutablePointer<tl_metrics>?, Message, Int
     ) -> tl_status = { model, source, batchSize, learningRate, seed, progress, context, result, message, capacity in
-        guard let model = unbox(model), let source, let result, source.pointee.fetch != nil else {
+        guard let box = unboxed(model), let source, let result, source.pointee.fetch != nil else {
             tl_set_error(message, capacity, "NULL argument")
             return TL_ERR_INVALID_ARGUMENT
         }
@@ -115,7 +157,7 @@ public enum BackendExport {
             return TL_ERR_INVALID_ARGUMENT
         }
         return run(message, capacity) {
-            let m = try model.trainEpoch(SampleBatches(source: source), batchSize: Int(batchSize), learningRate: learningRate,
+            let m = try box.model.trainEpoch(batches(source, for: box), batchSize: Int(batchSize), learningRate: learningRate,
                                          shuffleSeed: seed, progress: BatchReporter(callback: progress, context: context))
             result.pointee = tl_metrics(loss: m.loss, accuracy: m.accuracy, samples: UInt64(m.samples))
         }
@@ -125,7 +167,7 @@ public enum BackendExport {
         OpaquePointer?, UnsafePointer<tl_sample_source>?, UInt32, tl_progress_fn?, UnsafeMutableRawPointer?,
         UnsafeMutablePointer<tl_metrics>?, Message, Int
     ) -> tl_status = { model, source, batchSize, progress, context, result, message, capacity in
-        guard let model = unbox(model), let source, let result, source.pointee.fetch != nil else {
+        guard let box = unboxed(model), let source, let result, source.pointee.fetch != nil else {
             tl_set_error(message, capacity, "NULL argument")
             return TL_ERR_INVALID_ARGUMENT
         }
@@ -134,7 +176,7 @@ public enum BackendExport {
             return TL_ERR_INVALID_ARGUMENT
         }
         return run(message, capacity) {
-            let m = try model.evaluate(SampleBatches(source: source), batchSize: Int(batchSize),
+            let m = try box.model.evaluate(batches(source, for: box), batchSize: Int(batchSize),
                                        progress: BatchReporter(callback: progress, context: context))
             result.pointee = tl_metrics(loss: m.loss, accuracy: m.accuracy, samples: UInt64(m.samples))
         }
@@ -148,8 +190,21 @@ public enum BackendExport {
         }
         if count == 0 { return TL_OK }
         return run(message, capacity) {
-            try model.predict(pixels: UnsafeBufferPointer(start: pixels, count: count * imageBytes), count: count,
+            try model.predict(pixels: UnsafeBufferPointer(start: pixels, count: count * Swift.type(of: model).input.imageBytes), count: count,
                               into: UnsafeMutableBufferPointer(start: probabilities, count: count * model.classCount))
+        }
+    }
+
+    private static let similarities: @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Float>?, Message, Int) -> tl_status = {
+        model, pixels, count, output, message, capacity in
+        guard let model = unbox(model), count == 0 || (pixels != nil && output != nil) else {
+            tl_set_error(message, capacity, "NULL argument")
+            return TL_ERR_INVALID_ARGUMENT
+        }
+        if count == 0 { return TL_OK }
+        return run(message, capacity) {
+            try model.similarities(pixels: UnsafeBufferPointer(start: pixels, count: count * Swift.type(of: model).input.imageBytes), count: count,
+                                   into: UnsafeMutableBufferPointer(start: output, count: count * model.classCount))
         }
     }
 

@@ -11,9 +11,17 @@ public protocol SwiftBackend: AnyObject {
     /// A JSON object, at least "{}".
     static var defaultHyperParametersJSON: String { get }
 
+    /// ABI 1.1: the images this backend takes (default: 64x64 box crops, as ABI 1.0).
+    static var input: SwiftBackendInput { get }
+    /// ABI 1.1: whether `similarities` is implemented (the table's pointer is NULL otherwise).
+    static var givesSimilarities: Bool { get }
+
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self
     /// Reads what `save(to:)` wrote.
     static func load(from directory: String) throws -> Self
+    /// ABI 1.1: reads what `save(to:)` wrote, with the host's configuration (saved
+    /// hyper-parameters with paths resolved now, cache folder). Defaults to `load(from:)`.
+    static func load(from directory: String, configuration: SwiftBackendConfiguration) throws -> Self
 
     var classCount: Int { get }
     /// One epoch in `source.shuffledOrder(seed:)` order; call `progress` after every batch and
@@ -23,7 +31,43 @@ public protocol SwiftBackend: AnyObject {
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> EpochMetrics
     /// Writes `count * classCount` probabilities.
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws
+    /// ABI 1.1: writes `count * classCount` similarities in [-1, 1] (see `givesSimilarities`).
+    func similarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into similarities: UnsafeMutableBufferPointer<Float>) throws
     func save(to directory: String) throws
+}
+
+extension SwiftBackend {
+    public static var input: SwiftBackendInput { .legacy }
+    public static var givesSimilarities: Bool { false }
+
+    public static func load(from directory: String, configuration: SwiftBackendConfiguration) throws -> Self {
+        try load(from: directory)
+    }
+
+    public func similarities(pixels: UnsafeBufferPointer<UInt8>, count: Int,
+                             into similarities: UnsafeMutableBufferPointer<Float>) throws {
+        throw SwiftBackendError.unsupported("\(Self.id): no similarities")
+    }
+}
+
+/// The images a backend takes: side and crop kind (tl_input_kind).
+public struct SwiftBackendInput: Sendable, Equatable {
+    public enum Kind: UInt32, Sendable {
+        case boxCrop = 0
+        case aligned = 1
+    }
+
+    public var side: Int
+    public var kind: Kind
+
+    public init(side: Int, kind: Kind) {
+        self.side = side
+        self.kind = kind
+    }
+
+    public static let legacy = SwiftBackendInput(side: 64, kind: .boxCrop)
+
+    public var imageBytes: Int { side * side * 3 }
 }
 
 public struct SwiftBackendConfiguration: Sendable {
@@ -31,12 +75,19 @@ public struct SwiftBackendConfiguration: Sendable {
     public var seed: UInt64
     public var inputScale: Float
     public var hyperParametersJSON: String
+    /// A folder for this plugin's derived data, from the host (ABI 1.1); nil when none.
+    public var cacheDirectory: String?
+    /// The host's ABI minor version: from 1 on, sources give sample keys.
+    public var hostABIMinor: Int
 
-    public init(classCount: Int, seed: UInt64, inputScale: Float, hyperParametersJSON: String) {
+    public init(classCount: Int, seed: UInt64, inputScale: Float, hyperParametersJSON: String,
+                cacheDirectory: String? = nil, hostABIMinor: Int = 0) {
         self.classCount = classCount
         self.seed = seed
         self.inputScale = inputScale
         self.hyperParametersJSON = hyperParametersJSON
+        self.cacheDirectory = cacheDirectory
+        self.hostABIMinor = hostABIMinor
     }
 }
 
@@ -83,8 +134,35 @@ public enum SwiftBackendError: Error, CustomStringConvertible {
 /// The host's sample source as seen from Swift: random access by index, a batch at a time.
 public struct SampleBatches {
     let source: UnsafePointer<tl_sample_source>
+    /// Bytes of one image: the backend's `input`.
+    public let imageBytes: Int
+    /// Whether the host's source has `fetch_keys` (a host of ABI 1.1 or later).
+    public let hasKeys: Bool
 
     public var count: Int { Int(source.pointee.count) }
+
+    /// Two words (a 128-bit content key) per index, and the labels, without the pixels.
+    public func fetchKeys(_ indices: ArraySlice<UInt64>, keys: inout [UInt64], labels: inout [Int32]) throws {
+        guard hasKeys, let fetchKeys = source.pointee.fetch_keys else {
+            throw SwiftBackendError.unsupported("the host gives no sample keys (plugin ABI 1.0 host)")
+        }
+        let n = indices.count
+        if keys.count < 2 * n { keys = [UInt64](repeating: 0, count: 2 * n) }
+        if labels.count < n { labels = [Int32](repeating: 0, count: n) }
+        var message = [CChar](repeating: 0, count: Int(TL_ERROR_CAPACITY))
+        let status = indices.withUnsafeBufferPointer { idx in
+            keys.withUnsafeMutableBufferPointer { k in
+                labels.withUnsafeMutableBufferPointer { lb in
+                    message.withUnsafeMutableBufferPointer { msg in
+                        fetchKeys(source.pointee.context, idx.baseAddress, n, k.baseAddress, lb.baseAddress, msg.baseAddress, msg.count)
+                    }
+                }
+            }
+        }
+        if status != 0 {
+            throw SwiftBackendError.io(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        }
+    }
 
     /// The order every backend visits samples in during an epoch (tl_shuffle_indices).
     public func shuffledOrder(seed: UInt64) -> [UInt64] {
@@ -93,7 +171,7 @@ public struct SampleBatches {
         return order
     }
 
-    /// Fills `pixels` (`indices.count * 12288` bytes) and `labels` for `indices`.
+    /// Fills `pixels` (`indices.count * imageBytes` bytes) and `labels` for `indices`.
     public func fetch(_ indices: ArraySlice<UInt64>, pixels: inout [UInt8], labels: inout [Int32]) throws {
         let n = indices.count
         if pixels.count < n * imageBytes { pixels = [UInt8](repeating: 0, count: n * imageBytes) }

@@ -60,7 +60,7 @@ extern "C" int cvision_haar_detect(cvision_haar *haar, const uint8_t *rgb, int32
         found.reserve(rects.size());
         for (const auto &r : rects)
             found.push_back({float(r.x * back), float(r.y * back), float(r.width * back),
-                             float(r.height * back), -1.0f});
+                             float(r.height * back), -1.0f, {}, 0});
         return export_boxes(found, boxes, count, err, err_len);
     });
 }
@@ -103,8 +103,10 @@ extern "C" int cvision_yunet_detect(cvision_yunet *yunet, const uint8_t *rgb, in
         std::vector<cvision_box> found;
         for (int i = 0; i < faces.rows; ++i) {
             const float *f = faces.ptr<float>(i);  // x, y, w, h, 5 landmarks (x, y), score
-            found.push_back({float(f[0] * back), float(f[1] * back), float(f[2] * back),
-                             float(f[3] * back), f[14]});
+            cvision_box box{float(f[0] * back), float(f[1] * back), float(f[2] * back),
+                            float(f[3] * back), f[14], {}, 1};
+            for (int k = 0; k < 10; ++k) box.landmarks[k] = float(f[4 + k] * back);
+            found.push_back(box);
         }
         return export_boxes(found, boxes, count, err, err_len);
     });

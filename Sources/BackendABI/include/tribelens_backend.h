@@ -1,5 +1,5 @@
 /*
- * tribelens_backend.h — the TribeLens model-backend plugin contract (ABI 1.0).
+ * tribelens_backend.h — the TribeLens model-backend plugin contract (ABI 1.1).
  *
  * A plugin is a shared library exporting ONE symbol:
  *
@@ -14,8 +14,10 @@
  * - Errors: every fallible function returns a tl_status and writes a one-line, NUL-terminated,
  *   UTF-8 message into the caller's buffer (`error`, `error_capacity` bytes). Never abort, never
  *   throw a C++ exception across the boundary, never write to stdout.
- * - Images: 64x64 RGB, uint8, row-major HWC (pixel (y, x) channel c is at (y*64 + x)*3 + c).
- *   Pixel values arrive raw (0-255); scaling is the model's business (tl_model_config.input_scale).
+ * - Images: RGB, uint8, row-major HWC (pixel (y, x) channel c is at (y*side + x)*3 + c), square.
+ *   ABI 1.0 plugins get 64x64 box crops; from ABI 1.1 a plugin declares its side and crop kind
+ *   (`input_side`, `input_kind`). Pixel values arrive raw (0-255); scaling is the model's
+ *   business (tl_model_config.input_scale).
  * - Threads: the host may call from any thread, but never two calls on the same model at once.
  *   Different models may be used concurrently from different threads.
  */
@@ -30,7 +32,7 @@ extern "C" {
 #endif
 
 #define TRIBELENS_ABI_MAJOR 1
-#define TRIBELENS_ABI_MINOR 0
+#define TRIBELENS_ABI_MINOR 1
 
 /* The exported entry point's name, for dlsym. */
 #define TRIBELENS_BACKEND_ENTRY_SYMBOL "tribelens_backend_entry"
@@ -38,6 +40,15 @@ extern "C" {
 #define TL_IMAGE_SIDE 64
 #define TL_IMAGE_CHANNELS 3
 #define TL_IMAGE_BYTES (TL_IMAGE_SIDE * TL_IMAGE_SIDE * TL_IMAGE_CHANNELS)
+/* ABI 1.1: the largest side a plugin may ask for. */
+#define TL_IMAGE_MAX_SIDE 512
+
+/* ABI 1.1: how the host turns a detected face into a plugin's image. */
+typedef enum tl_input_kind {
+    TL_INPUT_BOX_CROP = 0,       /* the detector's box, clamped to the photo, resized (ABI 1.0) */
+    TL_INPUT_ALIGNED_5POINT = 1  /* warped so that the five landmarks sit on the standard 112-px
+                                    face template scaled to the side (what face recognisers use) */
+} tl_input_kind;
 
 /* Suggested capacity of error buffers; messages are truncated to what the caller provides. */
 #define TL_ERROR_CAPACITY 512
@@ -69,7 +80,13 @@ typedef struct tl_model_config {
     uint64_t seed;             /* weight initialisation; same seed, same weights */
     float input_scale;         /* the model sees pixel * input_scale (1 = raw 0-255, 1/255 = [0,1]) */
     const char *hyperparameters_json;
+    /* ABI 1.1 (read only when struct_size covers it): */
+    const char *cache_directory; /* a folder only this plugin uses for derived data (may be NULL) */
+    uint32_t host_abi_minor;     /* the host's TRIBELENS_ABI_MINOR: >= 1 means sources have fetch_keys */
 } tl_model_config;
+
+/* Size of the ABI 1.0 config; a 1.1 plugin reads the later fields only when struct_size covers them. */
+#define TL_MODEL_CONFIG_V1_0_SIZE (offsetof(tl_model_config, hyperparameters_json) + sizeof(const char *))
 
 /*
  * A random-access set of labelled samples. The plugin asks for samples by index, in batches; the
@@ -83,6 +100,14 @@ typedef struct tl_sample_source {
     int32_t (*fetch)(void *context, const uint64_t *indices, size_t count,
                      uint8_t *pixels, int32_t *labels, char *error, size_t error_capacity);
     void *context;
+    /*
+     * ABI 1.1, present only when the model's config said host_abi_minor >= 1 (a 1.0 host's
+     * source ends at `context`). Fills keys[2*i], keys[2*i+1] with a 128-bit content key of
+     * sample indices[i] (equal keys: equal pixels, across runs) and its label, without the
+     * pixels, so a plugin can reuse what it derived from a sample before (an embedding cache).
+     */
+    int32_t (*fetch_keys)(void *context, const uint64_t *indices, size_t count,
+                          uint64_t *keys, int32_t *labels, char *error, size_t error_capacity);
 } tl_sample_source;
 
 /*
@@ -154,11 +179,36 @@ typedef struct tribelens_backend {
 
     /* Frees a model from create_model or load. NULL is allowed. */
     void (*free_model)(tl_model *model);
+
+    /* ---- ABI 1.1 (the host reads these only when struct_size covers them) ---- */
+
+    uint32_t input_side;       /* images are input_side x input_side; 0 means 64 */
+    uint32_t input_kind;       /* a tl_input_kind */
+
+    /*
+     * Optional (NULL: none). For `count` images, how close each face is to each class's
+     * training faces: similarity[i*N + k] in [-1, 1] (e.g. the cosine to the class's prototype).
+     * The host calibrates an "unknown" threshold on it, so a stranger is not named.
+     */
+    tl_status (*similarities)(tl_model *model, const uint8_t *pixels, size_t count,
+                              float *similarity, char *error, size_t error_capacity);
+
+    /*
+     * Optional (NULL: the host calls `load`). Like `load`, with the host's configuration:
+     * `hyperparameters_json` is the saved model's hyper-parameters with paths resolved now
+     * (a model file that moved is found again), `cache_directory` and `host_abi_minor` as for
+     * create_model; class_count is 0 and seed 0 (they come from the saved files).
+     */
+    tl_model *(*load_with_config)(const char *directory, const tl_model_config *config,
+                                  char *error, size_t error_capacity);
 } tribelens_backend;
 
 /* Size of the ABI 1.0 table: a table whose struct_size is smaller is refused as "short". */
 #define TRIBELENS_BACKEND_V1_0_SIZE \
     (offsetof(tribelens_backend, free_model) + sizeof(void (*)(tl_model *)))
+/* Size of the ABI 1.1 table. */
+#define TRIBELENS_BACKEND_V1_1_SIZE \
+    (offsetof(tribelens_backend, load_with_config) + sizeof(void *))
 
 typedef const tribelens_backend *(*tribelens_backend_entry_fn)(void);
 

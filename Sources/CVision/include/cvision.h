@@ -18,8 +18,12 @@ typedef struct cvision_image {
 } cvision_image;
 
 /// A face box in pixels of the image given to the detector. score < 0 means "no score".
+/// YuNet also gives five landmarks (x, y pairs: right eye, left eye, nose tip, right and left
+/// mouth corner, as seen in the photo); `has_landmarks` is 0 for Haar.
 typedef struct cvision_box {
     float x, y, width, height, score;
+    float landmarks[10];
+    int32_t has_landmarks;
 } cvision_box;
 
 /// Decodes an image file into RGB. 16-bit samples are scaled to 8 bits, grey is expanded, alpha is
@@ -70,6 +74,33 @@ int cvision_yunet_detect(cvision_yunet *yunet, const uint8_t *rgb, int32_t width
                          char *err, size_t err_len);
 
 void cvision_boxes_free(cvision_box *boxes);
+
+// --- Five-point alignment and the SFace recogniser (face.cpp) ----------------------------------
+
+/// Maps the five `landmarks` onto the standard 112x112 face template (scaled to `side`) with the
+/// least-squares similarity transform and warps `rgb` into `out` (side * side * 3 bytes, RGB),
+/// bilinear, black outside the photo: the crop SFace was trained on when `side` is 112.
+int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height, const float landmarks[10],
+                       int32_t side, uint8_t *out, char *err, size_t err_len);
+
+typedef struct cvision_sface cvision_sface;
+
+/// Reads an SFace ONNX file (face_recognition_sface_2021dec*.onnx). The caller has checked its
+/// checksum: OpenCV's ONNX importer is not hardened against hostile files.
+cvision_sface *cvision_sface_open(const char *model_path, char *err, size_t err_len);
+void cvision_sface_close(cvision_sface *sface);
+
+/// 128-d embeddings (not normalised) of `count` aligned RGB crops of side * side, into
+/// `out[count * 128]`, in one batched forward pass. Not thread-safe per handle.
+int cvision_sface_embed(cvision_sface *sface, const uint8_t *rgb_crops, int32_t count, int32_t side,
+                        float *out, char *err, size_t err_len);
+
+/// OpenCV's own FaceRecognizerSF::alignCrop and ::feature on one face, the references the tests
+/// compare cvision_align_face and cvision_sface_embed with. `face_row` is YuNet's row: box
+/// (x, y, w, h) then the ten landmark coordinates. `aligned` gets 112 * 112 * 3 RGB bytes.
+int cvision_sface_reference(cvision_sface *sface, const uint8_t *rgb, int32_t width, int32_t height,
+                            const float face_row[14], uint8_t *aligned, float *feature,
+                            char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

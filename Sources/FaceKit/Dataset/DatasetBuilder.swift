@@ -135,7 +135,7 @@ public struct DatasetBuilder: Sendable {
                 unusable.append(.init(path: photo.relativePath, problem: "every face excluded (\(reasons.joined(separator: ", ")))"))
             }
             if found.faces.count > 1 { several.append(.init(path: photo.relativePath, problem: "\(found.faces.count) faces")) }
-            if source.makeDetector != nil {
+            if !source.wholeImage {
                 for box in found.faces where min(box.width, box.height) < tinyFaceSide {
                     tiny.append(.init(path: photo.relativePath, problem: "\(box.width)x\(box.height) face at (\(box.x), \(box.y))"))
                 }

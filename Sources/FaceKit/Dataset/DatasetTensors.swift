@@ -1,33 +1,36 @@
 import Foundation
 
-/// Images and labels ready for a backend's batch source: `count` RGB images of 64x64, NHWC,
-/// uint8 0-255 (the write-up feeds raw 0-255 values; scaling is the backend's preprocessing).
+/// Images and labels ready for a backend's batch source: `count` square RGB images, NHWC,
+/// uint8 0-255 (the write-up feeds raw 0-255 values; scaling is the backend's preprocessing),
+/// each with a content key (`SampleKey`) that names the crop across runs.
 public struct LabeledImages: Sendable, Equatable {
-    public static let side = ImageLayout.side
-    public static let channels = ImageLayout.channels
-    public static let bytesPerImage = ImageLayout.bytes
-
-    /// `count * 64 * 64 * 3` bytes, image after image, rows packed, RGB.
+    public let spec: InputSpec
+    /// `count * spec.bytes` bytes, image after image, rows packed, RGB.
     public var pixels: [UInt8] = []
     /// Class index per image (into `DatasetTensors.classes`).
     public var labels: [Int32] = []
+    /// Two words per image.
+    public var keys: [UInt64] = []
 
-    public init() {}
+    public init(spec: InputSpec = .legacy) { self.spec = spec }
 
     public var count: Int { labels.count }
 
     public func image(at index: Int) -> RGBImage {
-        let size = LabeledImages.bytesPerImage
-        return RGBImage(width: LabeledImages.side, height: LabeledImages.side, pixels: Array(pixels[(index * size)..<((index + 1) * size)]))
+        let size = spec.bytes
+        return RGBImage(width: spec.side, height: spec.side, pixels: Array(pixels[(index * size)..<((index + 1) * size)]))
     }
 
     /// The same images as a backend `SampleSource`.
-    public func samples() throws -> InMemorySamples { try InMemorySamples(pixels: pixels, labels: labels) }
+    public func samples() throws -> InMemorySamples {
+        try InMemorySamples(pixels: pixels, labels: labels, imageBytes: spec.bytes, keys: keys)
+    }
 
-    mutating func append(_ image: RGBImage, label: Int) {
-        precondition(image.width == LabeledImages.side && image.height == LabeledImages.side)
+    mutating func append(_ image: RGBImage, label: Int, key: SampleKey) {
+        precondition(image.width == spec.side && image.height == spec.side)
         pixels += image.pixels
         labels.append(Int32(label))
+        keys += [key.high, key.low]
     }
 }
 
@@ -48,24 +51,31 @@ public struct DatasetTensors: Sendable {
 }
 
 extension DatasetManifest {
-    /// Reads the crops from the face cache and augments the training part.
-    public func tensors(storage: DatasetStorage, augment: Bool = true) throws -> DatasetTensors {
+    /// Reads the crops `spec` asks for from the face cache (making them from the photos the
+    /// first time a spec is used) and augments the training part.
+    public func tensors(storage: DatasetStorage, augment: Bool = true, spec: InputSpec = .legacy) throws -> DatasetTensors {
         let extractor = FaceExtractor(source: FaceSource(cacheKey: faceSource, detectorName: detector, makeDetector: nil), storage: storage)
-        let augmentation = Augmentation()
-        var parts: [SplitPart: LabeledImages] = [.train: LabeledImages(), .validation: LabeledImages(), .test: LabeledImages()]
+        var augmentation = Augmentation()
+        augmentation.size = spec.side
+        var parts: [SplitPart: LabeledImages] = [.train: LabeledImages(spec: spec), .validation: LabeledImages(spec: spec),
+                                                  .test: LabeledImages(spec: spec)]
+        let root = URL(fileURLWithPath: photoRoot, isDirectory: true)
         // Crops of one photo share one cache entry: read each entry once.
         var cropsByPhoto: [String: [CropID: RGBImage]] = [:]
         for sample in samples {
             if cropsByPhoto[sample.crop.photoHash] == nil {
-                cropsByPhoto[sample.crop.photoHash] = try cachedCrops(photoHash: sample.crop.photoHash, extractor: extractor)
+                cropsByPhoto[sample.crop.photoHash] = try cachedCrops(photoHash: sample.crop.photoHash, extractor: extractor, spec: spec,
+                                                                      photo: root.appendingPathComponent(sample.photo))
             }
             guard let crop = cropsByPhoto[sample.crop.photoHash]?[sample.crop] else {
                 throw DatasetError("crop \(sample.crop) of \(sample.photo) is not in the face cache; run `tribelens-cli dataset build` again")
             }
             if sample.split == .train && augment {
-                for image in try augmentation.augment(crop) { parts[sample.split]!.append(image, label: sample.label) }
+                for (variant, image) in try augmentation.augment(crop).enumerated() {
+                    parts[sample.split]!.append(image, label: sample.label, key: SampleKey(source: faceSource, crop: sample.crop, spec: spec, variant: variant + 1))
+                }
             } else {
-                parts[sample.split]!.append(crop, label: sample.label)
+                parts[sample.split]!.append(crop, label: sample.label, key: SampleKey(source: faceSource, crop: sample.crop, spec: spec, variant: 0))
             }
         }
         let names = classes.map { id in roster.member(id: id).map { $0.ja } ?? id }
@@ -73,11 +83,11 @@ extension DatasetManifest {
                               test: parts[.test]!, preset: preset)
     }
 
-    private func cachedCrops(photoHash: String, extractor: FaceExtractor) throws -> [CropID: RGBImage] {
+    private func cachedCrops(photoHash: String, extractor: FaceExtractor, spec: InputSpec, photo: URL) throws -> [CropID: RGBImage] {
         guard let faces = extractor.cachedFaces(contentHash: photoHash) else {
             throw DatasetError("photo \(photoHash) is not in the face cache; run `tribelens-cli dataset build` again")
         }
-        let crops = try extractor.crops(of: faces)
+        let crops = try extractor.crops(of: faces, spec: spec, photo: photo)
         return Dictionary(zip(faces.faces.map { CropID(photoHash: photoHash, box: $0) }, crops), uniquingKeysWith: { a, _ in a })
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What extraction found in one photo. Cached per (face source, photo content hash) under
-/// `$XDG_CACHE_HOME/tribelens/faces/<source>/`, with the 64x64 crops in a sibling `.rgb` file.
+/// `$XDG_CACHE_HOME/tribelens/faces/<source>/`, with the 64x64 box crops in a sibling `.rgb`
+/// file and the crops of other `InputSpec`s in `.<spec>.rgb` files.
 public struct PhotoFaces: Sendable, Codable, Equatable {
     public var contentHash: String
     public var byteCount: Int
@@ -14,8 +15,9 @@ public struct PhotoFaces: Sendable, Codable, Equatable {
     public var failure: String?
 }
 
-/// Finds faces in photos and crops them to 64x64 RGB, using every core (one detector per
-/// worker) and a content-keyed cache, so a rebuild only processes photos added or changed.
+/// Finds faces in photos and crops them (64x64 box crops, and the aligned crops face
+/// recognisers take), using every core (one detector per worker) and a content-keyed cache, so
+/// a rebuild only processes photos added or changed.
 public struct FaceExtractor: Sendable {
     public static let cropSide = 64
     /// Smaller photos are reported as too small instead of searched (a face needs ~20 px for Haar).
@@ -25,6 +27,8 @@ public struct FaceExtractor: Sendable {
     public var storage: DatasetStorage
     public var workers: Int
     public var loader = PhotoLoader()
+    /// Crops made while the photo is decoded anyway; others are made on first use (`crops`).
+    public var specs: [InputSpec] = [.legacy, .aligned112]
 
     public init(source: FaceSource, storage: DatasetStorage, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.source = source
@@ -73,16 +77,36 @@ public struct FaceExtractor: Sendable {
         return (state.results.map { $0! }, statistics)
     }
 
-    /// The 64x64 crops of a photo, read back from the cache.
-    public func crops(of faces: PhotoFaces) throws -> [RGBImage] {
-        let side = FaceExtractor.cropSide, size = side * side * 3
+    /// The crops of a photo's faces as `spec` asks, from the cache. A spec the cache does not
+    /// hold yet is made from `photo` (checked against the content hash) and stored.
+    public func crops(of faces: PhotoFaces, spec: InputSpec = .legacy, photo: URL? = nil) throws -> [RGBImage] {
+        let side = spec.side, size = spec.bytes
         guard !faces.faces.isEmpty else { return [] }
-        let url = entryURL(faces.contentHash).appendingPathExtension("rgb")
-        guard let data = try? Data(contentsOf: url), data.count == size * faces.faces.count else {
+        let url = cropsURL(faces.contentHash, spec)
+        var bytes: [UInt8]
+        if let data = try? Data(contentsOf: url), data.count == size * faces.faces.count {
+            bytes = [UInt8](data)
+        } else if let photo, spec != .legacy {
+            bytes = try makeCrops(spec, of: faces, from: photo)
+        } else {
             throw DatasetError("\(url.path): face crop cache entry is missing or damaged; run `tribelens-cli dataset build` again")
         }
-        let bytes = [UInt8](data)
         return (0..<faces.faces.count).map { RGBImage(width: side, height: side, pixels: Array(bytes[($0 * size)..<(($0 + 1) * size)])) }
+    }
+
+    private func makeCrops(_ spec: InputSpec, of faces: PhotoFaces, from photo: URL) throws -> [UInt8] {
+        guard let data = try? Data(contentsOf: photo), ContentHash.sha256(data) == faces.contentHash else {
+            throw DatasetError("\(photo.path): the photo changed or is gone since its faces were found; run `tribelens-cli dataset build` again")
+        }
+        let image = try loader.load(photo)
+        let bytes = try FaceCrops.make(spec, faces: faces.faces, in: image)
+        try? writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec))
+        return bytes
+    }
+
+    private func cropsURL(_ hash: String, _ spec: InputSpec) -> URL {
+        let entry = entryURL(hash)
+        return spec == .legacy ? entry.appendingPathExtension("rgb") : entry.appendingPathExtension("\(spec.cacheKey).rgb")
     }
 
     /// The cached extraction result for a photo's content, if any.
@@ -108,7 +132,7 @@ public struct FaceExtractor: Sendable {
         let entry = entryURL(hash)
         if let cached = cachedFaces(contentHash: hash) { return (cached, true) }
         var result = PhotoFaces(contentHash: hash, byteCount: data.count, width: 0, height: 0, faces: [], perceptualHash: nil, failure: nil)
-        var crops: [UInt8] = []
+        var crops: [InputSpec: [UInt8]] = [:]
         do {
             let image = try loader.load(url)
             result.width = image.width
@@ -126,10 +150,7 @@ public struct FaceExtractor: Sendable {
             }
             // Keep only boxes that still have pixels after clamping to the photo.
             boxes = boxes.filter { $0.x < image.width && $0.y < image.height && $0.x + $0.width > 0 && $0.y + $0.height > 0 }
-            for box in boxes {
-                let crop = try image.cropped(to: box).resized(width: FaceExtractor.cropSide, height: FaceExtractor.cropSide)
-                crops += crop.pixels
-            }
+            for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
             result.faces = boxes
         } catch let error as PhotoError {
             result.failure = error.reason
@@ -148,10 +169,12 @@ public struct FaceExtractor: Sendable {
             .appendingPathComponent(hash)
     }
 
-    private func store(_ faces: PhotoFaces, crops: [UInt8], at entry: URL) throws {
+    private func store(_ faces: PhotoFaces, crops: [InputSpec: [UInt8]], at entry: URL) throws {
         do {
             // Crops first: a metadata file is only ever next to complete crops.
-            if !crops.isEmpty { try writeAtomically(Data(crops), to: entry.appendingPathExtension("rgb")) }
+            if !faces.faces.isEmpty {
+                for (spec, bytes) in crops { try writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec)) }
+            }
             try writeAtomically(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
         } catch {
             throw DatasetError("\(entry.deletingLastPathComponent().path): cannot write the face cache (\(error.localizedDescription))")

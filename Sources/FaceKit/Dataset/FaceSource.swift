@@ -9,10 +9,15 @@ public struct FaceSource: Sendable {
     public let detectorName: String
     /// Builds one detector per worker thread; nil means "the whole photo is the face".
     public let makeDetector: (@Sendable () throws -> any FaceDetector)?
+    /// The photos are face crops: the whole image is the face (its detector, if any, only
+    /// finds landmarks), so "tiny face" warnings make no sense.
+    public let wholeImage: Bool
 
-    public init(cacheKey: String, detectorName: String, makeDetector: (@Sendable () throws -> any FaceDetector)?) {
+    public init(cacheKey: String, detectorName: String, wholeImage: Bool = false,
+                makeDetector: (@Sendable () throws -> any FaceDetector)?) {
         self.cacheKey = cacheKey
         self.detectorName = detectorName
+        self.wholeImage = wholeImage || makeDetector == nil
         self.makeDetector = makeDetector
     }
 
@@ -26,13 +31,22 @@ public struct FaceSource: Sendable {
 
     /// OpenCV's YuNet DNN detector (face_detection_yunet_2022mar.onnx).
     public static func yunet(modelPath: String, scoreThreshold: Float = 0.9) -> FaceSource {
-        FaceSource(cacheKey: "yunet-\(scoreThreshold)-v2", detectorName: "yunet") {
+        // v3: boxes carry YuNet's landmarks.
+        FaceSource(cacheKey: "yunet-\(scoreThreshold)-v3", detectorName: "yunet") {
             try YuNetDetector(modelPath: modelPath, scoreThreshold: scoreThreshold)
         }
     }
 
-    /// Photos that are already face crops (kpop-crops14): the whole image is resized to 64x64.
+    /// Photos that are already face crops (kpop-crops14): the whole image is the face.
     public static let alreadyCropped = FaceSource(cacheKey: "whole-image-v2", detectorName: "already-cropped", makeDetector: nil)
+
+    /// Already-cropped photos whose landmarks YuNet finds (`WholeImageDetector`), so that they can
+    /// be aligned for backends that take aligned crops.
+    public static func alreadyCropped(landmarksFrom yunetModelPath: String) -> FaceSource {
+        FaceSource(cacheKey: "whole-image-landmarks-v3", detectorName: "already-cropped", wholeImage: true) {
+            WholeImageDetector(landmarks: try YuNetDetector(modelPath: yunetModelPath))
+        }
+    }
 
     /// Any detector, e.g. `FakeFaceDetector` in tests; `cacheKey` must change when its boxes do.
     public static func custom(cacheKey: String, detector: any FaceDetector) -> FaceSource {

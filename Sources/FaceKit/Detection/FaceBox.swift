@@ -1,18 +1,22 @@
-/// A face found in a photo: a box in the photo's upright pixel coordinates, and the detector's
-/// confidence where it gives one (YuNet does, Haar does not).
+/// A face found in a photo: a box in the photo's upright pixel coordinates, the detector's
+/// confidence where it gives one (YuNet does, Haar does not), and YuNet's five landmarks.
 public struct FaceBox: Sendable, Codable, Hashable {
     public var x: Int
     public var y: Int
     public var width: Int
     public var height: Int
     public var score: Double?
+    /// Right eye, left eye, nose tip, right and left mouth corner as x, y pairs (10 values) in
+    /// photo pixels; nil when the detector gives none (Haar).
+    public var landmarks: [Float]?
 
-    public init(x: Int, y: Int, width: Int, height: Int, score: Double? = nil) {
+    public init(x: Int, y: Int, width: Int, height: Int, score: Double? = nil, landmarks: [Float]? = nil) {
         self.x = x
         self.y = y
         self.width = width
         self.height = height
         self.score = score
+        self.landmarks = landmarks?.count == 10 ? landmarks : nil
     }
 
     public var area: Int { width * height }

@@ -52,9 +52,11 @@ enum VisionCall {
         try status { err, len in body(&raw, &count, err, len) }
         return (0..<Int(count)).map { i in
             let b = raw![i]
+            let points = withUnsafeBytes(of: b.landmarks) { Array($0.bindMemory(to: Float.self)) }
             return FaceBox(x: Int(b.x.rounded()), y: Int(b.y.rounded()),
                            width: Int(b.width.rounded()), height: Int(b.height.rounded()),
-                           score: b.score < 0 ? nil : Double(b.score))
+                           score: b.score < 0 ? nil : Double(b.score),
+                           landmarks: b.has_landmarks != 0 && points.allSatisfy(\.isFinite) ? points : nil)
         }
     }
 }

@@ -12,10 +12,15 @@ public struct BackendInfo: Codable, Sendable, Equatable {
     public var abiMinor: Int
     /// The shared library it was loaded from; nil for in-process backends.
     public var path: String?
+    /// The images it takes (ABI 1.0 plugins: 64x64 box crops).
+    public var input: InputSpec
+    /// Whether it reports similarities to each class (ABI 1.1), which "unknown" is calibrated on.
+    public var givesSimilarities: Bool
 
     public init(id: String, version: String, displayName: String, description: String,
                 defaultHyperParametersJSON: String = "{}", abiMajor: Int = Int(PluginABI.hostMajor),
-                abiMinor: Int = Int(PluginABI.hostMinor), path: String? = nil) {
+                abiMinor: Int = Int(PluginABI.hostMinor), path: String? = nil, input: InputSpec = .legacy,
+                givesSimilarities: Bool = false) {
         self.id = id
         self.version = version
         self.displayName = displayName
@@ -24,10 +29,13 @@ public struct BackendInfo: Codable, Sendable, Equatable {
         self.abiMajor = abiMajor
         self.abiMinor = abiMinor
         self.path = path
+        self.input = input
+        self.givesSimilarities = givesSimilarities
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, version, description, path
+        case id, version, description, path, input
+        case givesSimilarities = "gives_similarities"
         case displayName = "display_name", defaultHyperParametersJSON = "default_hyperparameters_json"
         case abiMajor = "abi_major", abiMinor = "abi_minor"
     }
@@ -40,12 +48,16 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// The model sees `pixel * inputScale`: 1 is the write-up's raw 0-255 input, 1/255 is [0, 1].
     public var inputScale: Float
     public var hyperParametersJSON: String
+    /// A folder for the plugin's derived data (embedding or feature caches); nil: none.
+    public var cacheDirectory: URL?
 
-    public init(classCount: Int, seed: UInt64 = 0, inputScale: Float = 1, hyperParametersJSON: String = "{}") {
+    public init(classCount: Int, seed: UInt64 = 0, inputScale: Float = 1, hyperParametersJSON: String = "{}",
+                cacheDirectory: URL? = nil) {
         self.classCount = classCount
         self.seed = seed
         self.inputScale = inputScale
         self.hyperParametersJSON = hyperParametersJSON
+        self.cacheDirectory = cacheDirectory
     }
 }
 
@@ -82,8 +94,16 @@ public struct BatchProgress: Sendable, Equatable {
 public protocol ModelBackend: AnyObject, Sendable {
     var info: BackendInfo { get }
     func makeModel(_ configuration: ModelConfiguration) throws -> any BackendModel
-    /// Reads a model the same backend wrote with `BackendModel.save(to:)`.
-    func loadModel(from directory: URL) throws -> any BackendModel
+    /// Reads a model the same backend wrote with `BackendModel.save(to:)`. `configuration`
+    /// carries the saved hyper-parameters with paths resolved now, and the cache folder
+    /// (its class count and seed are unused).
+    func loadModel(from directory: URL, configuration: ModelConfiguration?) throws -> any BackendModel
+}
+
+extension ModelBackend {
+    public func loadModel(from directory: URL) throws -> any BackendModel {
+        try loadModel(from: directory, configuration: nil)
+    }
 }
 
 /// One model instance. Not thread-safe: use it from one thread at a time.
@@ -93,14 +113,19 @@ public protocol BackendModel: AnyObject {
                     progress: (BatchProgress) -> Bool) throws -> PassMetrics
     func evaluate(on source: any SampleSource, batchSize: Int,
                   progress: (BatchProgress) -> Bool) throws -> PassMetrics
-    /// Probabilities for `count` 64x64 RGB images (`pixels.count == count * ImageLayout.bytes`),
-    /// row i at `[i * classCount ..< (i + 1) * classCount]`.
+    /// Probabilities for `count` images of the backend's `InputSpec` (`pixels.count == count *
+    /// input.bytes`), row i at `[i * classCount ..< (i + 1) * classCount]`.
     func predict(pixels: [UInt8], count: Int) throws -> [Float]
+    /// Similarity of each image to each class's training faces, in [-1, 1], same layout; nil
+    /// when the backend gives none.
+    func similarities(pixels: [UInt8], count: Int) throws -> [Float]?
     /// Writes the model's files into an existing, empty directory.
     func save(to directory: URL) throws
 }
 
 extension BackendModel {
+    public func similarities(pixels: [UInt8], count: Int) throws -> [Float]? { nil }
+
     public func evaluate(on source: any SampleSource, batchSize: Int) throws -> PassMetrics {
         try evaluate(on: source, batchSize: batchSize, progress: { _ in true })
     }

@@ -20,14 +20,8 @@ public final class PluginBackend: ModelBackend, @unchecked Sendable {
             throw BackendError(.invalidArgument, "a model needs at least 2 classes, got \(configuration.classCount)")
         }
         var error = ErrorBuffer()
-        let model = configuration.hyperParametersJSON.withCString { json -> OpaquePointer? in
-            var config = tl_model_config(
-                struct_size: UInt32(MemoryLayout<tl_model_config>.size),
-                class_count: UInt32(configuration.classCount),
-                seed: configuration.seed,
-                input_scale: configuration.inputScale,
-                hyperparameters_json: json)
-            return error.withBuffer { table.pointee.create_model(&config, $0, $1) }
+        let model = Self.withConfig(configuration) { config in
+            error.withBuffer { table.pointee.create_model(config, $0, $1) }
         }
         guard let model else {
             throw BackendError(.invalidArgument, error.message(or: "\(info.id): create_model failed"))
@@ -35,15 +29,38 @@ public final class PluginBackend: ModelBackend, @unchecked Sendable {
         return PluginModel(backend: self, handle: model)
     }
 
-    public func loadModel(from directory: URL) throws -> any BackendModel {
+    public func loadModel(from directory: URL, configuration: ModelConfiguration?) throws -> any BackendModel {
         var error = ErrorBuffer()
-        let model = directory.path.withCString { path in
-            error.withBuffer { table.pointee.load(path, $0, $1) }
+        let loadWithConfig = hasV1_1Table ? table.pointee.load_with_config : nil
+        let model = directory.path.withCString { path -> OpaquePointer? in
+            guard let loadWithConfig else { return error.withBuffer { table.pointee.load(path, $0, $1) } }
+            let config = configuration ?? ModelConfiguration(classCount: 0)
+            return Self.withConfig(config) { c in error.withBuffer { loadWithConfig(path, c, $0, $1) } }
         }
         guard let model else {
             throw BackendError(.format, error.message(or: "\(info.id): cannot load a model from \(directory.path)"))
         }
         return PluginModel(backend: self, handle: model)
+    }
+
+    /// Whether the plugin's table has the ABI 1.1 fields.
+    var hasV1_1Table: Bool { Int(table.pointee.struct_size) >= PluginABI.v1_1TableSize }
+
+    private static func withConfig<R>(_ configuration: ModelConfiguration, _ body: (UnsafePointer<tl_model_config>) -> R) -> R {
+        configuration.hyperParametersJSON.withCString { json in
+            let cache = configuration.cacheDirectory?.path ?? ""
+            return cache.withCString { cachePath in
+                var config = tl_model_config(
+                    struct_size: UInt32(MemoryLayout<tl_model_config>.size),
+                    class_count: UInt32(clamping: configuration.classCount),
+                    seed: configuration.seed,
+                    input_scale: configuration.inputScale,
+                    hyperparameters_json: json,
+                    cache_directory: configuration.cacheDirectory == nil ? nil : cachePath,
+                    host_abi_minor: PluginABI.hostMinor)
+                return body(&config)
+            }
+        }
     }
 }
 

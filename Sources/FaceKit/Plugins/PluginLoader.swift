@@ -67,13 +67,26 @@ public enum PluginLoader {
             dlclose(library)
             throw refuse(.badMetadata, "id must be non-empty lowercase letters, digits and '-'")
         }
+        // ABI 1.1 fields exist only in tables long enough to hold them.
+        var input = InputSpec.legacy
+        var givesSimilarities = false
+        if Int(t.struct_size) >= PluginABI.v1_1TableSize {
+            guard let declared = InputSpec(abiSide: t.input_side, abiKind: t.input_kind) else {
+                dlclose(library)
+                throw refuse(.badMetadata, "input \(t.input_side) px of kind \(t.input_kind) is not supported "
+                             + "(sides 8-\(InputSpec.maximumSide), kinds 0 box crop, 1 aligned)")
+            }
+            input = declared
+            givesSimilarities = t.similarities != nil
+        }
         let info = BackendInfo(
             id: id,
             version: t.version.map { String(cString: $0) } ?? "",
             displayName: t.display_name.map { String(cString: $0) } ?? id,
             description: t.description.map { String(cString: $0) } ?? "",
             defaultHyperParametersJSON: t.default_hyperparameters_json.map { String(cString: $0) } ?? "{}",
-            abiMajor: Int(t.abi_major), abiMinor: Int(t.abi_minor), path: path)
+            abiMajor: Int(t.abi_major), abiMinor: Int(t.abi_minor), path: path, input: input,
+            givesSimilarities: givesSimilarities)
         guard let json = info.defaultHyperParametersJSON.data(using: .utf8),
               (try? JSONSerialization.jsonObject(with: json)) is [String: Any] else {
             dlclose(library)

@@ -20,6 +20,7 @@ final class PluginModel: BackendModel {
     func trainEpoch(on source: any SampleSource, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
                     progress: (BatchProgress) -> Bool) throws -> PassMetrics {
         try checkBatchSize(batchSize)
+        try checkImages(source)
         return try SampleSourceBridge.run(source: source, progress: progress) { csource, callback, context, metrics, error in
             error.withBuffer {
                 table.train_epoch(handle, csource, UInt32(batchSize), learningRate, shuffleSeed, callback, context,
@@ -30,24 +31,41 @@ final class PluginModel: BackendModel {
 
     func evaluate(on source: any SampleSource, batchSize: Int, progress: (BatchProgress) -> Bool) throws -> PassMetrics {
         try checkBatchSize(batchSize)
+        try checkImages(source)
         return try SampleSourceBridge.run(source: source, progress: progress) { csource, callback, context, metrics, error in
             error.withBuffer { table.evaluate(handle, csource, UInt32(batchSize), callback, context, metrics, $0, $1) }
         }
     }
 
     func predict(pixels: [UInt8], count: Int) throws -> [Float] {
-        guard count >= 0, pixels.count == count * ImageLayout.bytes else {
-            throw BackendError(.invalidArgument, "predict: \(pixels.count) bytes is not \(count) images of 64x64 RGB")
+        try perImage(pixels: pixels, count: count, what: "predict") { input, out, error, capacity in
+            table.predict(handle, input, count, out, error, capacity)
+        }
+    }
+
+    func similarities(pixels: [UInt8], count: Int) throws -> [Float]? {
+        guard backend.hasV1_1Table, let similarities = table.similarities else { return nil }
+        return try perImage(pixels: pixels, count: count, what: "similarities") { input, out, error, capacity in
+            similarities(handle, input, count, out, error, capacity)
+        }
+    }
+
+    /// A call that maps `count` images to `classCount` floats each.
+    private func perImage(pixels: [UInt8], count: Int, what: String,
+                          _ call: (UnsafePointer<UInt8>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<CChar>, Int) -> tl_status) throws -> [Float] {
+        let spec = backend.info.input
+        guard count >= 0, pixels.count == count * spec.bytes else {
+            throw BackendError(.invalidArgument, "\(what): \(pixels.count) bytes is not \(count) images of \(spec)")
         }
         var output = [Float](repeating: .nan, count: count * classCount)
         var error = ErrorBuffer()
         let status = pixels.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                error.withBuffer { table.predict(handle, input.baseAddress, count, out.baseAddress, $0, $1) }
+                error.withBuffer { call(input.baseAddress, out.baseAddress, $0, $1) }
             }
         }
         guard status == TL_OK else {
-            throw BackendError(status: status, message: error.message(or: "\(backend.info.id): predict failed"))
+            throw BackendError(status: status, message: error.message(or: "\(backend.info.id): \(what) failed"))
         }
         return output
     }
@@ -57,6 +75,14 @@ final class PluginModel: BackendModel {
         let status = directory.path.withCString { path in error.withBuffer { table.save(handle, path, $0, $1) } }
         guard status == TL_OK else {
             throw BackendError(status: status, message: error.message(or: "\(backend.info.id): save failed"))
+        }
+    }
+
+    /// The plugin reads `imageBytes` per sample from the source's buffers: they must agree.
+    private func checkImages(_ source: any SampleSource) throws {
+        let spec = backend.info.input
+        guard source.imageBytes == spec.bytes else {
+            throw BackendError(.invalidArgument, "\(backend.info.id) takes \(spec), but the samples have \(source.imageBytes) bytes each")
         }
     }
 

@@ -23,7 +23,8 @@ enum SampleSourceBridge {
         try withoutActuallyEscaping(progress) { progress in
             let context = Context(source: source, progress: progress)
             let opaque = Unmanaged.passUnretained(context).toOpaque()
-            var csource = tl_sample_source(count: UInt64(source.count), fetch: fetchTrampoline, context: opaque)
+            var csource = tl_sample_source(count: UInt64(source.count), fetch: fetchTrampoline, context: opaque,
+                                           fetch_keys: keysTrampoline)
             var metrics = tl_metrics()
             var error = ErrorBuffer()
             let status = withExtendedLifetime(context) {
@@ -52,6 +53,25 @@ enum SampleSourceBridge {
             }
             try context.source.fetch(indices: UnsafeBufferPointer(start: indices, count: count),
                                      pixels: pixels, labels: labels)
+            return 0
+        } catch {
+            context.sourceError = error
+            "\(error)".withCString { tl_set_error(message, capacity, $0) }
+            return 1
+        }
+    }
+
+    private static let keysTrampoline: @convention(c) (
+        UnsafeMutableRawPointer?, UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<UInt64>?,
+        UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CChar>?, Int
+    ) -> Int32 = { raw, indices, count, keys, labels, message, capacity in
+        guard let raw else { return 1 }
+        let context = Unmanaged<Context>.fromOpaque(raw).takeUnretainedValue()
+        do {
+            guard let keys, let labels, count == 0 || indices != nil else {
+                throw BackendError(.invalidArgument, "fetch_keys called with NULL buffers")
+            }
+            try context.source.fetchKeys(indices: UnsafeBufferPointer(start: indices, count: count), keys: keys, labels: labels)
             return 0
         } catch {
             context.sourceError = error

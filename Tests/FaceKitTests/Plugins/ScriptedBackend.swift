@@ -24,7 +24,7 @@ final class ScriptedBackend: ModelBackend, @unchecked Sendable {
         return model
     }
 
-    func loadModel(from directory: URL) throws -> any BackendModel {
+    func loadModel(from directory: URL, configuration: ModelConfiguration?) throws -> any BackendModel {
         let data = try Data(contentsOf: directory.appendingPathComponent("state.txt"))
         let model = ScriptedModel(script: script, classCount: 2)
         model.epochsTrained = Int(String(decoding: data, as: UTF8.self))!

@@ -1,0 +1,128 @@
+// Five-point face alignment and the SFace recogniser for CVision's C API.
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <memory>
+#include <string>
+#include "cvision_support.hpp"
+
+struct cvision_sface {
+    cv::dnn::Net net;
+    std::string path;
+    // OpenCV's own recogniser, made only when a test asks for the reference.
+    cv::Ptr<cv::FaceRecognizerSF> reference;
+};
+
+using namespace cvision;
+
+namespace {
+
+// Where the five landmarks of a 112x112 face crop sit in the template SFace (and ArcFace-style
+// recognisers) were trained on: eyes, nose tip, mouth corners.
+constexpr double kTemplate[5][2] = {
+    {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
+
+constexpr int kEmbeddingSize = 128;
+constexpr int kMaxSide = 1024;
+
+// Least-squares similarity transform (rotation, uniform scale, translation) taking `src` onto the
+// template scaled to `side`: the closed form of Umeyama's estimate in two dimensions.
+cv::Mat similarity_to_template(const float *src, int side) {
+    const double s = side / 112.0;
+    double mx = 0, my = 0, mu = 0, mv = 0;
+    for (int i = 0; i < 5; ++i) {
+        mx += src[2 * i]; my += src[2 * i + 1];
+        mu += kTemplate[i][0] * s; mv += kTemplate[i][1] * s;
+    }
+    mx /= 5; my /= 5; mu /= 5; mv /= 5;
+    double dot = 0, cross = 0, norm = 0;
+    for (int i = 0; i < 5; ++i) {
+        const double x = src[2 * i] - mx, y = src[2 * i + 1] - my;
+        const double u = kTemplate[i][0] * s - mu, v = kTemplate[i][1] * s - mv;
+        dot += x * u + y * v;
+        cross += x * v - y * u;
+        norm += x * x + y * y;
+    }
+    if (!(norm > 1e-12)) CV_Error(cv::Error::StsBadArg, "the five landmarks coincide");
+    const double a = dot / norm, b = cross / norm;
+    cv::Mat m = (cv::Mat_<double>(2, 3) << a, -b, mu - (a * mx - b * my), b, a, mv - (b * mx + a * my));
+    return m;
+}
+
+bool finite_landmarks(const float *p, int n) {
+    for (int i = 0; i < n; ++i)
+        if (!std::isfinite(p[i]) || std::abs(p[i]) > 1e7f) return false;
+    return true;
+}
+
+}  // namespace
+
+extern "C" int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height,
+                                  const float landmarks[10], int32_t side, uint8_t *out,
+                                  char *err, size_t err_len) {
+    return guarded(err, err_len, [&] {
+        if (!rgb || !out || width <= 0 || height <= 0) return fail(err, err_len, "align: empty image");
+        if (side < 8 || side > kMaxSide) return fail(err, err_len, "align: crop side out of range");
+        if (!finite_landmarks(landmarks, 10)) return fail(err, err_len, "align: landmarks are not finite");
+        cv::Mat dst(side, side, CV_8UC3, out);
+        cv::warpAffine(wrap_rgb(rgb, width, height), dst, similarity_to_template(landmarks, side),
+                       cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+        return 0;
+    });
+}
+
+extern "C" cvision_sface *cvision_sface_open(const char *model_path, char *err, size_t err_len) {
+    cvision_sface *result = nullptr;
+    guarded(err, err_len, [&] {
+        auto sface = std::make_unique<cvision_sface>();
+        sface->path = model_path;
+        sface->net = cv::dnn::readNet(sface->path);
+        if (sface->net.empty()) return fail(err, err_len, "could not read the SFace network");
+        result = sface.release();
+        return 0;
+    });
+    return result;
+}
+
+extern "C" void cvision_sface_close(cvision_sface *sface) { delete sface; }
+
+extern "C" int cvision_sface_embed(cvision_sface *sface, const uint8_t *rgb_crops, int32_t count,
+                                   int32_t side, float *out, char *err, size_t err_len) {
+    return guarded(err, err_len, [&] {
+        if (count <= 0) return 0;
+        if (!rgb_crops || !out || side < 8 || side > kMaxSide) return fail(err, err_len, "embed: bad arguments");
+        std::vector<cv::Mat> crops;
+        crops.reserve(count);
+        const size_t bytes = size_t(side) * size_t(side) * 3;
+        for (int32_t i = 0; i < count; ++i)
+            crops.emplace_back(side, side, CV_8UC3, const_cast<uint8_t *>(rgb_crops + bytes * size_t(i)));
+        // The network takes RGB at 112x112, values 0-255 (FaceRecognizerSF swaps its BGR input to
+        // RGB); our crops are RGB already, so no swap.
+        cv::Mat blob = cv::dnn::blobFromImages(crops, 1.0, cv::Size(112, 112), cv::Scalar(), false, false);
+        sface->net.setInput(blob);
+        cv::Mat result = sface->net.forward();
+        if (result.total() != size_t(count) * kEmbeddingSize || result.type() != CV_32F)
+            return fail(err, err_len, "embed: the network did not give 128 values per face");
+        // Copy out: the output Mat points into the network's blob, which the next call reuses.
+        std::memcpy(out, result.ptr<float>(), sizeof(float) * size_t(count) * kEmbeddingSize);
+        return 0;
+    });
+}
+
+extern "C" int cvision_sface_reference(cvision_sface *sface, const uint8_t *rgb, int32_t width,
+                                       int32_t height, const float face_row[14], uint8_t *aligned,
+                                       float *feature, char *err, size_t err_len) {
+    return guarded(err, err_len, [&] {
+        if (!sface->reference) sface->reference = cv::FaceRecognizerSF::create(sface->path, "");
+        cv::Mat bgr;  // FaceRecognizerSF works in OpenCV's BGR order.
+        cv::cvtColor(wrap_rgb(rgb, width, height), bgr, cv::COLOR_RGB2BGR);
+        cv::Mat row(1, 14, CV_32F, const_cast<float *>(face_row));
+        cv::Mat crop, embedding;
+        sface->reference->alignCrop(bgr, row, crop);
+        sface->reference->feature(crop, embedding);
+        cv::Mat crop_rgb(112, 112, CV_8UC3, aligned);
+        cv::cvtColor(crop, crop_rgb, cv::COLOR_BGR2RGB);
+        std::memcpy(feature, embedding.clone().ptr<float>(), sizeof(float) * kEmbeddingSize);
+        return 0;
+    });
+}
