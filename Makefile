@@ -68,7 +68,7 @@ install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tribelens/plugins \
 	  $(DESTDIR)$(PREFIX)/share/tribelens/rosters $(DESTDIR)$(PREFIX)/share/applications \
 	  $(DESTDIR)$(PREFIX)/share/metainfo $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps \
-	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps
+	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps $(DESTDIR)$(PREFIX)/share/licenses/tribelens
 	install -m 755 $(BUILDDIR)/tribelens $(BUILDDIR)/tribelens-cli $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(PLUGINS:%=$(BUILDDIR)/lib%.so) $(DESTDIR)$(PREFIX)/lib/tribelens/plugins/
 	install -m 644 Resources/rosters/*.json $(DESTDIR)$(PREFIX)/share/tribelens/rosters/
@@ -76,6 +76,8 @@ install:
 	install -m 644 Resources/$(APP_ID).metainfo.xml $(DESTDIR)$(PREFIX)/share/metainfo/
 	install -m 644 Resources/icons/hicolor/scalable/apps/$(APP_ID).svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/
 	install -m 644 Resources/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/
+	@# The face models' licences (SFace Apache-2.0, YuNet MIT): the app downloads and runs them.
+	install -m 644 Resources/licenses/LICENSE-sface.txt Resources/licenses/LICENSE-yunet.txt $(DESTDIR)$(PREFIX)/share/licenses/tribelens/
 	scripts/translations.sh build $(DESTDIR)$(PREFIX)/share/locale
 	@# Caches only for a live install (a DESTDIR is a staging folder for a package).
 	@if [ -z "$(DESTDIR)" ]; then \
@@ -85,7 +87,7 @@ install:
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tribelens $(DESTDIR)$(PREFIX)/bin/tribelens-cli
-	rm -rf $(DESTDIR)$(PREFIX)/lib/tribelens $(DESTDIR)$(PREFIX)/share/tribelens
+	rm -rf $(DESTDIR)$(PREFIX)/lib/tribelens $(DESTDIR)$(PREFIX)/share/tribelens $(DESTDIR)$(PREFIX)/share/licenses/tribelens
 	rm -f $(DESTDIR)$(PREFIX)/share/applications/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/metainfo/$(APP_ID).metainfo.xml
 	rm -f $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APP_ID).svg \
 	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg

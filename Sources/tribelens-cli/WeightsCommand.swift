@@ -2,16 +2,18 @@ import ArgumentParser
 import FaceKit
 import Foundation
 
-/// `tribelens-cli weights list|fetch`: the pretrained weights transfer-learning backends use.
+/// `tribelens-cli weights list|fetch`: the pretrained weights transfer-learning backends use and
+/// the face models OpenCV runs (SFace, YuNet).
 struct WeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weights",
-        abstract: "List or download pretrained weights (Keras' ImageNet VGG16).",
+        abstract: "List or download pretrained weights (Keras' ImageNet VGG16) and face models (SFace, YuNet).",
         subcommands: [List.self, Fetch.self]
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show installed weights, each checked by size and MD5.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show installed weights, each checked by size and checksum; face models are recognised by SHA-256, whatever their name.")
 
         func run() throws {
             let found = WeightsLocator.list()
@@ -22,19 +24,35 @@ struct WeightsCommand: ParsableCommand {
             }
             for item in found {
                 let state: String
+                let algorithm = item.weights.checksum.algorithm
                 switch item.check {
-                case .verified: state = "ok (MD5 verified)"
+                case .verified: state = "ok (\(algorithm) verified)"
                 case .wrongSize(let size): state = "WRONG SIZE (\(size) bytes, expected \(item.weights.byteCount))"
-                case .wrongChecksum(let digest): state = "WRONG CHECKSUM (MD5 \(digest))"
+                case .wrongChecksum(let digest): state = "WRONG CHECKSUM (\(algorithm) \(digest))"
                 }
                 Console.out("\(item.weights.id)\t\(item.url.path)\t\(state)")
+            }
+
+            let models = FaceModels.installed()
+            for kind in FaceModelKind.allCases where !models.contains(where: { $0.known?.kind == kind }) {
+                Console.out("No \(kind.displayName) model installed. Looked in: \(kind.searchFolders.map(\.path).joined(separator: ", "))")
+                Console.out("Get it with: tribelens-cli weights fetch \(kind.rawValue)")
+            }
+            for item in models {
+                if let known = item.known {
+                    Console.out("\(known.kind.rawValue)\t\(item.url.path)\tok (SHA-256 verified: \(known.note))")
+                } else {
+                    // Shown so a user who dropped a file in wonders no longer why it is not used.
+                    Console.out("?\t\(item.url.path)\tUNKNOWN FILE (\(item.byteCount) bytes, SHA-256 \(item.sha256 ?? "unreadable")): "
+                                + "not used; pass it with --allow-unverified-model to use it anyway")
+                }
             }
         }
     }
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Download weights with progress and resume, check the MD5, install atomically.")
+            abstract: "Download weights with progress and resume, check the checksum (MD5 or SHA-256), install atomically.")
 
         @Argument(help: "Which weights: \(PretrainedWeights.all.map(\.id).joined(separator: ", ")).")
         var id: String

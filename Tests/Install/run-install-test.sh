@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Desktop integration checks (make test-gnome; docs/gnome.md):
 #  1. translations: po/tribelens.pot matches the sources, po/*.po complete and well-formed;
-#  2. `make install` into a temporary DESTDIR puts every file where it belongs, no test plugins;
+#  2. `make install` into a temporary DESTDIR puts every file where it belongs (the face models'
+#     licences included), no test plugins;
 #  3. the installed `tribelens-cli plugins` finds the installed plugins (and only those);
 #  4. `appstreamcli validate` and `desktop-file-validate` pass on the installed files, and the
 #     desktop file, metainfo and icons agree on the app id;
@@ -44,6 +45,7 @@ expected=(
   share/applications/$app_id.desktop share/metainfo/$app_id.metainfo.xml
   share/icons/hicolor/scalable/apps/$app_id.svg share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg
   share/locale/ja/LC_MESSAGES/tribelens.mo
+  share/licenses/tribelens/LICENSE-sface.txt share/licenses/tribelens/LICENSE-yunet.txt
 )
 files_ok() {
   local ok=0
@@ -52,6 +54,12 @@ files_ok() {
   local extra; extra="$(find "$installed/lib/tribelens/plugins" -name 'libTest*')"
   [ -z "$extra" ] || { echo "  test plugins installed: $extra"; ok=1; }
   cmp -s Resources/rosters/ldh.json "$installed/share/tribelens/rosters/ldh.json" || { echo "  roster differs"; ok=1; }
+  local licence
+  for licence in LICENSE-sface.txt LICENSE-yunet.txt; do
+    cmp -s "Resources/licenses/$licence" "$installed/share/licenses/tribelens/$licence" || { echo "  $licence differs"; ok=1; }
+  done
+  grep -q "Apache License" "$installed/share/licenses/tribelens/LICENSE-sface.txt" || { echo "  LICENSE-sface.txt is not Apache-2.0"; ok=1; }
+  grep -q "^MIT License" "$installed/share/licenses/tribelens/LICENSE-yunet.txt" || { echo "  LICENSE-yunet.txt is not MIT"; ok=1; }
   return $ok
 }
 check "installed files in place ($(( ${#expected[@]} )) files, no Test* plugins)" files_ok

@@ -4,7 +4,8 @@ import FoundationNetworking
 #endif
 
 /// Downloads a pretrained weights file: progress, resume after an interruption (HTTP Range on a
-/// `.part` file), size and MD5 check, then an atomic rename into place. A file that fails its
+/// `.part` file), size and checksum check (MD5 or SHA-256, as the weights' entry says), then an
+/// atomic rename into place. A file that fails its
 /// check is never installed.
 public struct WeightsFetcher: Sendable {
     public struct Progress: Sendable {
@@ -49,7 +50,8 @@ public struct WeightsFetcher: Sendable {
             case .wrongSize(let size):
                 throw FetchError("downloaded \(size) bytes, expected \(weights.byteCount): the file was not installed")
             case .wrongChecksum(let digest):
-                throw FetchError("checksum mismatch (MD5 \(digest), expected \(weights.md5)): the file was not installed")
+                throw FetchError("checksum mismatch (\(weights.checksum.algorithm) \(digest), expected \(weights.checksum.hex)): "
+                                 + "the file was not installed")
             case .verified:
                 break
             }

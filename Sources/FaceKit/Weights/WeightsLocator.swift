@@ -24,15 +24,17 @@ public enum WeightsLocator {
 
     public static var searchFolders: [URL] { [kerasCache, ownFolder] }
 
-    /// The first copy of `weights` in the search folders (not checked; see `check`).
+    /// The first copy of `weights` in the search folders, by name (not checked; see `check`).
     public static func find(_ weights: PretrainedWeights) -> URL? {
         searchFolders.map { $0.appendingPathComponent(weights.fileName) }
             .first { FileManager.default.isReadableFile(atPath: $0.path) }
     }
 
-    /// Every installed copy of every known weights file, each checked by size and MD5.
+    /// Every installed copy of every known weights file found by name, each checked by size and
+    /// checksum. The face models are found by their bytes instead (`FaceModels.installed()`), so
+    /// they are not listed here.
     public static func list() -> [Found] {
-        PretrainedWeights.all.flatMap { weights in
+        PretrainedWeights.all.filter { $0.faceModelKind == nil }.flatMap { weights in
             searchFolders.map { $0.appendingPathComponent(weights.fileName) }
                 .filter { FileManager.default.isReadableFile(atPath: $0.path) }
                 .map { Found(weights: weights, url: $0, check: check($0, against: weights)) }
@@ -42,7 +44,7 @@ public enum WeightsLocator {
     public static func check(_ url: URL, against weights: PretrainedWeights) -> Found.Check {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? -1
         guard size == weights.byteCount else { return .wrongSize(size) }
-        let digest = (try? MD5.hex(ofFile: url)) ?? "unreadable"
-        return digest == weights.md5 ? .verified : .wrongChecksum(digest)
+        let digest = (try? weights.checksum.digest(ofFile: url)) ?? "unreadable"
+        return digest == weights.checksum.hex ? .verified : .wrongChecksum(digest)
     }
 }

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Finds and checks the ONNX files handed to OpenCV (SFace, YuNet). OpenCV's ONNX importer is not
+/// hardened against hostile input, so a file is used only when its SHA-256 is a known one
+/// (`KnownModelFile.all`), or when the user explicitly allows an unverified file they named.
+/// Files are recognised by their bytes, never by their name: a renamed copy is found, and a
+/// file with the right name but other bytes is not used.
+///
+/// The check happens before OpenCV opens the file; whoever can rewrite the file between the two
+/// can already write the user's data folder, which is outside what this guards against.
+public enum FaceModels {
+    /// Resolves the file to use: `path` when given (must exist and have a known checksum for
+    /// `kind`, unless `allowUnverified`), else the first file in `kind.searchFolders`
+    /// (`$XDG_DATA_HOME/tribelens/weights/`, and for YuNet also `.../detectors/`) whose SHA-256 is
+    /// a known one for `kind`, whatever its name. `allowUnverified` only applies to an explicit
+    /// `path`: a search never picks up an unknown file.
+    public static func resolve(_ kind: FaceModelKind, path: String? = nil, allowUnverified: Bool = false) throws -> URL {
+        if let path {
+            return try checkExplicit(URL(fileURLWithPath: path), kind: kind, allowUnverified: allowUnverified)
+        }
+        var suspects: [URL] = []
+        for folder in kind.searchFolders {
+            for file in candidates(in: folder) {
+                if let known = identify(file) {
+                    if known.kind == kind { return file }
+                } else if looksLikeModel(file, kind: kind) {
+                    suspects.append(file)
+                }
+            }
+        }
+        // Hashed only now, for the message: a search that succeeds never reads them.
+        let ignored = suspects.compactMap { file in (try? sha256(ofFile: file)).map { FaceModelError.Ignored(file: file, sha256: $0) } }
+        throw FaceModelError(kind: kind, file: nil, reason: .notFound(searched: kind.searchFolders, ignored: ignored))
+    }
+
+    /// The known-file entry a file matches (nil: unknown, or unreadable). Only a file whose size
+    /// is a known one is hashed; digests are cached by path, inode, size and times.
+    public static func identify(_ url: URL) -> KnownModelFile? {
+        guard let size = byteCount(url), KnownModelFile.all.contains(where: { $0.byteCount == size }),
+              let digest = try? sha256(ofFile: url) else { return nil }
+        return KnownModelFile.all.first { $0.byteCount == size && $0.sha256 == digest }
+    }
+
+    /// Lower-case hex SHA-256 of a file, streamed, and cached as `identify` caches it.
+    public static func sha256(ofFile url: URL) throws -> String {
+        try cache.sha256(ofFile: url)
+    }
+
+    /// A file in the face-model folders, for `weights list`.
+    public struct Installed: Sendable, Equatable {
+        public let url: URL
+        public let byteCount: Int
+        /// The known file it is; nil when its bytes are not known ones.
+        public let known: KnownModelFile?
+        /// Computed for unknown files (to say what they are); nil for known ones.
+        public let sha256: String?
+    }
+
+    /// Every known face-model file in the search folders, whatever its name, and the files that
+    /// look like model files (an .onnx name) but are not known ones.
+    public static func installed() -> [Installed] {
+        var folders: [URL] = []
+        for folder in FaceModelKind.allCases.flatMap(\.searchFolders) where !folders.contains(folder) { folders.append(folder) }
+        return folders.flatMap { folder in
+            candidates(in: folder).compactMap { file -> Installed? in
+                let size = byteCount(file) ?? -1
+                if let known = identify(file) { return Installed(url: file, byteCount: size, known: known, sha256: nil) }
+                guard FaceModelKind.allCases.contains(where: { looksLikeModel(file, kind: $0) }) else { return nil }
+                return Installed(url: file, byteCount: size, known: nil, sha256: try? sha256(ofFile: file))
+            }
+        }
+    }
+
+    static let cache = FileDigestCache()
+
+    private static func checkExplicit(_ url: URL, kind: FaceModelKind, allowUnverified: Bool) throws -> URL {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw FaceModelError(kind: kind, file: url, reason: .missing)
+        }
+        guard !isFolder.boolValue else { throw FaceModelError(kind: kind, file: url, reason: .notAFile) }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw FaceModelError(kind: kind, file: url, reason: .unreadable("permission denied"))
+        }
+        if allowUnverified { return url }
+        if let known = identify(url) {
+            guard known.kind == kind else { throw FaceModelError(kind: kind, file: url, reason: .otherKind(known)) }
+            return url
+        }
+        let digest: String
+        do {
+            digest = try sha256(ofFile: url)
+        } catch {
+            throw FaceModelError(kind: kind, file: url, reason: .unreadable(error.localizedDescription))
+        }
+        throw FaceModelError(kind: kind, file: url, reason: .unknownChecksum(sha256: digest, byteCount: byteCount(url) ?? -1))
+    }
+
+    /// Regular files in `folder`, the known names first (the likely match, found without hashing
+    /// the others), then by name so the choice does not depend on the directory order.
+    /// Hidden files and unfinished downloads (`.part`) are skipped.
+    private static func candidates(in folder: URL) -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        let knownNames = Set(KnownModelFile.all.map(\.fileName))
+        return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".part") }
+            .sorted { (knownNames.contains($0) ? 0 : 1, $0) < (knownNames.contains($1) ? 0 : 1, $1) }
+            .map { folder.appendingPathComponent($0) }
+            .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+    }
+
+    /// Worth naming in a message when it is not a known file: a known file name of that kind,
+    /// or any .onnx file.
+    private static func looksLikeModel(_ url: URL, kind: FaceModelKind) -> Bool {
+        url.pathExtension.lowercased() == "onnx"
+            || KnownModelFile.all.contains { $0.kind == kind && $0.fileName == url.lastPathComponent }
+    }
+
+    private static func byteCount(_ url: URL) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+    }
+}
