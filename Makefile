@@ -8,7 +8,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 APP_ID   := io.github.tribelens.TribeLens
 # Plugins that ship (the Test* ones exist for the host's tests only).
-PLUGINS  := ScratchCNN VGG16Transfer
+PLUGINS  := SFaceEmbedding ScratchCNN VGG16Transfer
 
 .PHONY: all deps test-deps build locale run test test-swift test-gnome test-gui bench clean install uninstall pot
 

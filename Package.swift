@@ -12,7 +12,9 @@ let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "openc
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
 // The real backends: NeuralKit networks behind the same C table.
 let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
-let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
+// Face embeddings through OpenCV's SFace (CVision), with a softmax classifier on top.
+let embeddingPlugins = ["SFaceEmbedding"]
+let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins + embeddingPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
     .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
@@ -21,6 +23,8 @@ let pluginTargets: [Target] = [
     .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
     .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
             path: "Plugins/VGG16Transfer"),
+    .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision"],
+            path: "Plugins/SFaceEmbedding"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
 let package = Package(

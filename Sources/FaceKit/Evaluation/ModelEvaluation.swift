@@ -3,14 +3,23 @@ public enum ModelEvaluation {
     /// Class probabilities for every sample of `source` (in index order) and their labels.
     public static func predictAll(_ model: any BackendModel, on source: any SampleSource, batchSize: Int = 64)
         throws -> (probabilities: [Float], labels: [Int]) {
+        let all = try run(model, on: source, batchSize: batchSize, similarities: false)
+        return (all.probabilities, all.labels)
+    }
+
+    /// Probabilities, similarities (when asked and the backend gives them) and labels of every
+    /// sample of `source`, in index order.
+    public static func run(_ model: any BackendModel, on source: any SampleSource, batchSize: Int = 64, similarities: Bool)
+        throws -> (probabilities: [Float], similarities: [Float]?, labels: [Int]) {
         guard batchSize >= 1 else { throw BackendError(.invalidArgument, "batch size must be at least 1") }
         var probabilities: [Float] = []
         probabilities.reserveCapacity(source.count * model.classCount)
         var labels: [Int] = []
+        var similar: [Float]? = similarities ? [] : nil
         var start = 0
         while start < source.count {
             let n = min(batchSize, source.count - start)
-            var pixels = [UInt8](repeating: 0, count: n * ImageLayout.bytes)
+            var pixels = [UInt8](repeating: 0, count: n * source.imageBytes)
             var batchLabels = [Int32](repeating: 0, count: n)
             let indices = (start..<start + n).map(UInt64.init)
             try indices.withUnsafeBufferPointer { idx in
@@ -21,10 +30,13 @@ public enum ModelEvaluation {
                 }
             }
             probabilities += try model.predict(pixels: pixels, count: n)
+            if similar != nil {
+                if let rows = try model.similarities(pixels: pixels, count: n) { similar! += rows } else { similar = nil }
+            }
             labels += batchLabels.map(Int.init)
             start += n
         }
-        return (probabilities, labels)
+        return (probabilities, similar, labels)
     }
 
     public static func report(_ model: any BackendModel, on source: any SampleSource, classes: [String],

@@ -43,6 +43,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var testMetrics: EvaluationReport?
     public var datasetFingerprint: String
     public var createdAt: Date
+    /// Set for backends that give similarities: below it a face is unknown.
+    public var openSet: OpenSetThreshold?
 
     public init(backend: Backend, classes: [String], roster: String, memberGroups: [String: [String]], preset: String,
                 preprocessing: [String: JSONValue] = [:], inputScale: Float, hyperParameters: [String: JSONValue], training: TrainingConfiguration,
@@ -69,6 +71,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case format, backend, classes, roster, preset, preprocessing, training, history, stop
         case memberGroups = "member_groups", inputScale = "input_scale", hyperParameters = "hyper_parameters"
         case testMetrics = "test_metrics", datasetFingerprint = "dataset_fingerprint", createdAt = "created_at"
+        case openSet = "open_set"
     }
 
     static let encoder: JSONEncoder = {

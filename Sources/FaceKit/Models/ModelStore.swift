@@ -153,7 +153,10 @@ public struct ModelStore: Sendable {
             throw ModelStoreError("model \"\(name)\" needs backend \"\(manifest.backend.id)\" (version \(manifest.backend.version)), which is not installed; see `tribelens-cli plugins`")
         }
         let model: any BackendModel
-        do { model = try found.loadModel(from: directory(of: name)) } catch {
+        do {
+            let configuration = try BackendResources.loadConfiguration(backend: found.info, hyperParameters: manifest.hyperParameters)
+            model = try found.loadModel(from: directory(of: name), configuration: configuration)
+        } catch {
             throw ModelStoreError("model \"\(name)\": backend \(manifest.backend.id) could not load it: \(error)")
         }
         guard model.classCount == manifest.classes.count else {

@@ -63,10 +63,13 @@ public enum TrainingJob {
             throw BackendError(.invalidArgument, "class names must be distinct")
         }
         let hyper = try hyperParameters(backend: backend.info, preset: request.preset, user: request.hyperParameters)
+        let cache = BackendResources.cacheDirectory(for: backend.info)
         let model = try backend.makeModel(ModelConfiguration(
             classCount: request.classes.count, seed: request.configuration.seed,
-            inputScale: request.preset.inputScale, hyperParametersJSON: JSONValue.object(hyper).jsonText))
-        let result = try TrainingSession(backend: backend, configuration: request.configuration)
+            inputScale: request.preset.inputScale, hyperParametersJSON: JSONValue.object(hyper).jsonText, cacheDirectory: cache))
+        let reload = ModelConfiguration(classCount: 0, inputScale: request.preset.inputScale,
+                                        hyperParametersJSON: JSONValue.object(hyper).jsonText, cacheDirectory: cache)
+        let result = try TrainingSession(backend: backend, configuration: request.configuration, loadConfiguration: reload)
             .run(model: model, training: training, validation: validation, cancellation: cancellation, events: events)
         switch result.stop {
         case .cancelled, .diverged: return Outcome(result: result, manifest: nil, saved: false)
@@ -75,12 +78,18 @@ public enum TrainingJob {
         let metrics = try test.map {
             try ModelEvaluation.report(result.model, on: $0, classes: request.classes, memberGroups: request.memberGroups)
         }
-        let manifest = ModelManifest(
+        var manifest = ModelManifest(
             backend: .init(backend.info), classes: request.classes, roster: request.roster,
             memberGroups: request.memberGroups, preset: request.preset.rawValue, preprocessing: request.preprocessing,
             inputScale: request.preset.inputScale,
             hyperParameters: hyper, training: request.configuration, history: result.history,
             stop: result.stop.summary, testMetrics: metrics, datasetFingerprint: request.datasetFingerprint)
+        if let calibration = validation ?? test, backend.info.givesSimilarities {
+            let run = try ModelEvaluation.run(result.model, on: calibration, similarities: true)
+            manifest.openSet = run.similarities.flatMap {
+                OpenSetThreshold.calibrate(similarities: $0, labels: run.labels, classes: request.classes.count)
+            }
+        }
         // Without a store the caller saves later (the training panel asks for a name first).
         guard let store else { return Outcome(result: result, manifest: manifest, saved: false) }
         try store.save(name: request.modelName, manifest: manifest, model: result.model)

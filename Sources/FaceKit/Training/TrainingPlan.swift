@@ -20,6 +20,10 @@ public struct TrainingOptions: Sendable, Equatable {
     /// The write-up's 9x augmentation of the training crops.
     public var augment: Bool
     public var weights: Weights
+    /// The SFace network file (nil: the first known one in the weights folder), and whether a
+    /// file with an unknown checksum may be used anyway.
+    public var sfaceModel: String?
+    public var allowUnverifiedModel = false
 
     public init(preset: TrainingPreset? = nil, epochs: Int? = nil, batchSize: Int? = nil, learningRate: Double? = nil,
                 seed: UInt64 = 0, augment: Bool = true, weights: Weights = .automatic) {
@@ -41,6 +45,8 @@ public struct TrainingPlan: Sendable {
     /// Which part of the dataset validates: the test set (`original`, as the write-up) or the
     /// part carved from the training photos (`recommended`).
     public var validatesOnTestSet: Bool
+    /// The images the backend takes.
+    public var input: InputSpec = .legacy
 
     public struct Problem: Error, CustomStringConvertible, Equatable {
         public var description: String
@@ -58,6 +64,14 @@ public struct TrainingPlan: Sendable {
         let defaults = try JSONValue.parseObject(backend.defaultHyperParametersJSON)
         var hyper: [String: JSONValue] = [:]
         if defaults["weights"] != nil { hyper["weights"] = .string(try resolve(options.weights)) }
+        if let stated = defaults["sface_model"] {
+            do {
+                hyper = try BackendResources.resolveModelFiles(hyper.merging(["sface_model": stated]) { a, _ in a },
+                                                               path: options.sfaceModel, allowUnverified: options.allowUnverifiedModel)
+            } catch {
+                throw Problem("\(error)")
+            }
+        }
 
         var config = preset.configuration(seed: options.seed)
         if let epochs = options.epochs { config.epochs = epochs }
@@ -74,14 +88,14 @@ public struct TrainingPlan: Sendable {
             classes: dataset.classes, roster: dataset.roster.id, memberGroups: dataset.memberGroups,
             datasetFingerprint: dataset.fingerprint,
             preprocessing: ["detector": .string(dataset.detector), "dataset": .string(dataset.name),
-                            "augmented": .bool(options.augment)])
-        return TrainingPlan(request: request, augment: options.augment, validatesOnTestSet: preset == .original)
+                            "augmented": .bool(options.augment), "input": .string(backend.input.cacheKey)])
+        return TrainingPlan(request: request, augment: options.augment, validatesOnTestSet: preset == .original, input: backend.input)
     }
 
-    /// The crops as the backend sees them (the training part augmented when asked).
+    /// The crops as the backend sees them (its `input`; the training part augmented when asked).
     public func samples(of dataset: DatasetManifest, storage: DatasetStorage) throws
         -> (training: InMemorySamples, validation: InMemorySamples, test: InMemorySamples) {
-        let tensors = try dataset.tensors(storage: storage, augment: augment)
+        let tensors = try dataset.tensors(storage: storage, augment: augment, spec: input)
         guard tensors.classes == request.classes else {
             throw Problem("dataset \(dataset.name) changed while the run was planned; plan it again")
         }

@@ -39,10 +39,13 @@ public struct TrainingResult {
 public struct TrainingSession {
     public let backend: any ModelBackend
     public let configuration: TrainingConfiguration
+    /// How the best epoch's snapshot is loaded back (the model's own files and cache folder).
+    public let loadConfiguration: ModelConfiguration?
 
-    public init(backend: any ModelBackend, configuration: TrainingConfiguration) {
+    public init(backend: any ModelBackend, configuration: TrainingConfiguration, loadConfiguration: ModelConfiguration? = nil) {
         self.backend = backend
         self.configuration = configuration
+        self.loadConfiguration = loadConfiguration
     }
 
     /// The shuffle seed of an epoch: a SplitMix64 step of (seed, epoch), so epochs differ and
@@ -79,7 +82,7 @@ public struct TrainingSession {
         func finish(_ stop: TrainingStop) throws -> TrainingResult {
             var weightsEpoch = history.count
             if configuration.restoreBestWeights, let snapshot, snapshotEpoch != history.count {
-                model = try backend.loadModel(from: snapshot)
+                model = try backend.loadModel(from: snapshot, configuration: loadConfiguration)
                 weightsEpoch = snapshotEpoch
             }
             return TrainingResult(model: model, history: history, stop: stop, weightsEpoch: weightsEpoch)
