@@ -19,13 +19,16 @@ public enum FaceModels {
             return try checkExplicit(URL(fileURLWithPath: path), kind: kind, allowUnverified: allowUnverified)
         }
         var suspects: [URL] = []
+        let kindSizes = Set(KnownModelFile.all.filter { $0.kind == kind }.map(\.byteCount))
+        let otherSizes = Set(KnownModelFile.all.filter { $0.kind != kind }.map(\.byteCount))
         for folder in kind.searchFolders {
             for file in candidates(in: folder) {
-                if let known = identify(file) {
-                    if known.kind == kind { return file }
-                } else if looksLikeModel(file, kind: kind) {
-                    suspects.append(file)
-                }
+                let size = byteCount(file) ?? -1
+                if kindSizes.contains(size), let known = identify(file), known.kind == kind { return file }
+                // Sized like the other kind's file: most likely that file, and not worth hashing
+                // (looking for YuNet at start-up must not read 40 MB of SFace).
+                let likelyOtherKind = otherSizes.contains(size) && !kindSizes.contains(size)
+                if !likelyOtherKind, looksLikeModel(file, kind: kind) { suspects.append(file) }
             }
         }
         // Hashed only now, for the message: a search that succeeds never reads them.
