@@ -19,13 +19,16 @@ public enum FaceModels {
             return try checkExplicit(URL(fileURLWithPath: path), kind: kind, allowUnverified: allowUnverified)
         }
         var suspects: [URL] = []
+        let kindSizes = Set(KnownModelFile.all.filter { $0.kind == kind }.map(\.byteCount))
+        let otherSizes = Set(KnownModelFile.all.filter { $0.kind != kind }.map(\.byteCount))
         for folder in kind.searchFolders {
             for file in candidates(in: folder) {
-                if let known = identify(file) {
-                    if known.kind == kind { return file }
-                } else if looksLikeModel(file, kind: kind) {
-                    suspects.append(file)
-                }
+                let size = byteCount(file) ?? -1
+                if kindSizes.contains(size), let known = identify(file), known.kind == kind { return file }
+                // Sized like the other kind's file: most likely that file, and not worth hashing
+                // (looking for YuNet at start-up must not read 40 MB of SFace).
+                let likelyOtherKind = otherSizes.contains(size) && !kindSizes.contains(size)
+                if !likelyOtherKind, looksLikeModel(file, kind: kind) { suspects.append(file) }
             }
         }
         // Hashed only now, for the message: a search that succeeds never reads them.
@@ -74,11 +77,11 @@ public enum FaceModels {
     static let cache = FileDigestCache()
 
     private static func checkExplicit(_ url: URL, kind: FaceModelKind, allowUnverified: Bool) throws -> URL {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw FaceModelError(kind: kind, file: url, reason: .missing)
         }
-        guard !isFolder.boolValue else { throw FaceModelError(kind: kind, file: url, reason: .notAFile) }
+        // A folder, or a FIFO that would block the hash (and OpenCV) forever.
+        guard isRegularFile(url) else { throw FaceModelError(kind: kind, file: url, reason: .notAFile) }
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw FaceModelError(kind: kind, file: url, reason: .unreadable("permission denied"))
         }
@@ -105,7 +108,13 @@ public enum FaceModels {
         return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".part") }
             .sorted { (knownNames.contains($0) ? 0 : 1, $0) < (knownNames.contains($1) ? 0 : 1, $1) }
             .map { folder.appendingPathComponent($0) }
-            .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .filter(isRegularFile)
+    }
+
+    /// A regular file, through symbolic links (a link to a model kept elsewhere counts).
+    private static func isRegularFile(_ url: URL) -> Bool {
+        var info = stat()
+        return stat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Worth naming in a message when it is not a known file: a known file name of that kind,
@@ -115,7 +124,10 @@ public enum FaceModels {
             || KnownModelFile.all.contains { $0.kind == kind && $0.fileName == url.lastPathComponent }
     }
 
+    /// The size of the file itself, through symbolic links (FileManager's attributes describe
+    /// the link).
     private static func byteCount(_ url: URL) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+        var info = stat()
+        return stat(url.path, &info) == 0 ? Int(info.st_size) : nil
     }
 }

@@ -92,6 +92,11 @@ final class FaceModelsTests: XCTestCase {
         XCTAssertThrowsError(try FaceModels.resolve(.sface, path: data.path)) {
             XCTAssertTrue("\($0)".contains("is not a file"), "\($0)")
         }
+        let fifo = data.appendingPathComponent("pipe.onnx")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        XCTAssertThrowsError(try FaceModels.resolve(.sface, path: fifo.path, allowUnverified: true)) {
+            XCTAssertEqual("\($0)", "\(fifo.path) is not a file (the SFace model file)")
+        }
         let yunet = try sharedYuNet
         XCTAssertThrowsError(try FaceModels.resolve(.sface, path: yunet.path)) {
             XCTAssertEqual("\($0)", "\(yunet.path) is the known YuNet file face_detection_yunet_2022mar.onnx; it cannot serve as the SFace model")
@@ -137,9 +142,16 @@ final class FaceModelsTests: XCTestCase {
 
         let inDetectors = try copy(try sharedYuNet, to: detectorsFolder, as: "yunet-copy.onnx")
         XCTAssertEqual(YuNetModelLocator.find(), inDetectors.path)
-        // weights/ comes first; the SFace file there is skipped for YuNet.
+        // weights/ comes first; the SFace file there is skipped for YuNet, without reading it.
         _ = try copy(try sharedSFace, to: weightsFolder, as: "a.onnx")
+        let digestsBefore = FaceModels.cache.count
+        XCTAssertEqual(YuNetModelLocator.find(), inDetectors.path)
+        XCTAssertEqual(FaceModels.cache.count, digestsBefore, "the SFace-sized file was hashed while looking for YuNet")
         let inWeights = try copy(try sharedYuNet, to: weightsFolder, as: "z.onnx")
+        XCTAssertEqual(YuNetModelLocator.find(), inWeights.path)
+        // A symbolic link to a model kept elsewhere is followed.
+        try FileManager.default.removeItem(at: inWeights)
+        try FileManager.default.createSymbolicLink(at: inWeights, withDestinationURL: try sharedYuNet)
         XCTAssertEqual(YuNetModelLocator.find(), inWeights.path)
     }
 
