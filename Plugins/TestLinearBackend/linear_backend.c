@@ -117,7 +117,7 @@ static uint32_t argmax(const float *v, uint32_t n) {
 /* ---- the table's functions ---- */
 
 static tl_model *linear_create(const tl_model_config *config, char *error, size_t cap) {
-    if (!config || config->struct_size < sizeof(tl_model_config)) {
+    if (!config || config->struct_size < TL_MODEL_CONFIG_V1_0_SIZE) {
         tl_set_error(error, cap, "linear: model config is missing or too short");
         return NULL;
     }
@@ -388,10 +388,12 @@ corrupt:
     return NULL;
 }
 
+/* Deliberately an ABI 1.0 table (the 1.0 size and minor), as a plugin built against the 1.0
+ * header has: the host's tests check that such plugins still load and get 64x64 box crops. */
 static const tribelens_backend table = {
     .abi_major = TRIBELENS_ABI_MAJOR,
-    .abi_minor = TRIBELENS_ABI_MINOR,
-    .struct_size = sizeof(tribelens_backend),
+    .abi_minor = 0,
+    .struct_size = TRIBELENS_BACKEND_V1_0_SIZE,
     .id = "test-linear",
     .version = LINEAR_VERSION,
     .display_name = "Test linear (softmax regression)",

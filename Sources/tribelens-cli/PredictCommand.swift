@@ -43,9 +43,15 @@ struct PredictCommand: ParsableCommand {
             var probability: Double
             var top: [FaceLabel.Candidate]
             var group: String?
+            /// Similarity to the best member (models with an open-set threshold).
+            var similarity: Double?
         }
         var file: String
         var faces: [Face]
+        /// The model's open-set threshold: faces below it are unknown.
+        var unknownBelow: Double?
+
+        enum CodingKeys: String, CodingKey { case file, faces, unknownBelow = "unknown_below" }
     }
 
     func validate() throws {
@@ -64,11 +70,8 @@ struct PredictCommand: ParsableCommand {
         } catch {
             throw ModelCommand.Failure(description: "\(error)")
         }
-        let detectorName = detector ?? predictor.manifest.preprocessing["detector"].flatMap {
-            if case .string(let name) = $0 { return name } else { return nil }
-        } ?? "haar-default"
-        let faceDetector: (any FaceDetector)?
-        do { faceDetector = try PredictionDetector.make(named: detectorName, yunetModel: yunetModel) } catch {
+        let faceDetector: any FaceDetector
+        do { faceDetector = try predictor.makeDetector(named: detector, yunetModel: yunetModel) } catch {
             throw ModelCommand.Failure(description: "\(error)")
         }
         let loader = PhotoLoader()
@@ -79,8 +82,9 @@ struct PredictCommand: ParsableCommand {
                 let faces = try PhotoPrediction.predict(image: try loader.load(url), detector: faceDetector, predictor: predictor)
                 let report = PhotoReport(file: url.path, faces: faces.map {
                     .init(box: .init(x: $0.box.x, y: $0.box.y, w: $0.box.width, h: $0.box.height), member: $0.label.member,
-                          groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top, group: $0.label.group)
-                })
+                          groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top, group: $0.label.group,
+                          similarity: $0.label.similarity)
+                }, unknownBelow: predictor.manifest.openSet?.similarity)
                 if json { reports.append(report) } else { Console.out(Self.text(report)) }
             } catch {
                 failures += 1

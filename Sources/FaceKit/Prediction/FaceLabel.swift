@@ -16,6 +16,9 @@ public struct FaceLabel: Codable, Sendable, Equatable {
     public var top: [Candidate]
     /// Set when the member is uncertain but its group is not (summed member probabilities).
     public var group: String?
+    /// How close the face is to the best member's training faces (models with an open-set
+    /// threshold); below the model's threshold the face is unknown.
+    public var similarity: Double?
 }
 
 /// Turns class probabilities into `FaceLabel`s: threshold, group-level fallback, top-k, and

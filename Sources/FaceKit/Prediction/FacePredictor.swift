@@ -1,16 +1,21 @@
-/// A loaded model ready to label the face crops of one photo at a time.
+/// A loaded model ready to label the faces of one photo at a time: the one prediction path of
+/// the app and the CLI (`PhotoPrediction` finds and crops the faces for it).
 public final class FacePredictor {
     public let manifest: ModelManifest
     public let model: any BackendModel
     public var policy: PredictionPolicy
+    /// The images the model's backend takes.
+    public let input: InputSpec
 
-    public init(manifest: ModelManifest, model: any BackendModel, policy: PredictionPolicy = PredictionPolicy()) throws {
+    public init(manifest: ModelManifest, model: any BackendModel, policy: PredictionPolicy = PredictionPolicy(),
+                input: InputSpec = .legacy) throws {
         guard model.classCount == manifest.classes.count else {
             throw BackendError(.format, "the model predicts \(model.classCount) classes but model.json lists \(manifest.classes.count)")
         }
         self.manifest = manifest
         self.model = model
         self.policy = policy
+        self.input = input
     }
 
     /// Loads a saved model (`nil` name: the active one) through the plugins that are installed.
@@ -20,13 +25,41 @@ public final class FacePredictor {
             throw ModelStoreError("no model given and none is active; use --model NAME or `tribelens-cli model activate NAME`")
         }
         let (manifest, model) = try store.load(name: name) { id in backends.first { $0.info.id == id } }
-        try self.init(manifest: manifest, model: model, policy: policy)
+        let backend = backends.first { $0.info.id == manifest.backend.id }
+        try self.init(manifest: manifest, model: model, policy: policy, input: backend?.info.input ?? .legacy)
     }
 
-    /// Labels the faces of ONE photo (64x64 RGB crops back to back), so no member is used twice.
+    /// The detector the model's dataset was built with (model.json's `preprocessing.detector`),
+    /// so a photo's faces are found as the training faces were.
+    public func makeDetector(named override: String? = nil, yunetModel: String? = nil) throws -> any FaceDetector {
+        let name = override ?? manifest.preprocessing["detector"].flatMap { value -> String? in
+            if case .string(let name) = value { return name } else { return nil }
+        } ?? "haar-default"
+        return try PredictionDetector.make(named: name, yunetModel: yunetModel, landmarks: input.kind == .aligned)
+    }
+
+    /// Labels the faces of ONE photo (images of `input` back to back), so no member is used
+    /// twice; faces below the model's open-set threshold are unknown.
     public func labelFaces(pixels: [UInt8], count: Int) throws -> [FaceLabel] {
         guard count > 0 else { return [] }
         let probabilities = try model.predict(pixels: pixels, count: count)
-        return policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
+        var labels = policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
+        guard let openSet = manifest.openSet, let similarities = try model.similarities(pixels: pixels, count: count) else {
+            return labels
+        }
+        let c = manifest.classes.count
+        for f in labels.indices {
+            let row = probabilities[f * c ..< (f + 1) * c]
+            let best = labels[f].member.flatMap { manifest.classes.firstIndex(of: $0) }
+                ?? (row.indices.max { row[$0] < row[$1] }! - row.startIndex)
+            let similarity = Double(similarities[f * c + best])
+            labels[f].similarity = similarity
+            if similarity < openSet.similarity {
+                labels[f].member = nil
+                labels[f].groups = []
+                labels[f].group = nil
+            }
+        }
+        return labels
     }
 }

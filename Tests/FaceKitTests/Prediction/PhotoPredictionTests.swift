@@ -69,8 +69,8 @@ final class PhotoPredictionTests: XCTestCase {
     }
 
     func testDetectorNames() throws {
-        XCTAssertNil(try PredictionDetector.make(named: "already-cropped"))
-        XCTAssertEqual(try PredictionDetector.make(named: "haar-original")?.name, "haar-original")
+        XCTAssertEqual(try PredictionDetector.make(named: "already-cropped").name, "already-cropped")
+        XCTAssertEqual(try PredictionDetector.make(named: "haar-original").name, "haar-original")
         XCTAssertThrowsError(try PredictionDetector.make(named: "magic")) { XCTAssertTrue("\($0)".contains("unknown detector")) }
     }
 }
