@@ -19,7 +19,8 @@ Inputs (one of):
 Timing covers only shape prediction + descriptor computation on already decoded pixels (models are
 loaded and one warm-up sample is run before the clock starts). For the two-process figure each
 process takes every other sample; the wall time is from the earliest start to the latest end.
-With --repeats N both are run N times (alternating) and the best run of each is reported.
+With --repeats N both are run N times (alternating) and the best run of each is reported. The CPU
+time of the timed loops per embedding is reported too: on a shared machine it is the steadier figure.
 """
 import argparse
 import datetime
@@ -217,10 +218,11 @@ def describe(sample, num_jitters):
 def timed_run(samples, indices, num_jitters):
     describe(samples[indices[0]], num_jitters)  # warm-up, untimed
     out = np.empty((len(indices), 128))
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     for k, i in enumerate(indices):
         out[k] = describe(samples[i], num_jitters)
-    return t0, time.perf_counter(), out
+    t1 = time.perf_counter()
+    return t0, t1, time.process_time() - c0, out
 
 
 _shared = None  # the samples, inherited by forked workers
@@ -230,8 +232,8 @@ def _worker(rank, workers, num_jitters, barrier, results):
     indices = list(range(rank, len(_shared), workers))
     models()
     barrier.wait()  # both processes have their models loaded before either clock starts
-    t0, t1, out = timed_run(_shared, indices, num_jitters)
-    results.put((rank, t0, t1, out))
+    t0, t1, cpu, out = timed_run(_shared, indices, num_jitters)
+    results.put((rank, t0, t1, cpu, out))
 
 
 def parallel_run(samples, workers, num_jitters):
@@ -258,9 +260,9 @@ def parallel_run(samples, workers, num_jitters):
     for p in procs:
         p.join()
     out = np.empty((len(samples), 128))
-    for rank, _, _, part in got:
+    for rank, _, _, _, part in got:
         out[rank::workers] = part
-    return min(g[1] for g in got), max(g[2] for g in got), out
+    return min(g[1] for g in got), max(g[2] for g in got), sum(g[3] for g in got), out
 
 
 # ---------------------------------------------------------------- classifiers
@@ -383,17 +385,21 @@ def main():
 
     cpu = cpu_model()
     log(f"cpu: {cpu}; dlib {dlib.__version__}; {len(samples)} faces; num_jitters {a.num_jitters}")
-    runs1, runs2, drift, desc = [], [], 0.0, None
+    runs1, runs2, cpu1, cpu2, drift, desc = [], [], [], [], 0.0, None
     a.workers = max(1, min(a.workers, len(samples)))
     for r in range(a.repeats):
-        t0, t1, d1 = timed_run(samples, list(range(len(samples))), a.num_jitters)
+        t0, t1, c, d1 = timed_run(samples, list(range(len(samples))), a.num_jitters)
         runs1.append(len(samples) / (t1 - t0))
-        log(f"run {r + 1}: 1 process: {t1 - t0:.2f} s, {runs1[-1]:.2f} embeddings/s")
-        p0, p1, d2 = parallel_run(samples, a.workers, a.num_jitters)
+        cpu1.append(1000 * c / len(samples))
+        log(f"run {r + 1}: 1 process: {t1 - t0:.2f} s, {runs1[-1]:.2f} embeddings/s, "
+            f"{cpu1[-1]:.1f} ms CPU per embedding")
+        p0, p1, c, d2 = parallel_run(samples, a.workers, a.num_jitters)
         runs2.append(len(samples) / (p1 - p0))
+        cpu2.append(1000 * c / len(samples))
         desc = d1 if desc is None else desc
         drift = max(drift, float(np.abs(desc - d1).max()), float(np.abs(desc - d2).max()))
-        log(f"run {r + 1}: {a.workers} processes: {p1 - p0:.2f} s, {runs2[-1]:.2f} embeddings/s")
+        log(f"run {r + 1}: {a.workers} processes: {p1 - p0:.2f} s, {runs2[-1]:.2f} embeddings/s, "
+            f"{cpu2[-1]:.1f} ms CPU per embedding")
     log(f"largest difference between descriptors of different runs: {drift:.2g}")
     eps1, eps2 = max(runs1), max(runs2)  # best run: the one least disturbed by other work
 
@@ -413,6 +419,10 @@ def main():
         "workers": a.workers,
         "runs_1": [round(v, 3) for v in runs1],
         "runs_2": [round(v, 3) for v in runs2],
+        # CPU time of the timed loops per embedding (all processes together): steadier than the
+        # wall-clock figures when other work shares the cores.
+        "cpu_ms_per_embedding_1": round(min(cpu1), 2),
+        "cpu_ms_per_embedding_2": round(min(cpu2), 2),
         "test_accuracy_logreg": None if acc_lr is None else round(acc_lr, 4),
         "test_accuracy_ncm": None if acc_ncm is None else round(acc_ncm, 4),
         "samples": {
