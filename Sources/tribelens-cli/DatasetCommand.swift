@@ -41,7 +41,11 @@ struct DatasetSourceOptions: ParsableArguments {
     }
 
     func faceSource(for preset: DatasetPreset) throws -> FaceSource {
-        if alreadyCropped { return .alreadyCropped }
+        if alreadyCropped {
+            // With YuNet at hand its landmarks let backends that take aligned faces use the crops.
+            if let path = yunetModel ?? YuNetModelLocator.find() { return .alreadyCropped(landmarksFrom: path) }
+            return .alreadyCropped
+        }
         switch detector {
         case "haar": return .haar(preset == .original ? .original : .default)
         case "yunet":

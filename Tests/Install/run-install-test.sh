@@ -40,7 +40,7 @@ fi
 
 expected=(
   bin/tribelens bin/tribelens-cli
-  lib/tribelens/plugins/libScratchCNN.so lib/tribelens/plugins/libVGG16Transfer.so
+  lib/tribelens/plugins/libSFaceEmbedding.so lib/tribelens/plugins/libScratchCNN.so lib/tribelens/plugins/libVGG16Transfer.so
   share/tribelens/rosters/ldh.json
   share/applications/$app_id.desktop share/metainfo/$app_id.metainfo.xml
   share/icons/hicolor/scalable/apps/$app_id.svg share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg
@@ -77,7 +77,7 @@ folder = os.path.realpath(sys.argv[2])
 found = {b["id"]: os.path.realpath(b.get("path") or "") for b in report["backends"]}
 print("  backends: %s; refused: %d" % (", ".join("%s (%s)" % (k, os.path.relpath(v, folder)) for k, v in sorted(found.items())),
                                       len(report["refused"])))
-wanted = {"scratch-cnn", "vgg16-transfer"}
+wanted = {"sface", "scratch-cnn", "vgg16-transfer"}
 problems = []
 if set(found) != wanted:
     problems.append("expected backends %s, found %s" % (sorted(wanted), sorted(found)))
