@@ -26,13 +26,11 @@ public enum ContentHash {
         return stream.finish()
     }
 
-    /// The SHA-256 of a file, read in 1 MiB pieces so a 40 MB model never sits in memory whole.
+    /// The SHA-256 of a file, read in pieces.
     public static func sha256(ofFile url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
         var stream = Stream()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { stream.update(chunk) }
-        return hex(stream.finish())
+        try stream.feed(contentsOf: url)
+        return stream.hexDigest()
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -41,51 +39,23 @@ public enum ContentHash {
 
     /// SHA-256 fed piece by piece (a file read in chunks, a download as it arrives); the same
     /// digest as `digest(_:)` of the concatenation.
-    public struct Stream: Sendable {
+    public struct Stream: Sendable, BlockHasher {
         private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        private var pending: [UInt8] = []   // < 64 bytes not yet compressed
-        private var total: UInt64 = 0
+        var pending: [UInt8] = []
+        var total: UInt64 = 0
+        static let bigEndianLength = true
 
         public init() {}
 
-        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-            total &+= UInt64(bytes.count)
-            var offset = 0
-            if !pending.isEmpty {
-                let take = min(64 - pending.count, bytes.count)
-                pending += bytes[0..<take]
-                offset = take
-                guard pending.count == 64 else { return }
-                let block = pending
-                block.withUnsafeBytes { compress($0) }
-                pending.removeAll(keepingCapacity: true)
-            }
-            // Whole blocks straight from the caller's buffer: no copy for the bulk of a file.
-            while bytes.count - offset >= 64 {
-                compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 64]))
-                offset += 64
-            }
-            pending += bytes[offset...]
-        }
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) { feed(bytes) }
 
         public mutating func update(_ data: Data) {
-            data.withUnsafeBytes { update($0) }
+            data.withUnsafeBytes { feed($0) }
         }
 
         /// The 32-byte digest. Finishes the hash: the stream is not to be fed afterwards.
         public mutating func finish() -> [UInt8] {
-            // Padding: 0x80, zeros, then the bit length, to a multiple of 64 bytes.
-            let bits = total &* 8
-            var tail = pending
-            tail.append(0x80)
-            while tail.count % 64 != 56 { tail.append(0) }
-            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-            tail.withUnsafeBytes { raw in
-                for start in stride(from: 0, to: raw.count, by: 64) {
-                    compress(UnsafeRawBufferPointer(rebasing: raw[start..<start + 64]))
-                }
-            }
-            pending = []
+            pad()
             return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
         }
 
@@ -94,7 +64,7 @@ public enum ContentHash {
             ContentHash.hex(finish())
         }
 
-        private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        mutating func compress(_ block: UnsafeRawBufferPointer) {
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                 for i in 0..<16 {
                     w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16

@@ -2,10 +2,11 @@ import Foundation
 
 /// MD5 (RFC 1321), only to check downloads against the checksum Keras publishes for its weight
 /// files; nothing here relies on it for collision resistance.
-public struct MD5: Sendable {
+public struct MD5: Sendable, BlockHasher {
     private var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476)
-    private var pending: [UInt8] = []   // < 64 bytes not yet compressed
-    private var total: UInt64 = 0
+    var pending: [UInt8] = []
+    var total: UInt64 = 0
+    static let bigEndianLength = false
 
     private static let shifts: [UInt32] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
     // floor(abs(sin(i + 1)) * 2^32), computed rather than typed in.
@@ -13,41 +14,15 @@ public struct MD5: Sendable {
 
     public init() {}
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        total &+= UInt64(bytes.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending += bytes[0..<take]
-            offset = take
-            if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while bytes.count - offset >= 64 {
-            compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 64]))
-            offset += 64
-        }
-        pending += bytes[offset...]
-    }
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { feed(bytes) }
 
     public mutating func update(_ data: Data) {
-        data.withUnsafeBytes { update($0) }
+        data.withUnsafeBytes { feed($0) }
     }
 
     /// The digest as 32 lower-case hex digits (finishes the hash).
     public mutating func hexDigest() -> String {
-        let bitLength = total &* 8
-        var tail = pending + [0x80]
-        while tail.count % 64 != 56 { tail.append(0) }
-        tail += (0..<8).map { UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64($0))) }
-        tail.withUnsafeBytes { raw in
-            for start in stride(from: 0, to: raw.count, by: 64) {
-                compress(UnsafeRawBufferPointer(rebasing: raw[start..<start + 64]))
-            }
-        }
-        pending = []
+        pad()
         return [state.0, state.1, state.2, state.3]
             .flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * UInt32($0))) } }
             .map { String(format: "%02x", $0) }.joined()
@@ -59,16 +34,14 @@ public struct MD5: Sendable {
         return md5.hexDigest()
     }
 
-    /// The MD5 of a file, read in 1 MiB pieces.
+    /// The MD5 of a file, read in pieces.
     public static func hex(ofFile url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
         var md5 = MD5()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { md5.update(chunk) }
+        try md5.feed(contentsOf: url)
         return md5.hexDigest()
     }
 
-    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+    mutating func compress(_ block: UnsafeRawBufferPointer) {
         let m = (0..<16).map { block.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian }
         var (a, b, c, d) = state
         for i in 0..<64 {
