@@ -18,14 +18,24 @@ final class EmbeddingCache {
     /// A cache larger than this (about 1.3 million faces) is not read back.
     private static let maximumFileBytes = 700_000_000
 
-    private var rows: [Key: [Float]] = [:]
+    private var storedRows: [Key: [Float]]?
     private var unsaved = 0
     private let file: URL?
 
     init(folder: String?, networkChecksum: String) {
         let name = "sface-" + String((networkChecksum.isEmpty ? "unknown" : networkChecksum).prefix(16)) + ".emb"
         file = folder.map { URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent(name) }
-        if let file { read(file) }
+    }
+
+    /// Read on first use: a model loaded only to predict never reads the file.
+    private var rows: [Key: [Float]] {
+        get {
+            if let storedRows { return storedRows }
+            let read = file.map(Self.read) ?? [:]
+            storedRows = read
+            return read
+        }
+        set { storedRows = newValue }
     }
 
     var count: Int { rows.count }
@@ -59,14 +69,15 @@ final class EmbeddingCache {
         }
     }
 
-    private func read(_ url: URL) {
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped), data.count <= Self.maximumFileBytes,
-              data.count >= Self.magic.count, Array(data.prefix(Self.magic.count)) == Self.magic,
-              (data.count - Self.magic.count) % Self.recordBytes == 0 else { return }
-        let records = (data.count - Self.magic.count) / Self.recordBytes
+    private static func read(_ url: URL) -> [Key: [Float]] {
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped), data.count <= maximumFileBytes,
+              data.count >= magic.count, Array(data.prefix(magic.count)) == magic,
+              (data.count - magic.count) % recordBytes == 0 else { return [:] }
+        let records = (data.count - magic.count) / recordBytes
+        var rows: [Key: [Float]] = [:]
         data.withUnsafeBytes { raw in
             for r in 0..<records {
-                let base = Self.magic.count + r * Self.recordBytes
+                let base = magic.count + r * recordBytes
                 let high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt64.self))
                 let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self))
                 let row = (0..<SFaceNetwork.dimension).map {
@@ -76,5 +87,6 @@ final class EmbeddingCache {
                 rows[Key(high: high, low: low)] = row
             }
         }
+        return rows
     }
 }

@@ -5,8 +5,8 @@ import NeuralPluginSupport
 
 /// Face embeddings as a plugin (`sface`): OpenCV's SFace network, trained on millions of faces,
 /// turns each aligned 112x112 face into a 128-d embedding once (cached by the host's sample
-/// key), and a softmax classifier on the normalised embeddings learns the members inside the
-/// host's training session. Similarities to each member's prototype (the normalised mean of
+/// key), and a NeuralKit softmax layer on the normalised embeddings learns the members inside
+/// the host's training session. Similarities to each member's prototype (the normalised mean of
 /// its training embeddings) let the host say "unknown" for strangers.
 final class SFaceBackend: SwiftBackend {
     static let id = "sface"
@@ -16,23 +16,16 @@ final class SFaceBackend: SwiftBackend {
         + "a small classifier learns your members from them in seconds, and faces unlike every member are called unknown. "
         + "Needs the SFace and YuNet model files."
     static let defaultHyperParametersJSON =
-        #"{"sface_model": "auto", "sface_model_sha256": "", "learning_rate": 0.1, "momentum": 0.9, "scale": 8, "weight_decay": 0.0001}"#
+        #"{"sface_model": "auto", "sface_model_sha256": "", "learning_rate": 0.1, "momentum": 0.9, "scale": 8}"#
     static let input = SwiftBackendInput(side: SFaceNetwork.side, kind: .aligned)
     static let givesSimilarities = true
     static let settingsFile = "sface.json"
-    static let weightsFile = "weights.safetensors"
+    static let prototypesFile = "prototypes.safetensors"
 
-    private struct Settings: Codable {
-        var format = 1
-        var classes: Int
-        var scale: Float
-        var weightDecay: Float
-        var momentum: Float
-        var networkChecksum: String
-    }
-
-    private let settings: Settings
-    private var classifier: EmbeddingClassifier
+    private let settings: SavedSettings
+    private let scale: Float
+    private var model: Sequential
+    private var trainer: Trainer?
     /// classes x 128: each member's normalised mean training embedding.
     private var prototypes: [Float]
     private let network: SFaceNetwork?
@@ -40,34 +33,41 @@ final class SFaceBackend: SwiftBackend {
 
     var classCount: Int { settings.classes }
 
-    private init(settings: Settings, network: SFaceNetwork?, cacheFolder: String?) {
+    private init(settings: SavedSettings, model: Sequential, network: SFaceNetwork?, cacheFolder: String?) throws {
+        guard let scale = settings.extra["scale"].flatMap(Float.init), scale.isFinite, scale > 0 else {
+            throw SwiftBackendError.format("sface: the saved settings have no valid scale")
+        }
         self.settings = settings
+        self.scale = scale
+        self.model = model
         self.network = network
-        classifier = EmbeddingClassifier(classes: settings.classes, dimension: SFaceNetwork.dimension,
-                                         scale: settings.scale, weightDecay: settings.weightDecay)
         prototypes = [Float](repeating: 0, count: settings.classes * SFaceNetwork.dimension)
-        cache = EmbeddingCache(folder: cacheFolder, networkChecksum: settings.networkChecksum)
+        cache = EmbeddingCache(folder: cacheFolder, networkChecksum: settings.extra["network_sha256"] ?? "")
+    }
+
+    static func classifier(classes: Int, seed: UInt64 = 0) throws -> Sequential {
+        try Sequential(inputShape: [SFaceNetwork.dimension], layers: [Dense(classes, activation: .softmax, name: "classifier")], seed: seed)
     }
 
     /// The network named by the (host-resolved) hyper-parameters.
-    private static func network(_ hp: HyperParameters) throws -> (SFaceNetwork, checksum: String) {
+    private static func network(_ hp: HyperParameters) throws -> SFaceNetwork {
         let path = try hp.string("sface_model", default: "auto")
         guard path.hasPrefix("/") else {
             throw SwiftBackendError.invalidArgument("sface: 'sface_model' must be the absolute path of a checked SFace ONNX file "
                                                     + "(the host resolves \"auto\"; `tribelens-cli weights fetch sface` gets it)")
         }
-        return (try SFaceNetwork(path: path), try hp.string("sface_model_sha256", default: ""))
+        return try SFaceNetwork(path: path)
     }
 
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self {
         guard configuration.classCount >= 2 else { throw SwiftBackendError.invalidArgument("sface: needs at least 2 classes") }
         let hp = try HyperParameters(json: configuration.hyperParametersJSON, plugin: id)
-        let (network, checksum) = try network(hp)
-        let settings = Settings(classes: configuration.classCount, scale: Float(try hp.number("scale", default: 8, in: 0.1...100)),
-                                weightDecay: Float(try hp.number("weight_decay", default: 1e-4, in: 0...1)),
-                                momentum: Float(try hp.number("momentum", default: 0.9, in: 0...0.999)),
-                                networkChecksum: checksum)
-        return Self(settings: settings, network: network, cacheFolder: configuration.cacheDirectory)
+        let settings = SavedSettings(classes: configuration.classCount, inputScale: 1,
+                                     momentum: Float(try hp.number("momentum", default: 0.9, in: 0...0.999)),
+                                     extra: ["scale": String(try hp.number("scale", default: 8, in: 0.1...100)),
+                                             "network_sha256": try hp.string("sface_model_sha256", default: "")])
+        return try Self(settings: settings, model: try classifier(classes: configuration.classCount, seed: configuration.seed),
+                        network: try network(hp), cacheFolder: configuration.cacheDirectory)
     }
 
     static func load(from directory: String) throws -> Self {
@@ -78,51 +78,46 @@ final class SFaceBackend: SwiftBackend {
 
     static func load(from directory: String, configuration: SwiftBackendConfiguration) throws -> Self {
         let hp = try HyperParameters(json: configuration.hyperParametersJSON, plugin: id)
-        return try read(directory, network: try network(hp).0, cacheFolder: configuration.cacheDirectory)
+        return try read(directory, network: try network(hp), cacheFolder: configuration.cacheDirectory)
     }
 
     private static func read(_ directory: String, network: SFaceNetwork?, cacheFolder: String?) throws -> Self {
-        let folder = URL(fileURLWithPath: directory, isDirectory: true)
-        let settingsURL = folder.appendingPathComponent(settingsFile)
-        guard let data = try? Data(contentsOf: settingsURL) else { throw SwiftBackendError.io("sface: cannot read \(settingsURL.path)") }
-        guard let settings = try? JSONDecoder().decode(Settings.self, from: data), settings.format == 1,
-              (2...100_000).contains(settings.classes), settings.scale.isFinite, settings.scale > 0 else {
-            throw SwiftBackendError.format("sface: \(settingsURL.path) is not a settings file this version understands")
+        let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
+        var model = try classifier(classes: settings.classes)
+        try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
+        let made = try Self(settings: settings, model: model, network: network, cacheFolder: cacheFolder)
+        let url = URL(fileURLWithPath: directory).appendingPathComponent(prototypesFile)
+        let shape = [settings.classes, SFaceNetwork.dimension]
+        guard let saved = try? Safetensors.read(url)["prototypes"], saved.shape == shape, saved.scalars.allSatisfy(\.isFinite) else {
+            throw SwiftBackendError.format("sface: \(url.path) has no finite prototypes of shape \(shape)")
         }
-        let model = Self(settings: settings, network: network, cacheFolder: cacheFolder)
-        let weightsURL = folder.appendingPathComponent(weightsFile)
-        let tensors: [String: Tensor]
-        do { tensors = try Safetensors.read(weightsURL) } catch {
-            throw SwiftBackendError.format("sface: \(weightsURL.path): \(error)")
-        }
-        let c = settings.classes, d = SFaceNetwork.dimension
-        func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
-            guard let t = tensors[name], t.shape == shape, t.scalars.allSatisfy(\.isFinite) else {
-                throw SwiftBackendError.format("sface: \(weightsURL.path) has no finite \(name) of shape \(shape)")
-            }
-            return t.scalars
-        }
-        model.classifier.weights = try tensor("weights", [c, d])
-        model.classifier.bias = try tensor("bias", [c])
-        model.prototypes = try tensor("prototypes", [c, d])
-        return model
+        made.prototypes = saved.scalars
+        return made
     }
 
     func save(to directory: String) throws {
-        let folder = URL(fileURLWithPath: directory, isDirectory: true)
-        let c = settings.classes, d = SFaceNetwork.dimension
+        try ModelFiles.save(currentModel, settings: settings, to: directory, settingsFile: Self.settingsFile, plugin: Self.id)
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(settings).write(to: folder.appendingPathComponent(Self.settingsFile))
-            try Safetensors.write(["weights": try Tensor(shape: [c, d], scalars: classifier.weights),
-                                   "bias": try Tensor(shape: [c], scalars: classifier.bias),
-                                   "prototypes": try Tensor(shape: [c, d], scalars: prototypes)],
-                                  to: folder.appendingPathComponent(Self.weightsFile))
+            try Safetensors.write(["prototypes": try Tensor(shape: [settings.classes, SFaceNetwork.dimension], scalars: prototypes)],
+                                  to: URL(fileURLWithPath: directory).appendingPathComponent(Self.prototypesFile))
         } catch {
-            throw SwiftBackendError.io("sface: cannot write the model into \(directory): \(error)")
+            throw SwiftBackendError.io("sface: cannot write the prototypes into \(directory): \(error)")
         }
     }
+
+    /// The trainer keeps momentum between epochs; rebuilt only if the batch size changes.
+    private func trainer(batchSize: Int, learningRate: Float) throws -> Trainer {
+        if let trainer, trainer.batchSize == batchSize {
+            trainer.learningRate = learningRate
+            return trainer
+        }
+        let made = try Trainer(model: currentModel, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum),
+                               batchSize: batchSize)
+        trainer = made
+        return made
+    }
+
+    private var currentModel: Sequential { trainer?.model ?? model }
 
     // MARK: Embeddings
 
@@ -188,39 +183,19 @@ final class SFaceBackend: SwiftBackend {
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
                     progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
-        let n = source.count, d = SFaceNetwork.dimension
-        let steps = (n + batchSize - 1) / batchSize
+        let steps = (source.count + batchSize - 1) / batchSize
         let (all, labels) = try embeddings(of: source, progress: progress, batchesAfter: steps)
         updatePrototypes(all, labels: labels)
-        let order = source.shuffledOrder(seed: shuffleSeed)
-        var lossSum = 0.0, correct = 0, seen = 0
-        for step in 0..<steps {
-            let indices = order[(step * batchSize)..<min(n, (step + 1) * batchSize)].map { Int($0) }
-            var batch = [Float](); batch.reserveCapacity(indices.count * d)
-            for i in indices { batch += all[i * d ..< (i + 1) * d] }
-            let result = classifier.lossAndGradients(batch, labels: indices.map { labels[$0] }, count: indices.count)
-            guard result.loss.isFinite else { throw SwiftBackendError.diverged("sface: the loss became \(result.loss)") }
-            classifier.step(weights: result.weights, bias: result.bias, learningRate: learningRate, momentum: settings.momentum)
-            lossSum += result.loss * Double(indices.count)
-            correct += result.correct
-            seen += indices.count
-            guard progress.report(batchesDone: step + 1, batchesTotal: steps, runningLoss: lossSum / Double(seen),
-                                  runningAccuracy: Double(correct) / Double(seen)) else { throw SwiftBackendError.cancelled }
-        }
-        return BackendPluginKit.EpochMetrics(loss: n > 0 ? lossSum / Double(n) : 0, accuracy: n > 0 ? Double(correct) / Double(n) : 0, samples: n)
+        return try EpochLoop.train(try trainer(batchSize: batchSize, learningRate: learningRate),
+                                   dataset: EmbeddingBatch(embeddings: all, labels: labels, scale: scale),
+                                   order: source.shuffledOrder(seed: shuffleSeed), batchSize: batchSize, progress: progress)
     }
 
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
         let (all, labels) = try embeddings(of: source, progress: progress, batchesAfter: 0)
-        let n = source.count
-        let p = classifier.probabilities(all, count: n)
-        var loss = 0.0, correct = 0
-        for i in 0..<n {
-            let row = p[i * settings.classes ..< (i + 1) * settings.classes]
-            loss -= log(Double(max(row[row.startIndex + Int(labels[i])], 1e-7)))
-            if row.indices.max(by: { row[$0] < row[$1] }).map({ $0 - row.startIndex }) == Int(labels[i]) { correct += 1 }
-        }
-        return BackendPluginKit.EpochMetrics(loss: n > 0 ? loss / Double(n) : 0, accuracy: n > 0 ? Double(correct) / Double(n) : 0, samples: n)
+        let m = try Predictor(model: currentModel, batchSize: max(1, batchSize))
+            .evaluate(EmbeddingBatch(embeddings: all, labels: labels, scale: scale))
+        return .init(loss: m.loss, accuracy: m.accuracy, samples: m.samples)
     }
 
     private func updatePrototypes(_ embeddings: [Float], labels: [Int32]) {
@@ -235,14 +210,21 @@ final class SFaceBackend: SwiftBackend {
 
     // MARK: Prediction
 
+    private func probabilities(_ embeddings: [Float], count: Int) throws -> [Float] {
+        let batch = EmbeddingBatch(embeddings: embeddings, labels: [Int32](repeating: 0, count: count), scale: scale)
+        return try Predictor(model: currentModel, batchSize: min(max(count, 1), 32)).predict(batch).scalars
+    }
+
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
-        let embeddings = try requireNetwork().embed(pixels, count: count)
-        let p = classifier.probabilities(embeddings, count: count)
+        let p = try self.probabilities(try requireNetwork().embed(pixels, count: count), count: count)
         for i in p.indices { probabilities[i] = p[i] }
     }
 
-    func similarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into similarities: UnsafeMutableBufferPointer<Float>) throws {
+    func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                                 similarities: UnsafeMutableBufferPointer<Float>) throws {
         let embeddings = try requireNetwork().embed(pixels, count: count)
+        let p = try self.probabilities(embeddings, count: count)
+        for i in p.indices { probabilities[i] = p[i] }
         let c = settings.classes, d = SFaceNetwork.dimension
         for i in 0..<count {
             for k in 0..<c {

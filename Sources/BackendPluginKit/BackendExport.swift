@@ -32,7 +32,7 @@ public enum BackendExport {
                 create_model: createModel, class_count: classCount, train_epoch: trainEpoch, evaluate: evaluate,
                 predict: predict, save: save, load: load, free_model: freeModel,
                 input_side: UInt32(B.input.side), input_kind: B.input.kind.rawValue,
-                similarities: B.givesSimilarities ? similarities : nil, load_with_config: loadWithConfig))
+                predict_with_similarities: B.givesSimilarities ? predictWithSimilarities : nil, load_with_config: loadWithConfig))
             exported = table
             return UnsafeRawPointer(table)
         }
@@ -195,16 +195,20 @@ public enum BackendExport {
         }
     }
 
-    private static let similarities: @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Float>?, Message, Int) -> tl_status = {
-        model, pixels, count, output, message, capacity in
-        guard let model = unbox(model), count == 0 || (pixels != nil && output != nil) else {
+    private static let predictWithSimilarities: @convention(c) (
+        OpaquePointer?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Message, Int
+    ) -> tl_status = { model, pixels, count, probabilities, similarities, message, capacity in
+        guard let model = unbox(model), count == 0 || (pixels != nil && probabilities != nil && similarities != nil) else {
             tl_set_error(message, capacity, "NULL argument")
             return TL_ERR_INVALID_ARGUMENT
         }
         if count == 0 { return TL_OK }
         return run(message, capacity) {
-            try model.similarities(pixels: UnsafeBufferPointer(start: pixels, count: count * Swift.type(of: model).input.imageBytes), count: count,
-                                   into: UnsafeMutableBufferPointer(start: output, count: count * model.classCount))
+            let rows = count * model.classCount
+            try model.predictWithSimilarities(
+                pixels: UnsafeBufferPointer(start: pixels, count: count * Swift.type(of: model).input.imageBytes), count: count,
+                into: UnsafeMutableBufferPointer(start: probabilities, count: rows),
+                similarities: UnsafeMutableBufferPointer(start: similarities, count: rows))
         }
     }
 

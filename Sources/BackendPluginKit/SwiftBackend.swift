@@ -13,7 +13,7 @@ public protocol SwiftBackend: AnyObject {
 
     /// ABI 1.1: the images this backend takes (default: 64x64 box crops, as ABI 1.0).
     static var input: SwiftBackendInput { get }
-    /// ABI 1.1: whether `similarities` is implemented (the table's pointer is NULL otherwise).
+    /// ABI 1.1: whether `predictWithSimilarities` is implemented (the table's pointer is NULL otherwise).
     static var givesSimilarities: Bool { get }
 
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self
@@ -31,8 +31,10 @@ public protocol SwiftBackend: AnyObject {
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> EpochMetrics
     /// Writes `count * classCount` probabilities.
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws
-    /// ABI 1.1: writes `count * classCount` similarities in [-1, 1] (see `givesSimilarities`).
-    func similarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into similarities: UnsafeMutableBufferPointer<Float>) throws
+    /// ABI 1.1: `predict`, and `count * classCount` similarities in [-1, 1] from the same pass
+    /// (see `givesSimilarities`).
+    func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                                 similarities: UnsafeMutableBufferPointer<Float>) throws
     func save(to directory: String) throws
 }
 
@@ -44,8 +46,8 @@ extension SwiftBackend {
         try load(from: directory)
     }
 
-    public func similarities(pixels: UnsafeBufferPointer<UInt8>, count: Int,
-                             into similarities: UnsafeMutableBufferPointer<Float>) throws {
+    public func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                                        similarities: UnsafeMutableBufferPointer<Float>) throws {
         throw SwiftBackendError.unsupported("\(Self.id): no similarities")
     }
 }
@@ -141,29 +143,6 @@ public struct SampleBatches {
 
     public var count: Int { Int(source.pointee.count) }
 
-    /// Two words (a 128-bit content key) per index, and the labels, without the pixels.
-    public func fetchKeys(_ indices: ArraySlice<UInt64>, keys: inout [UInt64], labels: inout [Int32]) throws {
-        guard hasKeys, let fetchKeys = source.pointee.fetch_keys else {
-            throw SwiftBackendError.unsupported("the host gives no sample keys (plugin ABI 1.0 host)")
-        }
-        let n = indices.count
-        if keys.count < 2 * n { keys = [UInt64](repeating: 0, count: 2 * n) }
-        if labels.count < n { labels = [Int32](repeating: 0, count: n) }
-        var message = [CChar](repeating: 0, count: Int(TL_ERROR_CAPACITY))
-        let status = indices.withUnsafeBufferPointer { idx in
-            keys.withUnsafeMutableBufferPointer { k in
-                labels.withUnsafeMutableBufferPointer { lb in
-                    message.withUnsafeMutableBufferPointer { msg in
-                        fetchKeys(source.pointee.context, idx.baseAddress, n, k.baseAddress, lb.baseAddress, msg.baseAddress, msg.count)
-                    }
-                }
-            }
-        }
-        if status != 0 {
-            throw SwiftBackendError.io(message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        }
-    }
-
     /// The order every backend visits samples in during an epoch (tl_shuffle_indices).
     public func shuffledOrder(seed: UInt64) -> [UInt64] {
         var order = [UInt64](repeating: 0, count: count)
@@ -171,18 +150,38 @@ public struct SampleBatches {
         return order
     }
 
+    /// Two words (a 128-bit content key) per index, and the labels, without the pixels.
+    public func fetchKeys(_ indices: ArraySlice<UInt64>, keys: inout [UInt64], labels: inout [Int32]) throws {
+        guard hasKeys, let fetchKeys = source.pointee.fetch_keys else {
+            throw SwiftBackendError.unsupported("the host gives no sample keys (plugin ABI 1.0 host)")
+        }
+        try call(indices, into: &keys, wordsPerSample: 2, labels: &labels) {
+            fetchKeys(source.pointee.context, $0, $1, $2, $3, $4, $5)
+        }
+    }
+
     /// Fills `pixels` (`indices.count * imageBytes` bytes) and `labels` for `indices`.
     public func fetch(_ indices: ArraySlice<UInt64>, pixels: inout [UInt8], labels: inout [Int32]) throws {
+        try call(indices, into: &pixels, wordsPerSample: imageBytes, labels: &labels) {
+            source.pointee.fetch(source.pointee.context, $0, $1, $2, $3, $4, $5)
+        }
+    }
+
+    /// Grows the buffers to `indices.count` samples, makes one host call and turns its failure
+    /// into `SwiftBackendError.io` with the host's message.
+    private func call<T: Numeric>(
+        _ indices: ArraySlice<UInt64>, into values: inout [T], wordsPerSample: Int, labels: inout [Int32],
+        _ body: (UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<T>?, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CChar>?, Int) -> Int32
+    ) throws {
         let n = indices.count
-        if pixels.count < n * imageBytes { pixels = [UInt8](repeating: 0, count: n * imageBytes) }
+        if values.count < n * wordsPerSample { values = [T](repeating: 0, count: n * wordsPerSample) }
         if labels.count < n { labels = [Int32](repeating: 0, count: n) }
         var message = [CChar](repeating: 0, count: Int(TL_ERROR_CAPACITY))
         let status = indices.withUnsafeBufferPointer { idx in
-            pixels.withUnsafeMutableBufferPointer { px in
+            values.withUnsafeMutableBufferPointer { v in
                 labels.withUnsafeMutableBufferPointer { lb in
                     message.withUnsafeMutableBufferPointer { msg in
-                        source.pointee.fetch(source.pointee.context, idx.baseAddress, n, px.baseAddress, lb.baseAddress,
-                                             msg.baseAddress, msg.count)
+                        body(idx.baseAddress, n, v.baseAddress, lb.baseAddress, msg.baseAddress, msg.count)
                     }
                 }
             }

@@ -57,6 +57,13 @@ bool finite_landmarks(const float *p, int n) {
 
 }  // namespace
 
+extern "C" void cvision_face_template(int32_t side, float out[10]) {
+    for (int i = 0; i < 5; ++i) {
+        out[2 * i] = float(kTemplate[i][0] * side / 112.0);
+        out[2 * i + 1] = float(kTemplate[i][1] * side / 112.0);
+    }
+}
+
 extern "C" int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height,
                                   const float landmarks[10], int32_t side, uint8_t *out,
                                   char *err, size_t err_len) {

@@ -186,12 +186,14 @@ typedef struct tribelens_backend {
     uint32_t input_kind;       /* a tl_input_kind */
 
     /*
-     * Optional (NULL: none). For `count` images, how close each face is to each class's
-     * training faces: similarity[i*N + k] in [-1, 1] (e.g. the cosine to the class's prototype).
-     * The host calibrates an "unknown" threshold on it, so a stranger is not named.
+     * Optional (NULL: none). `predict`, plus for each image how close the face is to each
+     * class's training faces: similarity[i*N + k] in [-1, 1] (e.g. the cosine to the class's
+     * prototype), from the same pass (an embedding network runs once). The host calibrates an
+     * "unknown" threshold on it, so a stranger is not named.
      */
-    tl_status (*similarities)(tl_model *model, const uint8_t *pixels, size_t count,
-                              float *similarity, char *error, size_t error_capacity);
+    tl_status (*predict_with_similarities)(tl_model *model, const uint8_t *pixels, size_t count,
+                                           float *probabilities, float *similarity,
+                                           char *error, size_t error_capacity);
 
     /*
      * Optional (NULL: the host calls `load`). Like `load`, with the host's configuration:

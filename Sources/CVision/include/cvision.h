@@ -83,6 +83,9 @@ void cvision_boxes_free(cvision_box *boxes);
 int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height, const float landmarks[10],
                        int32_t side, uint8_t *out, char *err, size_t err_len);
 
+/// Where `cvision_align_face` puts the five landmarks in a crop of `side` pixels (x, y pairs).
+void cvision_face_template(int32_t side, float out[10]);
+
 typedef struct cvision_sface cvision_sface;
 
 /// Reads an SFace ONNX file (face_recognition_sface_2021dec*.onnx). The caller has checked its

@@ -36,9 +36,10 @@ public enum FaceCrops {
     /// Where the five landmarks would be if the box framed the face as the alignment template
     /// does: a fallback for faces whose detector gave none (Haar, a crop YuNet could not read).
     static func estimatedLandmarks(of box: FaceBox) -> [Float] {
-        let template: [Float] = [38.2946, 51.6963, 73.5318, 51.5014, 56.0252, 71.7366, 41.5493, 92.3655, 70.7299, 92.2041]
+        var template = [Float](repeating: 0, count: 10)
+        cvision_face_template(1, &template)  // fractions of the crop's side
         return template.enumerated().map { i, t in
-            i % 2 == 0 ? Float(box.x) + Float(box.width) * t / 112 : Float(box.y) + Float(box.height) * t / 112
+            i % 2 == 0 ? Float(box.x) + Float(box.width) * t : Float(box.y) + Float(box.height) * t
         }
     }
 }

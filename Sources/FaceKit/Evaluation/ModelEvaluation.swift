@@ -29,9 +29,12 @@ public enum ModelEvaluation {
                     }
                 }
             }
-            probabilities += try model.predict(pixels: pixels, count: n)
             if similar != nil {
-                if let rows = try model.similarities(pixels: pixels, count: n) { similar! += rows } else { similar = nil }
+                let both = try model.predictWithSimilarities(pixels: pixels, count: n)
+                probabilities += both.probabilities
+                if let rows = both.similarities { similar! += rows } else { similar = nil }
+            } else {
+                probabilities += try model.predict(pixels: pixels, count: n)
             }
             labels += batchLabels.map(Int.init)
             start += n

@@ -116,15 +116,17 @@ public protocol BackendModel: AnyObject {
     /// Probabilities for `count` images of the backend's `InputSpec` (`pixels.count == count *
     /// input.bytes`), row i at `[i * classCount ..< (i + 1) * classCount]`.
     func predict(pixels: [UInt8], count: Int) throws -> [Float]
-    /// Similarity of each image to each class's training faces, in [-1, 1], same layout; nil
-    /// when the backend gives none.
-    func similarities(pixels: [UInt8], count: Int) throws -> [Float]?
+    /// `predict`, and the similarity of each image to each class's training faces in [-1, 1]
+    /// (same layout) from the same pass; nil similarities when the backend gives none.
+    func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?)
     /// Writes the model's files into an existing, empty directory.
     func save(to directory: URL) throws
 }
 
 extension BackendModel {
-    public func similarities(pixels: [UInt8], count: Int) throws -> [Float]? { nil }
+    public func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?) {
+        (try predict(pixels: pixels, count: count), nil)
+    }
 
     public func evaluate(on source: any SampleSource, batchSize: Int) throws -> PassMetrics {
         try evaluate(on: source, batchSize: batchSize, progress: { _ in true })

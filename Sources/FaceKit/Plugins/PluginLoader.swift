@@ -77,7 +77,7 @@ public enum PluginLoader {
                              + "(sides 8-\(InputSpec.maximumSide), kinds 0 box crop, 1 aligned)")
             }
             input = declared
-            givesSimilarities = t.similarities != nil
+            givesSimilarities = t.predict_with_similarities != nil
         }
         let info = BackendInfo(
             id: id,

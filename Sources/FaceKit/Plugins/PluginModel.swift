@@ -38,26 +38,30 @@ final class PluginModel: BackendModel {
     }
 
     func predict(pixels: [UInt8], count: Int) throws -> [Float] {
-        try perImage(pixels: pixels, count: count, what: "predict") { input, out, error, capacity in
+        try perImage(pixels: pixels, count: count, outputs: 1, what: "predict") { input, out, error, capacity in
             table.predict(handle, input, count, out, error, capacity)
         }
     }
 
-    func similarities(pixels: [UInt8], count: Int) throws -> [Float]? {
-        guard backend.hasV1_1Table, let similarities = table.similarities else { return nil }
-        return try perImage(pixels: pixels, count: count, what: "similarities") { input, out, error, capacity in
-            similarities(handle, input, count, out, error, capacity)
+    func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?) {
+        guard backend.hasV1_1Table, let both = table.predict_with_similarities else {
+            return (try predict(pixels: pixels, count: count), nil)
         }
+        let rows = count * classCount
+        let output = try perImage(pixels: pixels, count: count, outputs: 2, what: "predict_with_similarities") { input, out, error, capacity in
+            both(handle, input, count, out, out.map { $0 + rows }, error, capacity)
+        }
+        return (Array(output[..<rows]), Array(output[rows...]))
     }
 
-    /// A call that maps `count` images to `classCount` floats each.
-    private func perImage(pixels: [UInt8], count: Int, what: String,
+    /// A call that maps `count` images to `outputs` blocks of `classCount` floats each.
+    private func perImage(pixels: [UInt8], count: Int, outputs: Int, what: String,
                           _ call: (UnsafePointer<UInt8>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<CChar>, Int) -> tl_status) throws -> [Float] {
         let spec = backend.info.input
         guard count >= 0, pixels.count == count * spec.bytes else {
             throw BackendError(.invalidArgument, "\(what): \(pixels.count) bytes is not \(count) images of \(spec)")
         }
-        var output = [Float](repeating: .nan, count: count * classCount)
+        var output = [Float](repeating: .nan, count: outputs * count * classCount)
         var error = ErrorBuffer()
         let status = pixels.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in

@@ -42,11 +42,12 @@ public final class FacePredictor {
     /// twice; faces below the model's open-set threshold are unknown.
     public func labelFaces(pixels: [UInt8], count: Int) throws -> [FaceLabel] {
         guard count > 0 else { return [] }
-        let probabilities = try model.predict(pixels: pixels, count: count)
+        // One pass gives both: an embedding backend runs its network once per face.
+        let (probabilities, similarities) = manifest.openSet == nil
+            ? (try model.predict(pixels: pixels, count: count), nil)
+            : try model.predictWithSimilarities(pixels: pixels, count: count)
         var labels = policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
-        guard let openSet = manifest.openSet, let similarities = try model.similarities(pixels: pixels, count: count) else {
-            return labels
-        }
+        guard let openSet = manifest.openSet, let similarities else { return labels }
         let c = manifest.classes.count
         for f in labels.indices {
             let row = probabilities[f * c ..< (f + 1) * c]

@@ -63,13 +63,12 @@ public enum TrainingJob {
             throw BackendError(.invalidArgument, "class names must be distinct")
         }
         let hyper = try hyperParameters(backend: backend.info, preset: request.preset, user: request.hyperParameters)
-        let cache = BackendResources.cacheDirectory(for: backend.info)
-        let model = try backend.makeModel(ModelConfiguration(
-            classCount: request.classes.count, seed: request.configuration.seed,
-            inputScale: request.preset.inputScale, hyperParametersJSON: JSONValue.object(hyper).jsonText, cacheDirectory: cache))
-        let reload = ModelConfiguration(classCount: 0, inputScale: request.preset.inputScale,
-                                        hyperParametersJSON: JSONValue.object(hyper).jsonText, cacheDirectory: cache)
-        let result = try TrainingSession(backend: backend, configuration: request.configuration, loadConfiguration: reload)
+        let configuration = ModelConfiguration(
+            classCount: request.classes.count, seed: request.configuration.seed, inputScale: request.preset.inputScale,
+            hyperParametersJSON: JSONValue.object(hyper).jsonText, cacheDirectory: BackendResources.cacheDirectory(for: backend.info))
+        let model = try backend.makeModel(configuration)
+        // The best epoch's snapshot is loaded back with the same files and cache folder.
+        let result = try TrainingSession(backend: backend, configuration: request.configuration, loadConfiguration: configuration)
             .run(model: model, training: training, validation: validation, cancellation: cancellation, events: events)
         switch result.stop {
         case .cancelled, .diverged: return Outcome(result: result, manifest: nil, saved: false)

@@ -65,9 +65,9 @@ public struct TrainingPlan: Sendable {
         var hyper: [String: JSONValue] = [:]
         if defaults["weights"] != nil { hyper["weights"] = .string(try resolve(options.weights)) }
         if let stated = defaults["sface_model"] {
+            hyper["sface_model"] = stated
             do {
-                hyper = try BackendResources.resolveModelFiles(hyper.merging(["sface_model": stated]) { a, _ in a },
-                                                               path: options.sfaceModel, allowUnverified: options.allowUnverifiedModel)
+                hyper = try BackendResources.resolveModelFiles(hyper, path: options.sfaceModel, allowUnverified: options.allowUnverifiedModel)
             } catch {
                 throw Problem("\(error)")
             }

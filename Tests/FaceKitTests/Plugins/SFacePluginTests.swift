@@ -122,6 +122,11 @@ final class SFacePluginTests: XCTestCase {
         XCTAssertEqual(first.input, .aligned112)
         let before = try ModelEvaluation.predictAll(first.model, on: testSet)
         XCTAssertEqual(try ModelEvaluation.predictAll(again.model, on: testSet).probabilities, before.probabilities)
+        // The one-pass call gives predict's probabilities, and a similarity per face and member.
+        let one = try FaceCrops.crop(.aligned112, face: test[0].face, in: test[0].image)
+        let both = try first.model.predictWithSimilarities(pixels: one, count: 1)
+        XCTAssertEqual(both.probabilities, try first.model.predict(pixels: one, count: 1))
+        XCTAssertEqual(both.similarities?.count, names.count)
 
         // People left out of training come out unknown; members mostly keep their names.
         let strangers = try Self.lfwFaces(people: 2, perPerson: 8, skip: 10)
@@ -148,6 +153,6 @@ final class SFacePluginTests: XCTestCase {
         let wrong = try InMemorySamples(pixels: [UInt8](repeating: 0, count: 2 * InputSpec.aligned112.bytes), labels: [0, 1],
                                         imageBytes: InputSpec.aligned112.bytes)
         XCTAssertThrowsError(try model.evaluate(on: wrong, batchSize: 2))
-        XCTAssertNil(try model.similarities(pixels: [UInt8](repeating: 0, count: 64 * 64 * 3), count: 1))
+        XCTAssertNil(try model.predictWithSimilarities(pixels: [UInt8](repeating: 0, count: 64 * 64 * 3), count: 1).similarities)
     }
 }
