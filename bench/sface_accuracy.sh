@@ -1,31 +1,74 @@
 #!/usr/bin/env bash
-# Accuracy of the face-embedding backend (sface) next to the write-up's backends on the same
-# split, over several seeds, and the open-set check with held-out strangers (docs/accuracy.md).
-#   bench/sface_accuracy.sh .build/release
-# Needs ../shared (photos, SFace and YuNet files). Uses its own XDG folders under $TMPDIR.
+# Accuracy of the face-embedding backend (sface) next to the write-up's scratch CNN on the same
+# dataset split, seeds 0-2, with and without the write-up's augmented copies; then the open-set
+# check: train on 28 lfw-dev38 people, and count the other 10 people's faces named as a member
+# and the members' test faces turned unknown (docs/accuracy.md).
+#   bench/sface_accuracy.sh .build/release        SEEDS="0 1 2" BACKENDS="sface scratch-cnn"
+# Needs ../shared (photos, SFace and YuNet files). Uses its own XDG folders.
 set -euo pipefail
-B=${1:-.build/release}
+cd "$(dirname "$0")/.."
+B=$(cd "${1:-.build/release}" && pwd)
 SEEDS=${SEEDS:-"0 1 2"}
-SHARED=$(cd "$(dirname "$0")/../../shared" && pwd)
-work=$(mktemp -d)
-export XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache
+BACKENDS=${BACKENDS:-"sface scratch-cnn"}
+shared=$(cd ../shared && pwd)
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache TRIBELENS_PLUGIN_PATH=$B
 mkdir -p "$XDG_DATA_HOME/tribelens/weights"
-ln -s "$SHARED/models/face_recognition_sface_2021dec_dq.onnx" "$SHARED/models/face_detection_yunet_2022mar.onnx" "$XDG_DATA_HOME/tribelens/weights/"
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
-acc() { python3 -c 'import json,sys; m=json.load(sys.stdin); print("%.4f" % m["test_metrics"]["accuracy"])'; }
-run() {  # name photos build-flags...
-  local name=$1 photos=$2; shift 2
-  python3 "$(dirname "$0")/roster_from_folders.py" "$photos" "$name" > "$work/$name.json"
+ln -s "$shared/models/face_recognition_sface_2021dec_dq.onnx" "$shared/models/face_detection_yunet_2022mar.onnx" \
+  "$XDG_DATA_HOME/tribelens/weights/"
+cli="$B/tribelens-cli"
+echo "CPU:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)  cores=$(nproc)  seeds: $SEEDS"
+field() { python3 -c 'import json,sys; m=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+accuracy() {  # set roster build-flags...
+  local set=$1 roster=$2; shift 2
   for seed in $SEEDS; do
-    "$B/tribelens-cli" dataset build --photos "$photos" --roster "$work/$name.json" --seed "$seed" --name "$name-$seed" "$@" >/dev/null
-    for backend in sface scratch-cnn; do
-      extra=(); [ "$backend" = sface ] && extra=(--no-augment)
-      a=$("$B/tribelens-cli" train --dataset "$name-$seed" --backend "$backend" --model "$name-$backend-$seed" --seed "$seed" "${extra[@]}" --json | acc)
-      echo "$name seed $seed $backend test accuracy $a"
+    "$cli" dataset build --photos "$shared/data/$set" --roster "$roster" --seed "$seed" --name "$set-$seed" "$@" >/dev/null
+    for backend in $BACKENDS; do
+      for augment in no yes; do
+        [ "$backend" != sface ] && [ "$augment" = no ] && continue   # the write-up's backends train augmented
+        flags=(); [ "$augment" = no ] && flags=(--no-augment)
+        start=$(date +%s.%N)
+        acc=$("$cli" train --dataset "$set-$seed" --backend "$backend" --model "m-$set-$backend-$augment-$seed" --seed "$seed" \
+              "${flags[@]}" --json 2>/dev/null | field '"%.4f %d" % (m["test_metrics"]["accuracy"], len(m["history"]))')
+        printf '%-13s seed %s %-12s augmented=%-3s test accuracy %s epochs  %.1f s\n' "$set" "$seed" "$backend" "$augment" \
+          "$acc" "$(echo "$(date +%s.%N) - $start" | bc)"
+      done
     done
   done
 }
-run lfw-dev38 "$SHARED/data/lfw-dev38" --detector yunet
-run kpop-crops14 "$SHARED/data/kpop-crops14" --already-cropped
-run messy-scrape "$SHARED/data/messy-scrape" --detector yunet
-rm -rf "$work"
+
+python3 bench/roster_from_folders.py "$shared/data/kpop-crops14" kpop14 > "$work/kpop14.json"
+python3 bench/roster_from_folders.py "$shared/data/messy-scrape" messy > "$work/messy.json"
+accuracy lfw-dev38 bench/rosters/lfw-dev38.json --detector yunet
+accuracy kpop-crops14 "$work/kpop14.json" --already-cropped
+accuracy messy-scrape "$work/messy.json" --detector yunet
+
+# Open set: the first 28 people (name order) are members, the last 10 strangers.
+mkdir -p "$work/members"
+people=$(ls "$shared/data/lfw-dev38" | sort)
+for p in $(echo "$people" | head -28); do ln -s "$shared/data/lfw-dev38/$p" "$work/members/$p"; done
+python3 bench/roster_from_folders.py "$work/members" lfw28 > "$work/lfw28.json"
+for seed in $SEEDS; do
+  "$cli" dataset build --photos "$work/members" --roster "$work/lfw28.json" --detector yunet --seed "$seed" --name open-$seed >/dev/null
+  "$cli" train --dataset open-$seed --backend sface --model open-$seed --seed "$seed" --no-augment >/dev/null 2>&1
+  strangers=$(for p in $(echo "$people" | tail -10); do echo "$shared/data/lfw-dev38/$p"; done)
+  # shellcheck disable=SC2086
+  "$cli" predict --model open-$seed --json $strangers 2>/dev/null > "$work/strangers.json" || true
+  tests=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("\n".join(sys.argv[2] + "/" + s["photo"] for s in m["samples"] if s["split"] == "test"))' \
+          "$XDG_DATA_HOME/tribelens/datasets/open-$seed/manifest.json" "$work/members")
+  # shellcheck disable=SC2086
+  "$cli" predict --model open-$seed --json $tests 2>/dev/null > "$work/members.json" || true
+  python3 - "$work/strangers.json" "$work/members.json" "$seed" <<'PY'
+import json, sys
+# The largest face of each photo is the person the folder is named for (LFW photos have others
+# in the background, some of them members).
+def largest(path):
+    return [max(r["faces"], key=lambda f: f["box"]["w"] * f["box"]["h"]) for r in json.load(open(path)) if r["faces"]]
+strangers, members = largest(sys.argv[1]), largest(sys.argv[2])
+named = sum(f["member"] is not None for f in strangers)
+rejected = sum(f["member"] is None for f in members)
+print("open set seed %s: strangers named %d of %d (%.1f%%), members' test faces unknown %d of %d (%.1f%%)" % (
+    sys.argv[3], named, len(strangers), 100.0 * named / max(1, len(strangers)), rejected, len(members), 100.0 * rejected / max(1, len(members))))
+PY
+done

@@ -19,6 +19,7 @@ let detectorFactory: PhotoAnalyzer.DetectorFactory = {
 }
 
 let status = MainActor.assumeIsolated {
-    TribeLensApplication(analyzer: PhotoAnalyzer(makeDetector: detectorFactory)).run()
+    let yunet = ProcessInfo.processInfo.environment["TRIBELENS_YUNET_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+    return TribeLensApplication(analyzer: PhotoAnalyzer(makeDetector: detectorFactory, yunetModel: yunet)).run()
 }
 exit(status)

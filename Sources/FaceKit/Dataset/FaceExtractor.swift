@@ -138,18 +138,14 @@ public struct FaceExtractor: Sendable {
             result.width = image.width
             result.height = image.height
             result.perceptualHash = try PerceptualHash(of: image)
-            var boxes: [FaceBox]
+            var boxes: [FaceBox] = []
             if min(image.width, image.height) < FaceExtractor.minimumCropSide {
                 // Icons and spacer images of scraped pages: say so rather than "no face found".
-                boxes = []
                 result.failure = "too small to hold a face (\(image.width)x\(image.height))"
-            } else if let detector {
-                boxes = try detector.detect(in: image).filter { $0.width > 0 && $0.height > 0 }
             } else {
-                boxes = [FaceBox(x: 0, y: 0, width: image.width, height: image.height, score: nil)]
+                // The boxes prediction uses too (nil detector: the whole photo).
+                boxes = try PhotoPrediction.faces(in: image, detector: detector)
             }
-            // Keep only boxes that still have pixels after clamping to the photo.
-            boxes = boxes.filter { $0.x < image.width && $0.y < image.height && $0.x + $0.width > 0 && $0.y + $0.height > 0 }
             for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
             result.faces = boxes
         } catch let error as PhotoError {

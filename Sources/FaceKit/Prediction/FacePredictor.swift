@@ -29,13 +29,20 @@ public final class FacePredictor {
         try self.init(manifest: manifest, model: model, policy: policy, input: backend?.info.input ?? .legacy)
     }
 
-    /// The detector the model's dataset was built with (model.json's `preprocessing.detector`),
-    /// so a photo's faces are found as the training faces were.
-    public func makeDetector(named override: String? = nil, yunetModel: String? = nil) throws -> any FaceDetector {
-        let name = override ?? manifest.preprocessing["detector"].flatMap { value -> String? in
+    /// The detector the model's dataset was built with (model.json's `preprocessing.detector`)
+    /// and the backend's input, so a photo's faces are found and cropped as the training faces were.
+    public var preparation: FacePreparation {
+        let detector = manifest.preprocessing["detector"].flatMap { value -> String? in
             if case .string(let name) = value { return name } else { return nil }
         } ?? "haar-default"
-        return try PredictionDetector.make(named: name, yunetModel: yunetModel, landmarks: input.kind == .aligned)
+        return FacePreparation(detector: detector, input: input)
+    }
+
+    /// The model's detector (`preparation`), or the one named by `override`.
+    public func makeDetector(named override: String? = nil, yunetModel: String? = nil) throws -> any FaceDetector {
+        var preparation = self.preparation
+        if let override { preparation.detector = override }
+        return try preparation.makeDetector(yunetModel: yunetModel)
     }
 
     /// Labels the faces of ONE photo (images of `input` back to back), so no member is used

@@ -10,8 +10,11 @@ struct PhotoAnalysis: Sendable {
     let seconds: Double
     /// The detector's name, for the log.
     var detector = ""
-    /// Each face cut out and resized to 64x64 RGB the way the dataset pipeline crops training
-    /// faces, back to back (12 kB a face): a model labels these, and a new model needs no decode.
+    /// The detector and crops it was made with: the active model's, else the Preferences'
+    /// detector and 64x64 box crops. A model with another preparation has the photo analysed again.
+    var preparation: FacePreparation? = nil
+    /// Each face as `preparation.input` asks (FaceKit's `FaceCrops`, as the dataset pipeline
+    /// crops training faces), back to back: a model labels these without decoding the photo again.
     var crops: [UInt8] = []
     /// SHA-256 of the photo file: with a face's box, the key of the user's corrections.
     var contentHash: String?

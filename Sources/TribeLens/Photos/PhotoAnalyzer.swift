@@ -5,8 +5,8 @@ import Foundation
 /// Decodes photos and finds their faces off the GTK thread and reports back on the GTK thread.
 /// Analyses run one at a time (the detector is the heavy part; the machine may have 2 cores);
 /// previews of already analysed photos are re-made on a second queue so that going back to a
-/// photo never waits behind a long list of analyses. The detector is built on first use:
-/// loading a cascade or a network takes time.
+/// photo never waits behind a long list of analyses. Detectors are built on first use (loading a
+/// cascade or a network takes time): the Preferences' one, and those active models name.
 final class PhotoAnalyzer: Sendable {
     typealias DetectorFactory = @Sendable () throws -> any FaceDetector
 
@@ -20,11 +20,13 @@ final class PhotoAnalyzer: Sendable {
     private let analysisQueue = DispatchQueue(label: "io.github.tribelens.analysis", qos: .userInitiated)
     private let previewQueue = DispatchQueue(label: "io.github.tribelens.preview", qos: .userInteractive)
     private let loader: PhotoLoader
-    private let detector: LazyDetector
+    private let detectors: DetectorCache
 
-    init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory) {
+    /// `makeDetector`: the detector used while no model is active (the Preferences' choice).
+    /// `yunetModel`: a YuNet file named by the user (TRIBELENS_YUNET_MODEL), for models that use YuNet.
+    init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory, yunetModel: String? = nil) {
         self.loader = loader
-        self.detector = LazyDetector(make: makeDetector)
+        self.detectors = DetectorCache(fallback: makeDetector, yunetModel: yunetModel)
     }
 
     /// Expands folders into the photos inside them (recursively), keeping files as given.
@@ -35,10 +37,11 @@ final class PhotoAnalyzer: Sendable {
         }
     }
 
-    /// Decodes `url` and finds its faces; `deliver` runs on the GTK thread.
-    func analyze(_ url: URL, then deliver: @escaping @MainActor @Sendable (Outcome) -> Void) {
-        analysisQueue.async { [loader, detector] in
-            let outcome = Self.analyze(url, loader: loader, detector: detector)
+    /// Decodes `url` and finds its faces as `preparation` says (the active model's; nil: the
+    /// Preferences' detector and 64x64 box crops); `deliver` runs on the GTK thread.
+    func analyze(_ url: URL, preparation: FacePreparation?, then deliver: @escaping @MainActor @Sendable (Outcome) -> Void) {
+        analysisQueue.async { [loader, detectors] in
+            let outcome = Self.analyze(url, loader: loader, detectors: detectors, preparation: preparation)
             MainLoop.post { deliver(outcome) }
         }
     }
@@ -51,7 +54,7 @@ final class PhotoAnalyzer: Sendable {
         }
     }
 
-    private static func analyze(_ url: URL, loader: PhotoLoader, detector: LazyDetector) -> Outcome {
+    private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?) -> Outcome {
         let start = DispatchTime.now()
         let image: RGBImage
         do {
@@ -60,15 +63,17 @@ final class PhotoAnalyzer: Sendable {
             return Outcome(state: .failed(String(describing: error)), preview: nil)
         }
         do {
-            let faceDetector = try detector.get()
-            let faces = try faceDetector.detect(in: image)
-            let crops = try Self.crops(of: faces, in: image)
+            let faceDetector = try detectors.get(preparation)
+            let used = preparation ?? FacePreparation(detector: faceDetector.name, input: .legacy)
+            // The same faces and crops `PhotoPrediction` (and so `tribelens-cli predict`) makes.
+            let faces = try PhotoPrediction.faces(in: image, detector: faceDetector)
+            let crops = try FaceCrops.make(used.input, faces: faces, in: image)
             let hash = (try? Data(contentsOf: url)).map(ContentHash.sha256)
             let preview = PreviewImage(image)
             let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds,
-                                         detector: faceDetector.name, crops: crops, contentHash: hash)
+                                         detector: faceDetector.name, preparation: used, crops: crops, contentHash: hash)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
@@ -76,28 +81,22 @@ final class PhotoAnalyzer: Sendable {
     }
 }
 
-extension PhotoAnalyzer {
-    /// The faces as a model sees them: box clamped to the photo, resized to 64x64 (FaceKit's
-    /// `PhotoPrediction` and the dataset pipeline crop the same way).
-    static func crops(of faces: [FaceBox], in image: RGBImage) throws -> [UInt8] {
-        var pixels: [UInt8] = []
-        pixels.reserveCapacity(faces.count * ImageLayout.bytes)
-        for box in faces {
-            pixels += try image.cropped(to: box).resized(width: ImageLayout.side, height: ImageLayout.side).pixels
-        }
-        return pixels
+/// The detectors, each created on first use. Only touched from the analysis queue (serial).
+private final class DetectorCache: @unchecked Sendable {
+    private let fallback: PhotoAnalyzer.DetectorFactory
+    private let yunetModel: String?
+    private var made: [FacePreparation?: Result<any FaceDetector, any Error>] = [:]
+
+    init(fallback: @escaping PhotoAnalyzer.DetectorFactory, yunetModel: String?) {
+        self.fallback = fallback
+        self.yunetModel = yunetModel
     }
-}
 
-/// The detector, created on first use. Only touched from the analysis queue (serial).
-private final class LazyDetector: @unchecked Sendable {
-    private let make: PhotoAnalyzer.DetectorFactory
-    private var made: Result<any FaceDetector, any Error>?
-
-    init(make: @escaping PhotoAnalyzer.DetectorFactory) { self.make = make }
-
-    func get() throws -> any FaceDetector {
-        if made == nil { made = Result { try make() } }
-        return try made!.get()
+    /// `preparation` nil: the Preferences' detector.
+    func get(_ preparation: FacePreparation?) throws -> any FaceDetector {
+        if made[preparation] == nil {
+            made[preparation] = Result { try preparation?.makeDetector(yunetModel: yunetModel) ?? fallback() }
+        }
+        return try made[preparation]!.get()
     }
 }

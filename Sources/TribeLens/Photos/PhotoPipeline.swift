@@ -63,8 +63,14 @@ final class PhotoPipeline {
 
     private func analyzeNext() {
         guard analyzing == nil, let photo = session.nextToAnalyze() else { return }
+        analyze(photo)
+    }
+
+    /// Finds the faces of `photo` as the active model prepares them (its detector and crops), or
+    /// with the Preferences' detector while no model is active.
+    private func analyze(_ photo: Photo) {
         analyzing = photo.id
-        analyzer.analyze(photo.url) { [weak self] outcome in
+        analyzer.analyze(photo.url, preparation: recognition.status.info?.preparation) { [weak self] outcome in
             guard let self else { return }
             self.analyzing = nil
             if let preview = outcome.preview { self.previews.insert(preview, for: photo.id) }
@@ -91,6 +97,12 @@ final class PhotoPipeline {
         guard labelling == nil, let model = recognition.status.info else { return }
         guard let photo = session.nextToLabel(generation: model.generation),
               case .analyzed(let analysis) = photo.state else { return }
+        // Analysed for another detector or crop: find its faces again the model's way first
+        // (the boxes on screen are then the ones the model names).
+        if analysis.preparation != model.preparation {
+            if analyzing == nil { analyze(photo) }
+            return
+        }
         labelling = photo.id
         let started = DispatchTime.now()
         Recognizer.shared.label(crops: analysis.crops, count: analysis.faces.count, generation: model.generation) {

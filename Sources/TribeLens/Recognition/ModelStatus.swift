@@ -23,6 +23,8 @@ struct LoadedModelInfo: Sendable, Equatable {
     let summary: ModelSummary
     let directory: MemberDirectory
     let policy: PredictionPolicy
+    /// How photos are analysed while this model is active (its detector and crops).
+    let preparation: FacePreparation
 }
 
 /// What the plugin host found, for the model menu: backend ids and the files it refused.

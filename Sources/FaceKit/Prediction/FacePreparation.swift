@@ -1,0 +1,18 @@
+/// How a photo's faces become a model's input: the detector its dataset was built with and the
+/// crops its backend takes. The app analyses photos with the active model's preparation, so the
+/// window shows the boxes the model names, exactly as `tribelens-cli predict` finds them.
+public struct FacePreparation: Sendable, Hashable {
+    /// A `PredictionDetector` name ("haar-default", "yunet", "already-cropped", ...).
+    public var detector: String
+    public var input: InputSpec
+
+    public init(detector: String, input: InputSpec) {
+        self.detector = detector
+        self.input = input
+    }
+
+    /// `yunetModel`: a YuNet file named by the user; nil looks in the weights folders.
+    public func makeDetector(yunetModel: String? = nil) throws -> any FaceDetector {
+        try PredictionDetector.make(named: detector, yunetModel: yunetModel, landmarks: input.kind == .aligned)
+    }
+}
