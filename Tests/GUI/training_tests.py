@@ -115,6 +115,15 @@ def test_training_panel_end_to_end(ctx):
     for backend in ("(scratch-cnn)", "(vgg16-transfer)"):
         if not any(n.endswith(backend) for n in names):
             raise AssertionError("backend %s not listed: %r" % (backend, names))
+    # Face embeddings come first and say they are recommended; without their model files the
+    # panel says so and offers to get them.
+    listed = [n for n in names if n.endswith(("(sface)", "(scratch-cnn)", "(vgg16-transfer)"))]
+    if not listed or not listed[0].endswith("(sface)") or "recommended" not in listed[0]:
+        raise AssertionError("the face-embedding backend is not listed first as recommended: %r" % listed)
+    at.click(at.wait_for(app.accessible, "the sface backend", role="push button", predicate=lambda n: n.name.endswith("(sface)")))
+    at.wait_for_text(app.accessible, "Face models state", lambda t: "not installed" in (t or ""), "the face models' state", 30)
+    at.wait_for(app.accessible, "Get Face Models", role="push button", name="Get Face Models")
+    ctx.shot("training-face-models")
     refused = at.wait_for(app.accessible, "the refused plugins", description="Plugins not loaded").name
     if "libbroken.so" not in refused:
         raise AssertionError("the broken plugin is not listed with its reason: %r" % refused)

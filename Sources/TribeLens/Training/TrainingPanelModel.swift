@@ -54,7 +54,13 @@ final class TrainingPanelModel {
     /// A trained model that has not been saved: closing the panel would lose it.
     var hasUnsavedModel: Bool { outcome?.model != nil && savedName == nil }
 
-    var backends: [BackendInfo] { catalog?.backends.map(\.info) ?? [] }
+    /// The face-embedding backends first: they are the ones that name real faces well.
+    var backends: [BackendInfo] {
+        let all = catalog?.backends.map(\.info) ?? []
+        return all.filter { $0.input.kind == .aligned } + all.filter { $0.input.kind != .aligned }
+    }
+    /// Whether the SFace and YuNet files are installed and checked (the face-models row says).
+    var faceModelsInstalled = false
     var selectedBackend: BackendInfo? { backends.first { $0.id == backendID } }
 
     // MARK: Plugins
@@ -63,10 +69,10 @@ final class TrainingPanelModel {
         worker.discover { [weak self] catalog in
             guard let self else { return }
             self.catalog = catalog
-            // Keep the choice when it is still there; else the last one used, else the scratch
-            // CNN (the write-up's own).
+            // Keep the choice when it is still there; else the last one used, else face
+            // embeddings (recommended), else the scratch CNN (the write-up's own).
             if self.backendID.flatMap({ id in catalog.backend(id: id) }) == nil {
-                self.backendID = [self.rememberedBackend, "scratch-cnn"].compactMap { $0 }.first { catalog.backend(id: $0) != nil }
+                self.backendID = [self.rememberedBackend, "sface", "scratch-cnn"].compactMap { $0 }.first { catalog.backend(id: $0) != nil }
                     ?? catalog.backends.first?.info.id
                 self.applyBackendDefaults()
             }
@@ -149,6 +155,12 @@ final class TrainingPanelModel {
         guard let backend = selectedBackend else { return L10n.tr("No backend plugin is available.") }
         if TrainingPlan.usesPretrainedWeights(backend), options.weights == .automatic, WeightsLocator.find(.vgg16) == nil {
             return L10n.tr("This backend needs the ImageNet VGG16 weights: use Get Weights first.")
+        }
+        if BackendResources.usesSFace(backend), !faceModelsInstalled {
+            return L10n.tr("Face embeddings need the SFace and YuNet face models: use Get Face Models first.")
+        }
+        if backend.input.kind == .aligned, let detector = analysis?.report.detector, detector.hasPrefix("haar") {
+            return L10n.tr("Face embeddings need faces found by YuNet, which gives their landmarks: Find Faces again now that the face models are installed.")
         }
         return nil
     }

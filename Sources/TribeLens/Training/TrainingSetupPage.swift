@@ -12,6 +12,7 @@ final class TrainingSetupPage {
     private let backendList = ChoiceList(accessibleName: L10n.tr("Backend"))
     private let refusedLabel: Widget
     private let weightsRow: WeightsRow
+    private let faceModelsRow: WeightsRow
     private let presetList = ChoiceList(accessibleName: L10n.tr("Preset"))
     private let epochs: Widget, batchSize: Widget, learningRate: Widget, seed: Widget
     private let augment: Widget
@@ -30,7 +31,8 @@ final class TrainingSetupPage {
     init(model: TrainingPanelModel, window: Widget) {
         self.model = model
         self.window = window
-        weightsRow = WeightsRow(worker: model.worker)
+        weightsRow = WeightsRow(worker: model.worker, files: .imageNet)
+        faceModelsRow = WeightsRow(worker: model.worker, files: .faceModels)
         let columns = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24)!
         Gtk.margins(columns, 18)
 
@@ -44,6 +46,7 @@ final class TrainingSetupPage {
         gtk_label_set_xalign(refusedLabel.opaque, 0)
         left.append(refusedLabel)
         left.append(weightsRow.widget)
+        left.append(faceModelsRow.widget)
 
         left.append(TrainingPage.subheading(L10n.tr("Preset")))
         left.append(presetList.widget)
@@ -109,8 +112,14 @@ final class TrainingSetupPage {
         Signals.connect(startButton, "clicked") { [weak self] in self?.model.start() }
         Signals.connect(cancelButton, "clicked") { [weak self] in self?.model.cancel() }
         Signals.connect(exportButton, "clicked") { [weak self] in self?.exportCurves() }
-        weightsRow.onChange = { [weak self] in self?.refresh() }
-        weightsRow.onMessage = { [weak self] message in self?.model.onMessage(message) }
+        for row in [weightsRow, faceModelsRow] {
+            row.onChange = { [weak self] in
+                guard let self else { return }
+                self.model.faceModelsInstalled = self.faceModelsRow.isComplete
+                self.refresh()
+            }
+            row.onMessage = { [weak self] message in self?.model.onMessage(message) }
+        }
         refresh()
     }
 
@@ -140,6 +149,7 @@ final class TrainingSetupPage {
             gtk_label_set_text(refusedLabel.opaque, L10n.tr("Looking for backend plugins…"))
         }
         Gtk.setVisible(weightsRow.widget, model.selectedBackend.map(TrainingPlan.usesPretrainedWeights) ?? false)
+        Gtk.setVisible(faceModelsRow.widget, model.selectedBackend.map(BackendResources.usesSFace) ?? false)
         presetList.update([
             .init(title: L10n.tr("Recommended"),
                   detail: L10n.tr("Input scaled to 0–1, validation photos set apart from training, the best epoch kept.")),

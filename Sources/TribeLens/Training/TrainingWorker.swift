@@ -54,7 +54,7 @@ final class TrainingWorker: Sendable {
     func analyse(photoRoot: URL, roster: Roster, preset: TrainingPreset,
                  progress: @escaping @MainActor @Sendable (Int, Int) -> Void,
                  done: @escaping @MainActor @Sendable (Result<DatasetBuilder.Analysis, Error>) -> Void) {
-        let builder = DatasetBuilder(roster: roster, storage: storage, preset: Self.datasetPreset(preset))
+        let builder = Self.builder(roster: roster, storage: storage, preset: preset)
         queue.async {
             let throttle = ProgressThrottle()
             let result = Result { try builder.analyse(photoRoot: photoRoot, progress: { done, total in
@@ -77,7 +77,7 @@ final class TrainingWorker: Sendable {
                 guard let backend = PluginHost().discover().backend(id: request.backendID) else {
                     throw TrainingPlan.Problem("the backend \(request.backendID) is no longer there; reopen the panel")
                 }
-                var builder = DatasetBuilder(roster: request.roster, storage: storage, preset: Self.datasetPreset(request.preset))
+                var builder = Self.builder(roster: request.roster, storage: storage, preset: request.preset)
                 builder.seed = request.options.seed
                 let (dataset, _) = try builder.build(photoRoot: request.photoRoot, name: Self.datasetName, progress: { done, total in
                     if throttle.due(done == total) { MainLoop.post { extraction(done, total) } }
@@ -144,7 +144,7 @@ final class TrainingWorker: Sendable {
     /// it (same serial queue), so it never sees a half-written cache.
     func buildCuration(analysis: DatasetBuilder.Analysis, store: CurationStore, roster: Roster, preset: TrainingPreset,
                        done: @escaping @MainActor @Sendable (CurationBuild) -> Void) {
-        let builder = DatasetBuilder(roster: roster, storage: storage, preset: Self.datasetPreset(preset))
+        let builder = Self.builder(roster: roster, storage: storage, preset: preset)
         queue.async {
             let extractor = FaceExtractor(source: builder.source, storage: builder.storage, workers: 1)
             var crops: [CropID: RGBImage] = [:]
@@ -162,6 +162,15 @@ final class TrainingWorker: Sendable {
     /// The dataset pipeline's preset of the same name (detector, duplicates, validation split).
     static func datasetPreset(_ preset: TrainingPreset) -> DatasetPreset {
         preset == .original ? .original : .recommended
+    }
+
+    /// The panel's dataset pipeline: the write-up's Haar for `original`; for `recommended`
+    /// YuNet when its model is installed (its faces come with the landmarks face embeddings
+    /// need, and it finds more of them), else Haar `default`.
+    static func builder(roster: Roster, storage: DatasetStorage, preset: TrainingPreset) -> DatasetBuilder {
+        let datasetPreset = datasetPreset(preset)
+        let yunet = datasetPreset == .recommended ? YuNetModelLocator.find() : nil
+        return DatasetBuilder(roster: roster, storage: storage, preset: datasetPreset, source: yunet.map { .yunet(modelPath: $0) })
     }
 }
 

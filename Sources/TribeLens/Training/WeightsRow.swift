@@ -2,71 +2,126 @@ import CGtk
 import FaceKit
 import Foundation
 
-/// For backends that start from pretrained weights (VGG16): whether the ImageNet weights are
-/// installed and checked, and a Get Weights action that downloads them with a progress bar.
+/// For backends that need model files the user downloads: VGG16's ImageNet weights, or the
+/// SFace and YuNet face models. Says whether they are installed and checked, and a Get button
+/// downloads what is missing with a progress bar.
 @MainActor
 final class WeightsRow {
+    /// Which files the row is about.
+    enum Files: Sendable {
+        case imageNet
+        case faceModels
+
+        var downloads: [PretrainedWeights] {
+            switch self {
+            case .imageNet: [.vgg16]
+            case .faceModels: [.sface, .yunet]
+            }
+        }
+
+        var buttonTitle: String {
+            switch self {
+            case .imageNet: L10n.tr("Get Weights")
+            case .faceModels: L10n.tr("Get Face Models")
+            }
+        }
+    }
+
+    /// What a check found: the text to show, and whether anything is missing or wrong.
+    struct Check: Sendable {
+        var text: String
+        /// What Get downloads.
+        var missing: [PretrainedWeights]
+        var complete: Bool { missing.isEmpty }
+    }
+
     let widget: Widget
+    let files: Files
     private let state: Widget
     private let button: Widget
     private let bar: Widget
     private var fetching = false
-    /// The installed copy and its check; nil until checked (MD5 of 528 MB: done off the GTK thread).
-    private var checked: (found: WeightsLocator.Found?, done: Bool) = (nil, false)
+    /// nil until checked (hashing 38-528 MB: done off the GTK thread).
+    private var checked: Check?
     private let worker: TrainingWorker
-    /// The weights changed (installed now): the panel re-checks whether it can start.
+    /// The files changed (installed now): the panel re-checks whether it can start.
     var onChange: () -> Void = {}
     var onMessage: (String) -> Void = { _ in }
 
-    init(worker: TrainingWorker) {
+    var isComplete: Bool { checked?.complete ?? false }
+
+    init(worker: TrainingWorker, files: Files) {
         self.worker = worker
+        self.files = files
         widget = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)
         let row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
-        state = Gtk.label("", description: "Weights state")
+        state = Gtk.label("", description: files == .imageNet ? "Weights state" : "Face models state")
         gtk_label_set_wrap(state.opaque, 1)
         gtk_label_set_xalign(state.opaque, 0)
         gtk_widget_set_hexpand(state, 1)
         row.append(state)
-        button = gtk_button_new_with_label(L10n.tr("Get Weights"))
+        button = gtk_button_new_with_label(files.buttonTitle)
         gtk_widget_set_valign(button, GTK_ALIGN_CENTER)
         row.append(button)
         widget.append(row)
         bar = gtk_progress_bar_new()
         gtk_progress_bar_set_show_text(bar.opaque, 1)
-        tl_accessible_set_description(bar, "Weights download progress")
+        tl_accessible_set_description(bar, files == .imageNet ? "Weights download progress" : "Face models download progress")
         Gtk.setVisible(bar, false)
         widget.append(bar)
         Signals.connect(button, "clicked") { [weak self] in self?.fetch() }
         check()
     }
 
-    /// Looks for the weights again and checks them, in the background.
+    /// Looks for the files again and checks them, in the background.
     func check() {
-        checked.done = false
+        checked = nil
         refresh()
+        let files = self.files
         DispatchQueue.global(qos: .utility).async {
-            let found = WeightsLocator.list().first { $0.weights == .vgg16 }
+            let result = Self.check(files)
             MainLoop.post { [weak self] in
                 guard let self else { return }
-                self.checked = (found, true)
+                self.checked = result
                 self.refresh()
                 self.onChange()
             }
         }
     }
 
-    private func refresh() {
-        let found = checked.found
-        let text: String
-        switch found?.check {
-        case .verified?: text = L10n.format(L10n.tr("ImageNet weights: %s (checked)"), found!.url.path)
-        case .wrongSize(let size)?: text = L10n.format(L10n.tr("ImageNet weights at %s have the wrong size (%d bytes); get them again."), found!.url.path, size)
-        case .wrongChecksum?: text = L10n.format(L10n.tr("ImageNet weights at %s do not match their checksum; get them again."), found!.url.path)
-        case nil where !checked.done: text = L10n.tr("Looking for the ImageNet weights…")
-        case nil: text = L10n.format(L10n.tr("ImageNet weights are not installed (%d MB download)."), PretrainedWeights.vgg16.byteCount / 1_000_000)
+    nonisolated private static func check(_ files: Files) -> Check {
+        switch files {
+        case .imageNet:
+            let found = WeightsLocator.list().first { $0.weights == .vgg16 }
+            switch found?.check {
+            case .verified?: return Check(text: L10n.format(L10n.tr("ImageNet weights: %s (checked)"), found!.url.path), missing: [])
+            case .wrongSize(let size)?:
+                return Check(text: L10n.format(L10n.tr("ImageNet weights at %s have the wrong size (%d bytes); get them again."), found!.url.path, size),
+                             missing: [.vgg16])
+            case .wrongChecksum?:
+                return Check(text: L10n.format(L10n.tr("ImageNet weights at %s do not match their checksum; get them again."), found!.url.path),
+                             missing: [.vgg16])
+            case nil:
+                return Check(text: L10n.format(L10n.tr("ImageNet weights are not installed (%d MB download)."), PretrainedWeights.vgg16.byteCount / 1_000_000),
+                             missing: [.vgg16])
+            }
+        case .faceModels:
+            // Found by checksum whatever their names (FaceModels); a file with unknown bytes is never used.
+            let found = FaceModelKind.allCases.map { (try? FaceModels.resolve($0))?.path }
+            if let sface = found[0], let yunet = found[1] {
+                return Check(text: L10n.format(L10n.tr("Face models: %s and %s (checked)"), sface, yunet), missing: [])
+            }
+            let missing = zip(found, files.downloads).filter { $0.0 == nil }.map(\.1)
+            return Check(text: L10n.format(L10n.tr("The SFace and YuNet face models are not installed (%d MB download)."),
+                                           max(1, missing.reduce(0) { $0 + $1.byteCount } / 1_000_000)),
+                         missing: missing)
         }
-        gtk_label_set_text(state.opaque, text)
-        gtk_widget_set_sensitive(button, fetching || found?.check == .verified ? 0 : 1)
+    }
+
+    private func refresh() {
+        gtk_label_set_text(state.opaque, checked?.text
+                           ?? (files == .imageNet ? L10n.tr("Looking for the ImageNet weights…") : L10n.tr("Looking for the face models…")))
+        gtk_widget_set_sensitive(button, fetching || isComplete ? 0 : 1)
     }
 
     private func fetch() {
@@ -75,19 +130,31 @@ final class WeightsRow {
         Gtk.setVisible(bar, true)
         gtk_progress_bar_set_text(bar.opaque, L10n.tr("Connecting…"))
         refresh()
-        worker.fetchWeights(.vgg16, progress: { [weak self] received, expected in
+        fetchNext(checked?.missing ?? files.downloads)
+    }
+
+    /// One file after the other; the bar shows the current file.
+    private func fetchNext(_ remaining: [PretrainedWeights]) {
+        guard let weights = remaining.first else {
+            fetching = false
+            Gtk.setVisible(bar, false)
+            check()
+            return
+        }
+        worker.fetchWeights(weights, progress: { [weak self] received, expected in
             guard let self else { return }
             gtk_progress_bar_set_fraction(self.bar.opaque, expected > 0 ? Double(received) / Double(expected) : 0)
             gtk_progress_bar_set_text(self.bar.opaque, L10n.format(L10n.tr("%d of %d MB"), Int(received / 1_000_000), Int(expected / 1_000_000)))
         }, done: { [weak self] result in
             guard let self else { return }
-            self.fetching = false
-            Gtk.setVisible(self.bar, false)
             switch result {
-            case .success(let url): self.onMessage(L10n.format(L10n.tr("ImageNet weights saved to %s"), url.path))
-            case .failure(let error): self.onMessage(L10n.format(L10n.tr("Could not get the weights: %s"), "\(error)"))
+            case .success(let url):
+                self.onMessage(L10n.format(L10n.tr("%s saved to %s"), weights.fileName, url.path))
+                self.fetchNext(Array(remaining.dropFirst()))
+            case .failure(let error):
+                self.onMessage(L10n.format(L10n.tr("Could not get the weights: %s"), "\(error)"))
+                self.fetchNext([])
             }
-            self.check()
         })
     }
 }
