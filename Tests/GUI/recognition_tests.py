@@ -20,7 +20,7 @@ import pyatspi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
-from gui_harness import expect, face_count, window_geometry, xdotool  # noqa: E402
+from gui_harness import drag, drop, expect, face_count, window_geometry, xdotool  # noqa: E402
 
 PEOPLE = ["Amelie_Mauresmo", "Angelina_Jolie", "Bill_Clinton", "Jennifer_Aniston"]
 PER_PERSON = 15
@@ -416,9 +416,10 @@ def test_export_png(ctx):
 
 
 def test_sface_model_names_faces(ctx):
-    """With a face-embedding (sface) model active, the window finds faces with the model's
-    detector and names them exactly as `tribelens-cli predict` does: a member in a photo left
-    out of training by name, the strangers of a group photo as unknown."""
+    """With a face-embedding (sface) model active, a photo dropped on the window (a real XDND
+    drag) gets its faces found with the model's detector and named exactly as `tribelens-cli
+    predict` names them: a member in a photo left out of training by name, the strangers of a
+    group photo as unknown."""
     m = sface_model(ctx)
     member = os.path.join(ctx.shared, "data/lfw-dev38/Bill_Clinton",
                           sorted(os.listdir(os.path.join(ctx.shared, "data/lfw-dev38/Bill_Clinton")))[PER_PERSON])
@@ -427,7 +428,10 @@ def test_sface_model_names_faces(ctx):
         faces = m.predict(photo, model="gui-sface")
         # Earlier tests may have switched the names to Japanese: either script, as a whole.
         expected = {script: sorted(expected_name(i, f, script) for i, f in enumerate(faces)) for script in ("romaji", "japanese")}
-        app = ctx.start([photo], what, env=m.env)
+        app = ctx.start([], what, env=m.env)
+        at.wait_for(app.accessible, "the empty window", name="Drop Photos Here")
+        _, end = drag(ctx, [photo], "^TribeLens$")
+        drop(end)
         names = face_buttons(app, len(faces))
         if names not in expected.values():
             raise AssertionError("%s: face names %r are not predict's %r" % (os.path.basename(photo), names, expected["romaji"]))
