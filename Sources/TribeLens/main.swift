@@ -10,7 +10,8 @@ L10n.setUp()  // before any text is made: the UI language comes from the locale
 let preferredDetector = MainActor.assumeIsolated { SettingsStore.shared.settings.detector }
 let detectorFactory: PhotoAnalyzer.DetectorFactory = {
     if let model = ProcessInfo.processInfo.environment["TRIBELENS_YUNET_MODEL"], !model.isEmpty {
-        return try YuNetDetector(modelPath: model)
+        // Checked by SHA-256 before OpenCV reads it, as every model file.
+        return try YuNetDetector(modelPath: FaceModels.resolve(.yunet, path: model).path)
     }
     if preferredDetector == .yunet, let model = YuNetModelLocator.find() {
         return try YuNetDetector(modelPath: model)

@@ -27,6 +27,8 @@ struct DatasetSourceOptions: ParsableArguments {
     @Option(help: "YuNet model file (face_detection_yunet_2022mar.onnx), for --detector yunet.")
     var yunetModel: String?
 
+    @OptionGroup var faceModels: FaceModelOptions
+
     @Option(help: "Worker threads for face extraction (default: all cores).")
     var workers: Int?
 
@@ -43,17 +45,14 @@ struct DatasetSourceOptions: ParsableArguments {
     func faceSource(for preset: DatasetPreset) throws -> FaceSource {
         if alreadyCropped {
             // With YuNet at hand its landmarks let backends that take aligned faces use the crops.
-            if let path = yunetModel ?? YuNetModelLocator.find() { return .alreadyCropped(landmarksFrom: path) }
-            return .alreadyCropped
+            if yunetModel == nil && YuNetModelLocator.find() == nil { return .alreadyCropped }
+            return .alreadyCropped(landmarksFrom: try faceModels.resolve(.yunet, path: yunetModel).path)
         }
         switch detector {
         case "haar": return .haar(preset == .original ? .original : .default)
         case "yunet":
-            guard let path = yunetModel ?? YuNetModelLocator.find() else {
-                throw ValidationError("--detector yunet needs --yunet-model PATH (or \(YuNetModelLocator.fileName) in "
-                    + "\(YuNetModelLocator.searchFolders.map(\.path).joined(separator: " or ")))")
-            }
-            return .yunet(modelPath: path)
+            // Checked by SHA-256 before OpenCV reads it; the message says where it looked.
+            return .yunet(modelPath: try faceModels.resolve(.yunet, path: yunetModel).path)
         default: throw ValidationError("unknown detector \"\(detector)\" (use haar or yunet)")
         }
     }

@@ -15,16 +15,15 @@ struct DetectorOptions: ParsableArguments {
     @Option(name: .customLong("yunet-model"), help: "Path to face_detection_yunet_2022mar.onnx.")
     var yunetModel: String?
 
+    @OptionGroup var faceModels: FaceModelOptions
+
     func makeDetector() throws -> any FaceDetector {
         switch detector {
         case .haar:
             return try HaarDetector(preset: preset)
         case .yunet:
-            guard let path = yunetModel ?? YuNetModelLocator.find() else {
-                throw ValidationError("YuNet needs a model: pass --yunet-model PATH, or put "
-                    + "\(YuNetModelLocator.fileName) in \(YuNetModelLocator.searchFolders.map(\.path).joined(separator: " or "))")
-            }
-            return try YuNetDetector(modelPath: path)
+            // Checked by SHA-256 before OpenCV reads it; the message says where it looked.
+            return try YuNetDetector(modelPath: faceModels.resolve(.yunet, path: yunetModel).path)
         }
     }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import FaceKit
 import Foundation
 
-/// The flag shared by the commands that hand an SFace or YuNet file to OpenCV (the SFace backend
-/// will use it; none does yet). A file the user names is refused unless its SHA-256 is a known
+/// The flag shared by the commands that hand an SFace or YuNet file to OpenCV (detect, dataset,
+/// train, predict). A file the user names is refused unless its SHA-256 is a known
 /// one, because OpenCV's ONNX importer is not hardened against hostile files; this flag is the
 /// user saying "use it anyway". It never makes a search pick up an unknown file.
 struct FaceModelOptions: ParsableArguments {

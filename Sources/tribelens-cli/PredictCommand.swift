@@ -28,6 +28,8 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .customLong("yunet-model"), help: "Path to face_detection_yunet_2022mar.onnx.")
     var yunetModel: String?
 
+    @OptionGroup var faceModels: FaceModelOptions
+
     @Flag(help: "Print JSON: per photo {file, faces: [{box, member, groups, probability, top, group}]}.")
     var json = false
 
@@ -71,7 +73,10 @@ struct PredictCommand: ParsableCommand {
             throw ModelCommand.Failure(description: "\(error)")
         }
         let faceDetector: any FaceDetector
-        do { faceDetector = try predictor.makeDetector(named: detector, yunetModel: yunetModel) } catch {
+        do {
+            let yunet = try yunetModel.map { try faceModels.resolve(.yunet, path: $0).path }
+            faceDetector = try predictor.makeDetector(named: detector, yunetModel: yunet, allowUnverified: faceModels.allowUnverifiedModel)
+        } catch {
             throw ModelCommand.Failure(description: "\(error)")
         }
         let loader = PhotoLoader()

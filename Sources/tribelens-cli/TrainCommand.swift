@@ -24,6 +24,9 @@ struct TrainCommand: ParsableCommand {
     var weights: String?
     @Flag(name: .customLong("no-augment"), help: "Train on the plain crops, without the write-up's 9x augmentation.")
     var noAugment = false
+    @Option(name: .customLong("sface-model"), help: "The SFace network for backends that use it (default: the known file in $XDG_DATA_HOME/tribelens/weights).")
+    var sfaceModel: String?
+    @OptionGroup var faceModels: FaceModelOptions
     @Flag(help: "Make the new model the active one.") var activate = false
     @Flag(help: "Print the saved model.json instead of a summary.") var json = false
 
@@ -35,8 +38,10 @@ struct TrainCommand: ParsableCommand {
             let found = catalog.backends.map(\.info.id).joined(separator: ", ")
             throw ValidationError("no backend '\(backend)' (found: \(found.isEmpty ? "none" : found); see `tribelens-cli plugins`)")
         }
-        let options = TrainingOptions(preset: preset, epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
+        var options = TrainingOptions(preset: preset, epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
                                       augment: !noAugment, weights: weightsChoice())
+        options.sfaceModel = sfaceModel
+        options.allowUnverifiedModel = faceModels.allowUnverifiedModel
         if options.weights == .none, TrainingPlan.usesPretrainedWeights(plugin.info) {
             Console.error("warning: --weights none: training from random initialisation; this is not transfer learning.")
         }

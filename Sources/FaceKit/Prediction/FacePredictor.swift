@@ -39,10 +39,10 @@ public final class FacePredictor {
     }
 
     /// The model's detector (`preparation`), or the one named by `override`.
-    public func makeDetector(named override: String? = nil, yunetModel: String? = nil) throws -> any FaceDetector {
+    public func makeDetector(named override: String? = nil, yunetModel: String? = nil, allowUnverified: Bool = false) throws -> any FaceDetector {
         var preparation = self.preparation
         if let override { preparation.detector = override }
-        return try preparation.makeDetector(yunetModel: yunetModel)
+        return try preparation.makeDetector(yunetModel: yunetModel, allowUnverified: allowUnverified)
     }
 
     /// Labels the faces of ONE photo (images of `input` back to back), so no member is used

@@ -11,8 +11,10 @@ public struct FacePreparation: Sendable, Hashable {
         self.input = input
     }
 
-    /// `yunetModel`: a YuNet file named by the user; nil looks in the weights folders.
-    public func makeDetector(yunetModel: String? = nil) throws -> any FaceDetector {
-        try PredictionDetector.make(named: detector, yunetModel: yunetModel, landmarks: input.kind == .aligned)
+    /// `yunetModel`: a YuNet file named by the user (`allowUnverified`: even with an unknown
+    /// checksum); nil looks in the weights folders.
+    public func makeDetector(yunetModel: String? = nil, allowUnverified: Bool = false) throws -> any FaceDetector {
+        try PredictionDetector.make(named: detector, yunetModel: yunetModel, allowUnverified: allowUnverified,
+                                    landmarks: input.kind == .aligned)
     }
 }

@@ -33,13 +33,14 @@ public enum PredictionDetector {
 
     /// "already-cropped" takes the whole photo as the face, with YuNet's landmarks on it when
     /// `landmarks` is set (models that take aligned faces).
-    public static func make(named name: String, yunetModel: String? = nil, landmarks: Bool = false) throws -> any FaceDetector {
+    public static func make(named name: String, yunetModel: String? = nil, allowUnverified: Bool = false,
+                            landmarks: Bool = false) throws -> any FaceDetector {
         switch name {
         case "already-cropped", "whole-image":
             guard landmarks else { return WholeImageDetector(landmarks: nil) }
-            return WholeImageDetector(landmarks: try yunet(yunetModel))
+            return WholeImageDetector(landmarks: try yunet(yunetModel, allowUnverified: allowUnverified))
         case "yunet":
-            return try yunet(yunetModel)
+            return try yunet(yunetModel, allowUnverified: allowUnverified)
         default:
             if name.hasPrefix("haar-"), let preset = HaarPreset(rawValue: String(name.dropFirst(5))) {
                 return try HaarDetector(preset: preset)
@@ -48,10 +49,10 @@ public enum PredictionDetector {
         }
     }
 
-    private static func yunet(_ explicit: String?) throws -> YuNetDetector {
+    private static func yunet(_ explicit: String?, allowUnverified: Bool) throws -> YuNetDetector {
         let path: String
         if let explicit {
-            path = try FaceModels.resolve(.yunet, path: explicit).path
+            path = try FaceModels.resolve(.yunet, path: explicit, allowUnverified: allowUnverified).path
         } else {
             guard let found = YuNetModelLocator.find() else {
                 throw BackendError(.invalidArgument, "YuNet needs \(YuNetModelLocator.fileName): pass its path or put it in "

@@ -15,6 +15,24 @@ final class WeightsCLITests: XCTestCase {
         cli = CLIRunner(home: home)
     }
 
+    /// A YuNet file named on the command line reaches OpenCV only when its checksum is known.
+    func testAnUnknownYuNetFileIsRefusedBeforeOpenCVReadsIt() throws {
+        let shared = try SharedData.url("models/face_detection_yunet_2022mar.onnx")
+        var bytes = try [UInt8](Data(contentsOf: shared))
+        bytes[bytes.count / 2] ^= 0xFF
+        let corrupt = home.appendingPathComponent("yunet-copy.onnx")
+        try Data(bytes).write(to: corrupt)
+        let photo = try SharedData.url("data/group-photos/test1.jpg")
+        for command in [["detect", "--detector", "yunet"], ["dataset", "build", "--detector", "yunet", "--name", "x", "--photos", home.path]] {
+            let refused = try cli.run(command + ["--yunet-model", corrupt.path] + (command[0] == "detect" ? [photo.path] : []))
+            XCTAssertNotEqual(refused.status, 0, refused.stdout)
+            XCTAssertTrue(refused.stderr.contains(corrupt.path) && refused.stderr.contains("not a known"), refused.stderr)
+        }
+        let accepted = try cli.run(["detect", "--detector", "yunet", "--yunet-model", shared.path, photo.path])
+        XCTAssertEqual(accepted.status, 0, accepted.stderr)
+        XCTAssertTrue(accepted.stdout.contains("2 faces"), accepted.stdout)
+    }
+
     func testFetchYuNetResumesVerifiesAndLists() throws {
         let model = try [UInt8](Data(contentsOf: SharedData.url("models/face_detection_yunet_2022mar.onnx")))
         let server = try LoopbackHTTPServer(payload: model, behaviour: .cutAfter(200_000))
