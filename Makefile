@@ -57,6 +57,7 @@ bench: deps
 	bench/detect.sh $(BUILDDIR)
 	bench/run.sh $(BUILDDIR)
 	bench/vgg_transfer.sh $(BUILDDIR)
+	bench/sface.sh $(BUILDDIR)
 
 clean:
 	rm -rf .build artifacts

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time NeuralKit on the write-up's networks (synthetic data).",
-        subcommands: [CNNStep.self, VGGTopStep.self, VGGFrozenInfer.self, CNNEpoch.self, TransferBenchCommand.self])
+        subcommands: [CNNStep.self, VGGTopStep.self, VGGFrozenInfer.self, CNNEpoch.self, TransferBenchCommand.self, SFaceBenchCommand.self])
 
     struct Options: ParsableArguments {
         @Option(help: "Timed batches (after warm-up).") var batches = 20
