@@ -16,7 +16,7 @@ final class SFaceBackend: SwiftBackend {
         + "a small classifier learns your members from them in seconds, and faces unlike every member are called unknown. "
         + "Needs the SFace and YuNet model files."
     static let defaultHyperParametersJSON =
-        #"{"sface_model": "auto", "sface_model_sha256": "", "learning_rate": 0.1, "momentum": 0.9, "scale": 8}"#
+        #"{"sface_model": "auto", "sface_model_sha256": "", "learning_rate": 0.1, "momentum": 0.9, "scale": 8, "augment": false}"#
     static let input = SwiftBackendInput(side: SFaceNetwork.side, kind: .aligned)
     static let givesSimilarities = true
     static let settingsFile = "sface.json"
@@ -28,19 +28,22 @@ final class SFaceBackend: SwiftBackend {
     private var trainer: Trainer?
     /// classes x 128: each member's normalised mean training embedding.
     private var prototypes: [Float]
-    private let network: SFaceNetwork?
+    /// The SFace file, opened on first use: parsing 38 MB takes about 0.3 s, and a run on cached
+    /// embeddings (or the best epoch's snapshot loaded back) never needs it.
+    private let networkPath: String?
+    private var network: SFaceNetwork?
     private let cache: EmbeddingCache
 
     var classCount: Int { settings.classes }
 
-    private init(settings: SavedSettings, model: Sequential, network: SFaceNetwork?, cacheFolder: String?) throws {
+    private init(settings: SavedSettings, model: Sequential, networkPath: String?, cacheFolder: String?) throws {
         guard let scale = settings.extra["scale"].flatMap(Float.init), scale.isFinite, scale > 0 else {
             throw SwiftBackendError.format("sface: the saved settings have no valid scale")
         }
         self.settings = settings
         self.scale = scale
         self.model = model
-        self.network = network
+        self.networkPath = networkPath
         prototypes = [Float](repeating: 0, count: settings.classes * SFaceNetwork.dimension)
         cache = EmbeddingCache(folder: cacheFolder, networkChecksum: settings.extra["network_sha256"] ?? "")
     }
@@ -49,14 +52,14 @@ final class SFaceBackend: SwiftBackend {
         try Sequential(inputShape: [SFaceNetwork.dimension], layers: [Dense(classes, activation: .softmax, name: "classifier")], seed: seed)
     }
 
-    /// The network named by the (host-resolved) hyper-parameters.
-    private static func network(_ hp: HyperParameters) throws -> SFaceNetwork {
+    /// The network file named by the (host-resolved) hyper-parameters.
+    private static func networkPath(_ hp: HyperParameters) throws -> String {
         let path = try hp.string("sface_model", default: "auto")
-        guard path.hasPrefix("/") else {
-            throw SwiftBackendError.invalidArgument("sface: 'sface_model' must be the absolute path of a checked SFace ONNX file "
-                                                    + "(the host resolves \"auto\"; `tribelens-cli weights fetch sface` gets it)")
+        guard path.hasPrefix("/"), FileManager.default.isReadableFile(atPath: path) else {
+            throw SwiftBackendError.invalidArgument("sface: 'sface_model' must be the absolute path of a readable, checked SFace ONNX file "
+                                                    + "(the host resolves \"auto\"; `tribelens-cli weights fetch sface` gets it), got \(path)")
         }
-        return try SFaceNetwork(path: path)
+        return path
     }
 
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self {
@@ -67,25 +70,25 @@ final class SFaceBackend: SwiftBackend {
                                      extra: ["scale": String(try hp.number("scale", default: 8, in: 0.1...100)),
                                              "network_sha256": try hp.string("sface_model_sha256", default: "")])
         return try Self(settings: settings, model: try classifier(classes: configuration.classCount, seed: configuration.seed),
-                        network: try network(hp), cacheFolder: configuration.cacheDirectory)
+                        networkPath: try networkPath(hp), cacheFolder: configuration.cacheDirectory)
     }
 
     static func load(from directory: String) throws -> Self {
         // Without the host's configuration there is no network file: the classifier loads, but
         // predicting needs a host of plugin ABI 1.1 (load_with_config).
-        try read(directory, network: nil, cacheFolder: nil)
+        try read(directory, networkPath: nil, cacheFolder: nil)
     }
 
     static func load(from directory: String, configuration: SwiftBackendConfiguration) throws -> Self {
         let hp = try HyperParameters(json: configuration.hyperParametersJSON, plugin: id)
-        return try read(directory, network: try network(hp), cacheFolder: configuration.cacheDirectory)
+        return try read(directory, networkPath: try networkPath(hp), cacheFolder: configuration.cacheDirectory)
     }
 
-    private static func read(_ directory: String, network: SFaceNetwork?, cacheFolder: String?) throws -> Self {
+    private static func read(_ directory: String, networkPath: String?, cacheFolder: String?) throws -> Self {
         let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
         var model = try classifier(classes: settings.classes)
         try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
-        let made = try Self(settings: settings, model: model, network: network, cacheFolder: cacheFolder)
+        let made = try Self(settings: settings, model: model, networkPath: networkPath, cacheFolder: cacheFolder)
         let url = URL(fileURLWithPath: directory).appendingPathComponent(prototypesFile)
         let shape = [settings.classes, SFaceNetwork.dimension]
         guard let saved = try? Safetensors.read(url)["prototypes"], saved.shape == shape, saved.scalars.allSatisfy(\.isFinite) else {
@@ -122,15 +125,20 @@ final class SFaceBackend: SwiftBackend {
     // MARK: Embeddings
 
     private func requireNetwork() throws -> SFaceNetwork {
-        guard let network else {
+        if let network { return network }
+        guard let networkPath else {
             throw SwiftBackendError.unsupported("sface: this model was loaded without its SFace network file (a host of plugin ABI 1.0?)")
         }
-        return network
+        let opened = try SFaceNetwork(path: networkPath)
+        network = opened
+        return opened
     }
 
-    /// Embeddings of every sample of `source` in index order, and the labels: from the cache,
-    /// embedding (and caching) only the samples it lacks. Reports each embedding batch.
-    private func embeddings(of source: SampleBatches, progress: BatchReporter, batchesAfter: Int)
+    /// Embeddings of every sample of `source` in index order, and the labels: from the cache by
+    /// sample key, embedding only the samples it lacks (all of them without keys: an ABI 1.0
+    /// host). `remember` (training and evaluation) adds those to the cache and writes it out;
+    /// predictions only read it. Reports each embedding batch.
+    private func embeddings(of source: SampleBatches, remember: Bool, progress: BatchReporter?, batchesAfter: Int = 0)
         throws -> (embeddings: [Float], labels: [Int32]) {
         let n = source.count, d = SFaceNetwork.dimension
         var labels = [Int32](repeating: 0, count: n)
@@ -147,31 +155,29 @@ final class SFaceBackend: SwiftBackend {
                 }
             }
         }
-        // Without keys (an ABI 1.0 host) every sample is embedded again.
-        let missing = source.hasKeys ? (0..<n).filter { cache[keys[$0]] == nil } : Array(0..<n)
         var out = [Float](repeating: 0, count: n * d)
+        var missing: [Int] = []
+        for i in 0..<n {
+            if source.hasKeys, let row = cache[keys[i]] { out.replaceSubrange(i * d ..< (i + 1) * d, with: row) } else { missing.append(i) }
+        }
         let batch = 32
         let batches = (missing.count + batch - 1) / batch
         var pixels: [UInt8] = []
         var batchLabels: [Int32] = []
-        let network = try requireNetwork()
+        defer { if remember { cache.flush() } }
         for b in 0..<batches {
             let slice = missing[(b * batch)..<min(missing.count, (b + 1) * batch)]
             try source.fetch(slice.map { UInt64($0) }[...], pixels: &pixels, labels: &batchLabels)
-            let rows = try pixels.withUnsafeBufferPointer { try network.embed($0, count: slice.count) }
+            let rows = try pixels.withUnsafeBufferPointer { try requireNetwork().embed($0, count: slice.count) }
             for (i, index) in slice.enumerated() {
                 let row = Array(rows[i * d ..< (i + 1) * d])
                 labels[index] = batchLabels[i]
-                if source.hasKeys { cache.insert(row, for: keys[index]) } else { out.replaceSubrange(index * d ..< (index + 1) * d, with: row) }
+                out.replaceSubrange(index * d ..< (index + 1) * d, with: row)
+                if remember && source.hasKeys { cache.insert(row, for: keys[index]) }
             }
-            guard progress.report(batchesDone: b + 1, batchesTotal: batches + batchesAfter, runningLoss: 0, runningAccuracy: 0) else {
-                cache.flush()
+            if let progress, !progress.report(batchesDone: b + 1, batchesTotal: batches + batchesAfter, runningLoss: 0, runningAccuracy: 0) {
                 throw SwiftBackendError.cancelled
             }
-        }
-        if source.hasKeys {
-            cache.flush()
-            for i in 0..<n { out.replaceSubrange(i * d ..< (i + 1) * d, with: cache[keys[i]]!) }
         }
         for label in labels where label < 0 || Int(label) >= settings.classes {
             throw SwiftBackendError.invalidArgument("sface: label \(label) out of range 0..<\(settings.classes)")
@@ -184,7 +190,7 @@ final class SFaceBackend: SwiftBackend {
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
                     progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
         let steps = (source.count + batchSize - 1) / batchSize
-        let (all, labels) = try embeddings(of: source, progress: progress, batchesAfter: steps)
+        let (all, labels) = try embeddings(of: source, remember: true, progress: progress, batchesAfter: steps)
         updatePrototypes(all, labels: labels)
         return try EpochLoop.train(try trainer(batchSize: batchSize, learningRate: learningRate),
                                    dataset: EmbeddingBatch(embeddings: all, labels: labels, scale: scale),
@@ -192,7 +198,7 @@ final class SFaceBackend: SwiftBackend {
     }
 
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
-        let (all, labels) = try embeddings(of: source, progress: progress, batchesAfter: 0)
+        let (all, labels) = try embeddings(of: source, remember: true, progress: progress)
         let m = try Predictor(model: currentModel, batchSize: max(1, batchSize))
             .evaluate(EmbeddingBatch(embeddings: all, labels: labels, scale: scale))
         return .init(loss: m.loss, accuracy: m.accuracy, samples: m.samples)
@@ -220,11 +226,13 @@ final class SFaceBackend: SwiftBackend {
         for i in p.indices { probabilities[i] = p[i] }
     }
 
-    func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
-                                 similarities: UnsafeMutableBufferPointer<Float>) throws {
-        let embeddings = try requireNetwork().embed(pixels, count: count)
+    func predict(_ source: SampleBatches, batchSize: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                 similarities: UnsafeMutableBufferPointer<Float>?) throws {
+        let (embeddings, _) = try self.embeddings(of: source, remember: false, progress: nil)
+        let count = source.count
         let p = try self.probabilities(embeddings, count: count)
         for i in p.indices { probabilities[i] = p[i] }
+        guard let similarities else { return }
         let c = settings.classes, d = SFaceNetwork.dimension
         for i in 0..<count {
             for k in 0..<c {

@@ -32,7 +32,7 @@ public enum BackendExport {
                 create_model: createModel, class_count: classCount, train_epoch: trainEpoch, evaluate: evaluate,
                 predict: predict, save: save, load: load, free_model: freeModel,
                 input_side: UInt32(B.input.side), input_kind: B.input.kind.rawValue,
-                predict_with_similarities: B.givesSimilarities ? predictWithSimilarities : nil, load_with_config: loadWithConfig))
+                capabilities: B.givesSimilarities ? TL_CAP_SIMILARITIES : 0, reserved_1_1: 0, predict_source: predictSource, load_with_config: loadWithConfig))
             exported = table
             return UnsafeRawPointer(table)
         }
@@ -195,20 +195,22 @@ public enum BackendExport {
         }
     }
 
-    private static let predictWithSimilarities: @convention(c) (
-        OpaquePointer?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Message, Int
-    ) -> tl_status = { model, pixels, count, probabilities, similarities, message, capacity in
-        guard let model = unbox(model), count == 0 || (pixels != nil && probabilities != nil && similarities != nil) else {
+    private static let predictSource: @convention(c) (
+        OpaquePointer?, UnsafePointer<tl_sample_source>?, UInt32, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Message, Int
+    ) -> tl_status = { model, source, batchSize, probabilities, similarities, message, capacity in
+        guard let box = unboxed(model), let source, source.pointee.fetch != nil, source.pointee.count == 0 || probabilities != nil else {
             tl_set_error(message, capacity, "NULL argument")
             return TL_ERR_INVALID_ARGUMENT
         }
-        if count == 0 { return TL_OK }
+        guard batchSize > 0 else {
+            tl_set_error(message, capacity, "batch size must be at least 1")
+            return TL_ERR_INVALID_ARGUMENT
+        }
+        let rows = Int(source.pointee.count) * box.model.classCount
         return run(message, capacity) {
-            let rows = count * model.classCount
-            try model.predictWithSimilarities(
-                pixels: UnsafeBufferPointer(start: pixels, count: count * Swift.type(of: model).input.imageBytes), count: count,
-                into: UnsafeMutableBufferPointer(start: probabilities, count: rows),
-                similarities: UnsafeMutableBufferPointer(start: similarities, count: rows))
+            try box.model.predict(batches(source, for: box), batchSize: Int(batchSize),
+                                  into: UnsafeMutableBufferPointer(start: probabilities, count: rows),
+                                  similarities: similarities.map { UnsafeMutableBufferPointer(start: $0, count: rows) })
         }
     }
 

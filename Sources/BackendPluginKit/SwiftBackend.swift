@@ -13,7 +13,7 @@ public protocol SwiftBackend: AnyObject {
 
     /// ABI 1.1: the images this backend takes (default: 64x64 box crops, as ABI 1.0).
     static var input: SwiftBackendInput { get }
-    /// ABI 1.1: whether `predictWithSimilarities` is implemented (the table's pointer is NULL otherwise).
+    /// ABI 1.1: whether `predict(_:batchSize:into:similarities:)` fills similarities (TL_CAP_SIMILARITIES).
     static var givesSimilarities: Bool { get }
 
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self
@@ -31,10 +31,10 @@ public protocol SwiftBackend: AnyObject {
     func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> EpochMetrics
     /// Writes `count * classCount` probabilities.
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws
-    /// ABI 1.1: `predict`, and `count * classCount` similarities in [-1, 1] from the same pass
-    /// (see `givesSimilarities`).
-    func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
-                                 similarities: UnsafeMutableBufferPointer<Float>) throws
+    /// ABI 1.1 (`predict_source`): probabilities for every sample of `source` in index order and,
+    /// when `similarities` is given (see `givesSimilarities`), similarities in [-1, 1].
+    func predict(_ source: SampleBatches, batchSize: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                 similarities: UnsafeMutableBufferPointer<Float>?) throws
     func save(to directory: String) throws
 }
 
@@ -46,9 +46,19 @@ extension SwiftBackend {
         try load(from: directory)
     }
 
-    public func predictWithSimilarities(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
-                                        similarities: UnsafeMutableBufferPointer<Float>) throws {
-        throw SwiftBackendError.unsupported("\(Self.id): no similarities")
+    /// The pixels of a batch at a time through `predict(pixels:count:into:)`; no similarities.
+    public func predict(_ source: SampleBatches, batchSize: Int, into probabilities: UnsafeMutableBufferPointer<Float>,
+                        similarities: UnsafeMutableBufferPointer<Float>?) throws {
+        guard similarities == nil else { throw SwiftBackendError.unsupported("\(Self.id): no similarities") }
+        var pixels: [UInt8] = [], labels: [Int32] = []
+        for start in stride(from: 0, to: source.count, by: max(1, batchSize)) {
+            let n = min(max(1, batchSize), source.count - start)
+            try source.fetch((UInt64(start)..<UInt64(start + n)).map { $0 }[...], pixels: &pixels, labels: &labels)
+            try pixels.withUnsafeBufferPointer {
+                try predict(pixels: UnsafeBufferPointer(rebasing: $0[..<(n * source.imageBytes)]), count: n,
+                            into: UnsafeMutableBufferPointer(rebasing: probabilities[(start * classCount)..<((start + n) * classCount)]))
+            }
+        }
     }
 }
 

@@ -24,6 +24,8 @@ struct TrainCommand: ParsableCommand {
     var weights: String?
     @Flag(name: .customLong("no-augment"), help: "Train on the plain crops, without the write-up's 9x augmentation.")
     var noAugment = false
+    @Flag(help: "Train on the write-up's 9x augmented copies (the default except for backends that say otherwise, such as sface).")
+    var augment = false
     @Option(name: .customLong("sface-model"), help: "The SFace network for backends that use it (default: the known file in $XDG_DATA_HOME/tribelens/weights).")
     var sfaceModel: String?
     @OptionGroup var faceModels: FaceModelOptions
@@ -39,7 +41,8 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("no backend '\(backend)' (found: \(found.isEmpty ? "none" : found); see `tribelens-cli plugins`)")
         }
         var options = TrainingOptions(preset: preset, epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
-                                      augment: !noAugment, weights: weightsChoice())
+                                      augment: noAugment ? false : (augment || TrainingPlan.augmentsByDefault(plugin.info)),
+                                      weights: weightsChoice())
         options.sfaceModel = sfaceModel
         options.allowUnverifiedModel = faceModels.allowUnverifiedModel
         if options.weights == .none, TrainingPlan.usesPretrainedWeights(plugin.info) {
@@ -54,7 +57,7 @@ struct TrainCommand: ParsableCommand {
         let request = plan.request
         let config = request.configuration
 
-        Console.error("Reading \(manifest.samples.count) crops of dataset '\(dataset)'\(noAugment ? "" : " (augmenting the training part 9x)")…")
+        Console.error("Reading \(manifest.samples.count) crops of dataset '\(dataset)'\(options.augment ? " (augmenting the training part 9x)" : "")…")
         let (training, validation, test) = try plan.samples(of: manifest, storage: storage)
         Console.error("\(training.count) training, \(validation.count) validation, \(test.count) test images; "
                       + "\(plugin.info.displayName), preset \(request.preset.rawValue), lr \(config.learningRate), batch \(config.batchSize)")

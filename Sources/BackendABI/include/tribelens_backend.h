@@ -184,16 +184,21 @@ typedef struct tribelens_backend {
 
     uint32_t input_side;       /* images are input_side x input_side; 0 means 64 */
     uint32_t input_kind;       /* a tl_input_kind */
+    uint32_t capabilities;     /* TL_CAP_* bits */
+    uint32_t reserved_1_1;     /* zero */
 
     /*
-     * Optional (NULL: none). `predict`, plus for each image how close the face is to each
-     * class's training faces: similarity[i*N + k] in [-1, 1] (e.g. the cosine to the class's
-     * prototype), from the same pass (an embedding network runs once). The host calibrates an
-     * "unknown" threshold on it, so a stranger is not named.
+     * Optional (NULL: the host calls `predict` on the pixels). Probabilities for every sample of
+     * `source` in index order, `batch_size` at a time, into probabilities[i*N + k]; with
+     * TL_CAP_SIMILARITIES and a non-NULL `similarity`, also how close each face is to each
+     * class's training faces, similarity[i*N + k] in [-1, 1] (e.g. the cosine to the class's
+     * prototype), which the host calibrates an "unknown" threshold on. Through the source a
+     * plugin can reuse what it derived from a sample before (`fetch_keys`): the host's
+     * evaluations and calibration then cost no second pass through an embedding network.
      */
-    tl_status (*predict_with_similarities)(tl_model *model, const uint8_t *pixels, size_t count,
-                                           float *probabilities, float *similarity,
-                                           char *error, size_t error_capacity);
+    tl_status (*predict_source)(tl_model *model, const tl_sample_source *source, uint32_t batch_size,
+                                float *probabilities, float *similarity,
+                                char *error, size_t error_capacity);
 
     /*
      * Optional (NULL: the host calls `load`). Like `load`, with the host's configuration:
@@ -204,6 +209,9 @@ typedef struct tribelens_backend {
     tl_model *(*load_with_config)(const char *directory, const tl_model_config *config,
                                   char *error, size_t error_capacity);
 } tribelens_backend;
+
+/* tribelens_backend.capabilities (ABI 1.1). */
+#define TL_CAP_SIMILARITIES 1u  /* predict_source fills `similarity` */
 
 /* Size of the ABI 1.0 table: a table whose struct_size is smaller is refused as "short". */
 #define TRIBELENS_BACKEND_V1_0_SIZE \

@@ -8,38 +8,20 @@ public enum ModelEvaluation {
     }
 
     /// Probabilities, similarities (when asked and the backend gives them) and labels of every
-    /// sample of `source`, in index order.
+    /// sample of `source`, in index order, from one pass of the backend over the source.
     public static func run(_ model: any BackendModel, on source: any SampleSource, batchSize: Int = 64, similarities: Bool)
         throws -> (probabilities: [Float], similarities: [Float]?, labels: [Int]) {
-        guard batchSize >= 1 else { throw BackendError(.invalidArgument, "batch size must be at least 1") }
-        var probabilities: [Float] = []
-        probabilities.reserveCapacity(source.count * model.classCount)
-        var labels: [Int] = []
-        var similar: [Float]? = similarities ? [] : nil
-        var start = 0
-        while start < source.count {
-            let n = min(batchSize, source.count - start)
-            var pixels = [UInt8](repeating: 0, count: n * source.imageBytes)
-            var batchLabels = [Int32](repeating: 0, count: n)
-            let indices = (start..<start + n).map(UInt64.init)
-            try indices.withUnsafeBufferPointer { idx in
-                try pixels.withUnsafeMutableBufferPointer { px in
-                    try batchLabels.withUnsafeMutableBufferPointer { lb in
-                        try source.fetch(indices: idx, pixels: px.baseAddress!, labels: lb.baseAddress!)
-                    }
-                }
+        let predicted = try model.predict(source: source, batchSize: batchSize, similarities: similarities)
+        // The labels, without the pixels (sample keys come along; in-memory sources have both).
+        var labels = [Int32](repeating: 0, count: source.count)
+        var keys = [UInt64](repeating: 0, count: 2 * source.count)
+        let indices = (0..<source.count).map(UInt64.init)
+        try indices.withUnsafeBufferPointer { idx in
+            try keys.withUnsafeMutableBufferPointer { k in
+                try labels.withUnsafeMutableBufferPointer { try source.fetchKeys(indices: idx, keys: k.baseAddress!, labels: $0.baseAddress!) }
             }
-            if similar != nil {
-                let both = try model.predictWithSimilarities(pixels: pixels, count: n)
-                probabilities += both.probabilities
-                if let rows = both.similarities { similar! += rows } else { similar = nil }
-            } else {
-                probabilities += try model.predict(pixels: pixels, count: n)
-            }
-            labels += batchLabels.map(Int.init)
-            start += n
         }
-        return (probabilities, similar, labels)
+        return (predicted.probabilities, predicted.similarities, labels.map(Int.init))
     }
 
     public static func report(_ model: any BackendModel, on source: any SampleSource, classes: [String],

@@ -116,16 +116,39 @@ public protocol BackendModel: AnyObject {
     /// Probabilities for `count` images of the backend's `InputSpec` (`pixels.count == count *
     /// input.bytes`), row i at `[i * classCount ..< (i + 1) * classCount]`.
     func predict(pixels: [UInt8], count: Int) throws -> [Float]
-    /// `predict`, and the similarity of each image to each class's training faces in [-1, 1]
-    /// (same layout) from the same pass; nil similarities when the backend gives none.
-    func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?)
+    /// Probabilities of every sample of `source` in index order and, when asked and the backend
+    /// gives them, each image's similarity to each class's training faces in [-1, 1] (same
+    /// layout), from one pass.
+    func predict(source: any SampleSource, batchSize: Int, similarities: Bool) throws -> (probabilities: [Float], similarities: [Float]?)
     /// Writes the model's files into an existing, empty directory.
     func save(to directory: URL) throws
 }
 
 extension BackendModel {
-    public func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?) {
-        (try predict(pixels: pixels, count: count), nil)
+    public func predict(source: any SampleSource, batchSize: Int, similarities: Bool) throws -> (probabilities: [Float], similarities: [Float]?) {
+        (try predictByPixels(source: source, batchSize: batchSize), nil)
+    }
+
+    /// Probabilities through `predict(pixels:count:)`, a batch of pixels at a time.
+    public func predictByPixels(source: any SampleSource, batchSize: Int) throws -> [Float] {
+        guard batchSize >= 1 else { throw BackendError(.invalidArgument, "batch size must be at least 1") }
+        var probabilities: [Float] = []
+        probabilities.reserveCapacity(source.count * classCount)
+        var start = 0
+        while start < source.count {
+            let n = min(batchSize, source.count - start)
+            var pixels = [UInt8](repeating: 0, count: n * source.imageBytes)
+            var labels = [Int32](repeating: 0, count: n)
+            let indices = (start..<start + n).map(UInt64.init)
+            try indices.withUnsafeBufferPointer { idx in
+                try pixels.withUnsafeMutableBufferPointer { px in
+                    try labels.withUnsafeMutableBufferPointer { try source.fetch(indices: idx, pixels: px.baseAddress!, labels: $0.baseAddress!) }
+                }
+            }
+            probabilities += try predict(pixels: pixels, count: n)
+            start += n
+        }
+        return probabilities
     }
 
     public func evaluate(on source: any SampleSource, batchSize: Int) throws -> PassMetrics {

@@ -9,7 +9,7 @@ public enum PluginABI {
     public static let minimumTableSize: Int = {
         MemoryLayout<tribelens_backend>.offset(of: \tribelens_backend.free_model)! + MemoryLayout<UnsafeRawPointer>.size
     }()
-    /// Bytes of an ABI 1.1 table (input spec, predict_with_similarities, load_with_config).
+    /// Bytes of an ABI 1.1 table (input spec, capabilities, predict_source, load_with_config).
     public static let v1_1TableSize: Int = {
         MemoryLayout<tribelens_backend>.offset(of: \tribelens_backend.load_with_config)! + MemoryLayout<UnsafeRawPointer>.size
     }()

@@ -77,7 +77,7 @@ public enum PluginLoader {
                              + "(sides 8-\(InputSpec.maximumSide), kinds 0 box crop, 1 aligned)")
             }
             input = declared
-            givesSimilarities = t.predict_with_similarities != nil
+            givesSimilarities = t.predict_source != nil && t.capabilities & TL_CAP_SIMILARITIES != 0
         }
         let info = BackendInfo(
             id: id,

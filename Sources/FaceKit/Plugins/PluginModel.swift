@@ -37,39 +37,41 @@ final class PluginModel: BackendModel {
         }
     }
 
+    func predict(source: any SampleSource, batchSize: Int, similarities wanted: Bool) throws -> (probabilities: [Float], similarities: [Float]?) {
+        guard backend.hasV1_1Table, let predictSource = table.predict_source else {
+            return (try predictByPixels(source: source, batchSize: batchSize), nil)
+        }
+        try checkBatchSize(batchSize)
+        try checkImages(source)
+        let withSimilarities = wanted && backend.info.givesSimilarities
+        var probabilities = [Float](repeating: .nan, count: source.count * classCount)
+        var similarities = [Float](repeating: .nan, count: withSimilarities ? source.count * classCount : 0)
+        _ = try probabilities.withUnsafeMutableBufferPointer { p in
+            try similarities.withUnsafeMutableBufferPointer { s in
+                try SampleSourceBridge.run(source: source, progress: { _ in true }) { csource, _, _, _, error in
+                    error.withBuffer {
+                        predictSource(handle, csource, UInt32(batchSize), p.baseAddress, withSimilarities ? s.baseAddress : nil, $0, $1)
+                    }
+                }
+            }
+        }
+        return (probabilities, withSimilarities ? similarities : nil)
+    }
+
     func predict(pixels: [UInt8], count: Int) throws -> [Float] {
-        try perImage(pixels: pixels, count: count, outputs: 1, what: "predict") { input, out, error, capacity in
-            table.predict(handle, input, count, out, error, capacity)
-        }
-    }
-
-    func predictWithSimilarities(pixels: [UInt8], count: Int) throws -> (probabilities: [Float], similarities: [Float]?) {
-        guard backend.hasV1_1Table, let both = table.predict_with_similarities else {
-            return (try predict(pixels: pixels, count: count), nil)
-        }
-        let rows = count * classCount
-        let output = try perImage(pixels: pixels, count: count, outputs: 2, what: "predict_with_similarities") { input, out, error, capacity in
-            both(handle, input, count, out, out.map { $0 + rows }, error, capacity)
-        }
-        return (Array(output[..<rows]), Array(output[rows...]))
-    }
-
-    /// A call that maps `count` images to `outputs` blocks of `classCount` floats each.
-    private func perImage(pixels: [UInt8], count: Int, outputs: Int, what: String,
-                          _ call: (UnsafePointer<UInt8>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<CChar>, Int) -> tl_status) throws -> [Float] {
         let spec = backend.info.input
         guard count >= 0, pixels.count == count * spec.bytes else {
-            throw BackendError(.invalidArgument, "\(what): \(pixels.count) bytes is not \(count) images of \(spec)")
+            throw BackendError(.invalidArgument, "predict: \(pixels.count) bytes is not \(count) images of \(spec)")
         }
-        var output = [Float](repeating: .nan, count: outputs * count * classCount)
+        var output = [Float](repeating: .nan, count: count * classCount)
         var error = ErrorBuffer()
         let status = pixels.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                error.withBuffer { call(input.baseAddress, out.baseAddress, $0, $1) }
+                error.withBuffer { table.predict(handle, input.baseAddress, count, out.baseAddress, $0, $1) }
             }
         }
         guard status == TL_OK else {
-            throw BackendError(status: status, message: error.message(or: "\(backend.info.id): \(what) failed"))
+            throw BackendError(status: status, message: error.message(or: "\(backend.info.id): predict failed"))
         }
         return output
     }

@@ -52,7 +52,8 @@ public final class FacePredictor {
         // One pass gives both: an embedding backend runs its network once per face.
         let (probabilities, similarities) = manifest.openSet == nil
             ? (try model.predict(pixels: pixels, count: count), nil)
-            : try model.predictWithSimilarities(pixels: pixels, count: count)
+            : try model.predict(source: try InMemorySamples(pixels: pixels, labels: [Int32](repeating: 0, count: count), imageBytes: input.bytes),
+                                batchSize: 32, similarities: true)
         var labels = policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
         guard let openSet = manifest.openSet, let similarities else { return labels }
         let c = manifest.classes.count

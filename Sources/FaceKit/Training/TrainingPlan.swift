@@ -53,6 +53,13 @@ public struct TrainingPlan: Sendable {
         public init(_ description: String) { self.description = description }
     }
 
+    /// Whether `backend` trains on the write-up's augmented copies unless told otherwise: an
+    /// `augment` key in its defaults (sface: false; measured in docs/accuracy.md), else yes.
+    public static func augmentsByDefault(_ backend: BackendInfo) -> Bool {
+        guard case .bool(let augment)? = (try? JSONValue.parseObject(backend.defaultHyperParametersJSON))?["augment"] else { return true }
+        return augment
+    }
+
     /// Does `backend` take pretrained weights (a `weights` key in its defaults)?
     public static func usesPretrainedWeights(_ backend: BackendInfo) -> Bool {
         (try? JSONValue.parseObject(backend.defaultHyperParametersJSON))?["weights"] != nil

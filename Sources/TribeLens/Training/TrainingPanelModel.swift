@@ -95,6 +95,7 @@ final class TrainingPanelModel {
         } else {
             options.learningRate = preset.configuration().learningRate
         }
+        options.augment = selectedBackend.map(TrainingPlan.augmentsByDefault) ?? true
     }
 
     // MARK: Faces

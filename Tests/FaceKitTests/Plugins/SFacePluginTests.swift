@@ -122,11 +122,13 @@ final class SFacePluginTests: XCTestCase {
         XCTAssertEqual(first.input, .aligned112)
         let before = try ModelEvaluation.predictAll(first.model, on: testSet)
         XCTAssertEqual(try ModelEvaluation.predictAll(again.model, on: testSet).probabilities, before.probabilities)
-        // The one-pass call gives predict's probabilities, and a similarity per face and member.
-        let one = try FaceCrops.crop(.aligned112, face: test[0].face, in: test[0].image)
-        let both = try first.model.predictWithSimilarities(pixels: one, count: 1)
-        XCTAssertEqual(both.probabilities, try first.model.predict(pixels: one, count: 1))
-        XCTAssertEqual(both.similarities?.count, names.count)
+        // Through the source (the plugin's cached embeddings): predict's probabilities, and a
+        // similarity per face and member.
+        let both = try first.model.predict(source: testSet, batchSize: 7, similarities: true)
+        let byPixels = try first.model.predict(pixels: testSet.pixels, count: testSet.count)
+        for (a, b) in zip(both.probabilities, byPixels) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        XCTAssertEqual(both.probabilities.count, byPixels.count)
+        XCTAssertEqual(both.similarities?.count, testSet.count * names.count)
 
         // People left out of training come out unknown; members mostly keep their names.
         let strangers = try Self.lfwFaces(people: 2, perPerson: 8, skip: 10)
@@ -153,6 +155,8 @@ final class SFacePluginTests: XCTestCase {
         let wrong = try InMemorySamples(pixels: [UInt8](repeating: 0, count: 2 * InputSpec.aligned112.bytes), labels: [0, 1],
                                         imageBytes: InputSpec.aligned112.bytes)
         XCTAssertThrowsError(try model.evaluate(on: wrong, batchSize: 2))
-        XCTAssertNil(try model.predictWithSimilarities(pixels: [UInt8](repeating: 0, count: 64 * 64 * 3), count: 1).similarities)
+        XCTAssertNil(try model.predict(source: crops, batchSize: 3, similarities: true).similarities)
+        XCTAssertEqual(try model.predict(source: crops, batchSize: 3, similarities: true).probabilities,
+                       try model.predict(pixels: crops.pixels, count: crops.count))
     }
 }
