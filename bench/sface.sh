@@ -7,14 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=$(cd "${1:-.build/release}" && pwd)
-shared=$(cd ../shared && pwd)
+. bench/face_models_env.sh
 [ -d "$shared/data/lfw-dev38" ] || { echo "skip: $shared/data/lfw-dev38 not found"; exit 0; }
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-export XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache TRIBELENS_PLUGIN_PATH=$B
-mkdir -p "$XDG_DATA_HOME/tribelens/weights"
-ln -s "$shared/models/face_recognition_sface_2021dec_dq.onnx" "$shared/models/face_detection_yunet_2022mar.onnx" \
-  "$XDG_DATA_HOME/tribelens/weights/"
-cli="$B/tribelens-cli"
 echo "CPU:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)  cores=$(nproc)"
 "$cli" dataset build --photos "$shared/data/lfw-dev38" --roster bench/rosters/lfw-dev38.json --detector yunet --name lfw >/dev/null
 manifest=$XDG_DATA_HOME/tribelens/datasets/lfw/manifest.json

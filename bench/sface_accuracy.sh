@@ -10,13 +10,7 @@ cd "$(dirname "$0")/.."
 B=$(cd "${1:-.build/release}" && pwd)
 SEEDS=${SEEDS:-"0 1 2"}
 BACKENDS=${BACKENDS:-"sface scratch-cnn"}
-shared=$(cd ../shared && pwd)
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-export XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache TRIBELENS_PLUGIN_PATH=$B
-mkdir -p "$XDG_DATA_HOME/tribelens/weights"
-ln -s "$shared/models/face_recognition_sface_2021dec_dq.onnx" "$shared/models/face_detection_yunet_2022mar.onnx" \
-  "$XDG_DATA_HOME/tribelens/weights/"
-cli="$B/tribelens-cli"
+. bench/face_models_env.sh
 echo "CPU:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)  cores=$(nproc)  seeds: $SEEDS"
 field() { python3 -c 'import json,sys; m=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 

@@ -24,8 +24,8 @@ final class SFaceBackend: SwiftBackend {
 
     private let settings: SavedSettings
     private let scale: Float
-    private var model: Sequential
-    private var trainer: Trainer?
+    /// The softmax layer on the embeddings, with its trainer.
+    private let classifier: TrainedNetwork
     /// classes x 128: each member's normalised mean training embedding.
     private var prototypes: [Float]
     /// The SFace file, opened on first use: parsing 38 MB takes about 0.3 s, and a run on cached
@@ -42,7 +42,7 @@ final class SFaceBackend: SwiftBackend {
         }
         self.settings = settings
         self.scale = scale
-        self.model = model
+        classifier = TrainedNetwork(model, momentum: settings.momentum)
         self.networkPath = networkPath
         prototypes = [Float](repeating: 0, count: settings.classes * SFaceNetwork.dimension)
         cache = EmbeddingCache(folder: cacheFolder, networkChecksum: settings.extra["network_sha256"] ?? "")
@@ -108,19 +108,7 @@ final class SFaceBackend: SwiftBackend {
         }
     }
 
-    /// The trainer keeps momentum between epochs; rebuilt only if the batch size changes.
-    private func trainer(batchSize: Int, learningRate: Float) throws -> Trainer {
-        if let trainer, trainer.batchSize == batchSize {
-            trainer.learningRate = learningRate
-            return trainer
-        }
-        let made = try Trainer(model: currentModel, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum),
-                               batchSize: batchSize)
-        trainer = made
-        return made
-    }
-
-    private var currentModel: Sequential { trainer?.model ?? model }
+    private var currentModel: Sequential { classifier.current }
 
     // MARK: Embeddings
 
@@ -192,7 +180,7 @@ final class SFaceBackend: SwiftBackend {
         let steps = (source.count + batchSize - 1) / batchSize
         let (all, labels) = try embeddings(of: source, remember: true, progress: progress, batchesAfter: steps)
         updatePrototypes(all, labels: labels)
-        return try EpochLoop.train(try trainer(batchSize: batchSize, learningRate: learningRate),
+        return try EpochLoop.train(try classifier.trainer(batchSize: batchSize, learningRate: learningRate),
                                    dataset: EmbeddingBatch(embeddings: all, labels: labels, scale: scale),
                                    order: source.shuffledOrder(seed: shuffleSeed), batchSize: batchSize, progress: progress)
     }

@@ -15,14 +15,13 @@ final class ScratchCNNBackend: SwiftBackend {
     static let settingsFile = "scratch-cnn.json"
 
     let settings: SavedSettings
-    private var model: Sequential
-    private var trainer: Trainer?
+    private let network: TrainedNetwork
 
     var classCount: Int { settings.classes }
 
     init(settings: SavedSettings, model: Sequential) {
         self.settings = settings
-        self.model = model
+        network = TrainedNetwork(model, momentum: settings.momentum)
     }
 
     static func create(_ configuration: SwiftBackendConfiguration) throws -> Self {
@@ -41,19 +40,7 @@ final class ScratchCNNBackend: SwiftBackend {
         return Self(settings: settings, model: model)
     }
 
-    /// The trainer keeps momentum between epochs; rebuilt only if the batch size changes.
-    private func trainer(batchSize: Int, learningRate: Float) throws -> Trainer {
-        if let trainer, trainer.batchSize == batchSize {
-            trainer.learningRate = learningRate
-            return trainer
-        }
-        let made = try Trainer(model: currentModel, optimizer: SGD(learningRate: learningRate, momentum: settings.momentum),
-                               batchSize: batchSize)
-        trainer = made
-        return made
-    }
-
-    private var currentModel: Sequential { trainer?.model ?? model }
+    private var currentModel: Sequential { network.current }
 
     private func batch(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) -> any NeuralKit.Dataset {
         ScaledImageBatch(pixels: pixels, labels: labels, count: count, scale: settings.inputScale)
@@ -61,7 +48,7 @@ final class ScratchCNNBackend: SwiftBackend {
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
                     progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
-        let t = try trainer(batchSize: batchSize, learningRate: learningRate)
+        let t = try network.trainer(batchSize: batchSize, learningRate: learningRate)
         return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed,
                                    progress: progress, prepare: batch)
     }

@@ -45,19 +45,11 @@ enum SampleSourceBridge {
         UnsafeMutableRawPointer?, UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<UInt8>?,
         UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CChar>?, Int
     ) -> Int32 = { raw, indices, count, pixels, labels, message, capacity in
-        guard let raw else { return 1 }
-        let context = Unmanaged<Context>.fromOpaque(raw).takeUnretainedValue()
-        do {
+        callSource(raw, message, capacity) { source in
             guard let pixels, let labels, count == 0 || indices != nil else {
                 throw BackendError(.invalidArgument, "fetch called with NULL buffers")
             }
-            try context.source.fetch(indices: UnsafeBufferPointer(start: indices, count: count),
-                                     pixels: pixels, labels: labels)
-            return 0
-        } catch {
-            context.sourceError = error
-            "\(error)".withCString { tl_set_error(message, capacity, $0) }
-            return 1
+            try source.fetch(indices: UnsafeBufferPointer(start: indices, count: count), pixels: pixels, labels: labels)
         }
     }
 
@@ -65,13 +57,22 @@ enum SampleSourceBridge {
         UnsafeMutableRawPointer?, UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<UInt64>?,
         UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<CChar>?, Int
     ) -> Int32 = { raw, indices, count, keys, labels, message, capacity in
-        guard let raw else { return 1 }
-        let context = Unmanaged<Context>.fromOpaque(raw).takeUnretainedValue()
-        do {
+        callSource(raw, message, capacity) { source in
             guard let keys, let labels, count == 0 || indices != nil else {
                 throw BackendError(.invalidArgument, "fetch_keys called with NULL buffers")
             }
-            try context.source.fetchKeys(indices: UnsafeBufferPointer(start: indices, count: count), keys: keys, labels: labels)
+            try source.fetchKeys(indices: UnsafeBufferPointer(start: indices, count: count), keys: keys, labels: labels)
+        }
+    }
+
+    /// Runs a source call for the plugin: 0, or 1 with the error kept (rethrown as it was after
+    /// the plugin returns) and its text in the plugin's message buffer.
+    private static func callSource(_ raw: UnsafeMutableRawPointer?, _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                                   _ body: (any SampleSource) throws -> Void) -> Int32 {
+        guard let raw else { return 1 }
+        let context = Unmanaged<Context>.fromOpaque(raw).takeUnretainedValue()
+        do {
+            try body(context.source)
             return 0
         } catch {
             context.sourceError = error
