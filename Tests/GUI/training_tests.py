@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 
 import gi
@@ -349,4 +350,56 @@ def test_training_cancel_and_close(ctx):
         ctx.note("app log lines: %d" % len(log.read().splitlines()))
 
 
-TESTS = [test_training_panel_end_to_end, test_training_review, test_training_cancel_and_close]
+def choose_file(app, path, title):
+    """Types `path` into the panel's file chooser (as in the open-dialog test) and accepts it."""
+    at.wait_for(app.accessible, "the file chooser", role="push button", predicate=lambda node: node.name.endswith("Cancel"))
+    box = window_geometry("^%s$" % title)
+    xdotool("mousemove", box[0] + box[2] // 2, box[1] + box[3] // 2)
+    time.sleep(0.3)
+    xdotool("type", "--delay", "20", path)
+    xdotool("key", "Return")
+
+
+def test_training_face_models_choose_file(ctx):
+    """Face models the user has: Choose File… installs a known SFace file at once and an unknown
+    YuNet variant only after "Use Anyway" in the confirmation; then the row says both are
+    installed and checked. In XDG folders of its own (other tests count Haar faces)."""
+    home = tempfile.mkdtemp(prefix="tribelens-gui-face-models-")
+    env = {"XDG_DATA_HOME": os.path.join(home, "data"), "XDG_CACHE_HOME": os.path.join(home, "cache"),
+           "XDG_CONFIG_HOME": os.path.join(home, "config"), "TRIBELENS_NAMES": "romaji"}
+    try:
+        variant = os.path.join(home, "my-yunet.onnx")
+        shutil.copy(os.path.join(ctx.shared, "models/face_detection_yunet_2022mar.onnx"), variant)
+        with open(variant, "r+b") as handle:  # one byte flipped: a checksum nobody published
+            handle.seek(1000)
+            byte = handle.read(1)[0]
+            handle.seek(1000)
+            handle.write(bytes([byte ^ 1]))
+        app = open_panel(ctx, None, "training-face-models", env=env)
+        page(app, "Train")
+        at.click(at.wait_for(app.accessible, "the sface backend", role="push button", predicate=lambda n: n.name.endswith("(sface)")))
+        at.wait_for_text(app.accessible, "Face models state", lambda t: "not installed" in (t or ""), "the face models' state", 30)
+
+        at.click(at.wait_for(app.accessible, "Choose File…", role="push button", name="Choose File…"))
+        choose_file(app, variant, "Choose a Face Model File")
+        at.wait_for(app.accessible, "the confirmation", description="Question",
+                    predicate=lambda n: "not a published YuNet" in n.name)
+        ctx.shot("training-face-models-confirm")
+        at.click(at.wait_for(app.accessible, "Use Anyway", role="push button", name="Use Anyway"))
+        weights = os.path.join(env["XDG_DATA_HOME"], "tribelens/weights")
+        deadline = time.monotonic() + 30
+        while not os.path.exists(os.path.join(weights, "approved.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        expect(sorted(os.listdir(weights)), ["approved.json", "my-yunet.onnx"], "weights folder after Use Anyway")
+
+        at.click(at.wait_for(app.accessible, "Choose File…", role="push button", name="Choose File…"))
+        choose_file(app, os.path.join(ctx.shared, "models/face_recognition_sface_2021dec_dq.onnx"), "Choose a Face Model File")
+        state = at.wait_for_text(app.accessible, "Face models state", lambda t: "(checked)" in (t or ""), "both face models checked", 60)
+        if "my-yunet.onnx" not in state or "face_recognition_sface_2021dec_dq.onnx" not in state:
+            raise AssertionError("the row does not name both installed files: %r" % state)
+        ctx.shot("training-face-models-installed")
+    finally:
+        shutil.rmtree(home, True)
+
+
+TESTS = [test_training_panel_end_to_end, test_training_face_models_choose_file, test_training_review, test_training_cancel_and_close]

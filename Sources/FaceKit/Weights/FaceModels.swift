@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds and checks the ONNX files handed to OpenCV (SFace, YuNet). OpenCV's ONNX importer is not
 /// hardened against hostile input, so a file is used only when its SHA-256 is a known one
-/// (`KnownModelFile.all`), or when the user explicitly allows an unverified file they named.
+/// (`KnownModelFile.known`: the published ones and those the user approved), or when the user explicitly allows an unverified file they named.
 /// Files are recognised by their bytes, never by their name: a renamed copy is found, and a
 /// file with the right name but other bytes is not used.
 ///
@@ -19,8 +19,9 @@ public enum FaceModels {
             return try checkExplicit(URL(fileURLWithPath: path), kind: kind, allowUnverified: allowUnverified)
         }
         var suspects: [URL] = []
-        let kindSizes = Set(KnownModelFile.all.filter { $0.kind == kind }.map(\.byteCount))
-        let otherSizes = Set(KnownModelFile.all.filter { $0.kind != kind }.map(\.byteCount))
+        let known = KnownModelFile.known
+        let kindSizes = Set(known.filter { $0.kind == kind }.map(\.byteCount))
+        let otherSizes = Set(known.filter { $0.kind != kind }.map(\.byteCount))
         for folder in kind.searchFolders {
             for file in candidates(in: folder) {
                 let size = byteCount(file) ?? -1
@@ -39,9 +40,10 @@ public enum FaceModels {
     /// The known-file entry a file matches (nil: unknown, or unreadable). Only a file whose size
     /// is a known one is hashed; digests are cached by path, inode, size and times.
     public static func identify(_ url: URL) -> KnownModelFile? {
-        guard let size = byteCount(url), KnownModelFile.all.contains(where: { $0.byteCount == size }),
+        let known = KnownModelFile.known
+        guard let size = byteCount(url), known.contains(where: { $0.byteCount == size }),
               let digest = try? sha256(ofFile: url) else { return nil }
-        return KnownModelFile.all.first { $0.byteCount == size && $0.sha256 == digest }
+        return known.first { $0.byteCount == size && $0.sha256 == digest }
     }
 
     /// Lower-case hex SHA-256 of a file, streamed, and cached as `identify` caches it.
@@ -74,6 +76,29 @@ public enum FaceModels {
         }
     }
 
+    /// Copies a model file the user chose into the weights folder (atomically), where searches
+    /// find it. A file whose checksum is not a known one is refused unless `approveUnknown`
+    /// (the user's confirmation), which also records its checksum as approved for `kind`.
+    @discardableResult
+    public static func install(_ file: URL, kind: FaceModelKind, approveUnknown: Bool = false) throws -> URL {
+        let checked = try checkExplicit(file, kind: kind, allowUnverified: approveUnknown)
+        let folder = AppPaths.dataHome.appendingPathComponent("weights", isDirectory: true)
+        let destination = folder.appendingPathComponent(checked.lastPathComponent)
+        if identify(checked) == nil {
+            try FaceModelApprovals.approve(kind: kind, fileName: checked.lastPathComponent, byteCount: byteCount(checked) ?? -1,
+                                           sha256: try sha256(ofFile: checked))
+        }
+        guard checked.standardizedFileURL.path != destination.standardizedFileURL.path else { return destination }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFiles.write(try Data(contentsOf: checked, options: .alwaysMapped), to: destination)
+        return destination
+    }
+
+    /// What an unknown file most likely is, by size: YuNet is under 1 MB, SFace about 38 MB.
+    public static func likelyKind(_ url: URL) -> FaceModelKind {
+        (byteCount(url) ?? 0) < 5_000_000 ? .yunet : .sface
+    }
+
     static let cache = FileDigestCache()
 
     private static func checkExplicit(_ url: URL, kind: FaceModelKind, allowUnverified: Bool) throws -> URL {
@@ -104,7 +129,7 @@ public enum FaceModels {
     /// Hidden files and unfinished downloads (`.part`) are skipped.
     private static func candidates(in folder: URL) -> [URL] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        let knownNames = Set(KnownModelFile.all.map(\.fileName))
+        let knownNames = Set(KnownModelFile.known.map(\.fileName))
         return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".part") }
             .sorted { (knownNames.contains($0) ? 0 : 1, $0) < (knownNames.contains($1) ? 0 : 1, $1) }
             .map { folder.appendingPathComponent($0) }
@@ -121,7 +146,7 @@ public enum FaceModels {
     /// or any .onnx file.
     private static func looksLikeModel(_ url: URL, kind: FaceModelKind) -> Bool {
         url.pathExtension.lowercased() == "onnx"
-            || KnownModelFile.all.contains { $0.kind == kind && $0.fileName == url.lastPathComponent }
+            || KnownModelFile.known.contains { $0.kind == kind && $0.fileName == url.lastPathComponent }
     }
 
     /// The size of the file itself, through symbolic links (FileManager's attributes describe

@@ -54,4 +54,7 @@ public struct KnownModelFile: Sendable, Equatable {
         note: "official opencv_zoo file")
 
     public static let all = [sfaceOfficial, sfaceDerivedFloat32, yunetOfficial]
+
+    /// `all`, and the files the user approved (`FaceModelApprovals`).
+    public static var known: [KnownModelFile] { all + FaceModelApprovals.entries() }
 }

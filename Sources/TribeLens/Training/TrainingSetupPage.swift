@@ -33,6 +33,7 @@ final class TrainingSetupPage {
         self.window = window
         weightsRow = WeightsRow(worker: model.worker, files: .imageNet)
         faceModelsRow = WeightsRow(worker: model.worker, files: .faceModels)
+        faceModelsRow.parent = window
         let columns = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24)!
         Gtk.margins(columns, 18)
 

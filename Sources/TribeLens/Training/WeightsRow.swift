@@ -4,7 +4,9 @@ import Foundation
 
 /// For backends that need model files the user downloads: VGG16's ImageNet weights, or the
 /// SFace and YuNet face models. Says whether they are installed and checked, and a Get button
-/// downloads what is missing with a progress bar.
+/// downloads what is missing with a progress bar. For the face models, Choose File… installs a
+/// file the user has; one whose checksum is not a published one only after a confirmation
+/// (OpenCV's ONNX reader is not hardened against hostile files).
 @MainActor
 final class WeightsRow {
     /// Which files the row is about.
@@ -44,6 +46,8 @@ final class WeightsRow {
     /// nil until checked (hashing 38-528 MB: done off the GTK thread).
     private var checked: Check?
     private let worker: TrainingWorker
+    /// The window dialogs belong to.
+    var parent: Widget?
     /// The files changed (installed now): the panel re-checks whether it can start.
     var onChange: () -> Void = {}
     var onMessage: (String) -> Void = { _ in }
@@ -63,6 +67,11 @@ final class WeightsRow {
         button = gtk_button_new_with_label(files.buttonTitle)
         gtk_widget_set_valign(button, GTK_ALIGN_CENTER)
         row.append(button)
+        let choose = files == .faceModels ? gtk_button_new_with_label(L10n.tr("Choose File…")) : nil
+        if let choose {
+            gtk_widget_set_valign(choose, GTK_ALIGN_CENTER)
+            row.append(choose)
+        }
         widget.append(row)
         bar = gtk_progress_bar_new()
         gtk_progress_bar_set_show_text(bar.opaque, 1)
@@ -70,6 +79,7 @@ final class WeightsRow {
         Gtk.setVisible(bar, false)
         widget.append(bar)
         Signals.connect(button, "clicked") { [weak self] in self?.fetch() }
+        if let choose { Signals.connect(choose, "clicked") { [weak self] in self?.choose() } }
         check()
     }
 
@@ -122,6 +132,44 @@ final class WeightsRow {
         gtk_label_set_text(state.opaque, checked?.text
                            ?? (files == .imageNet ? L10n.tr("Looking for the ImageNet weights…") : L10n.tr("Looking for the face models…")))
         gtk_widget_set_sensitive(button, fetching || isComplete ? 0 : 1)
+    }
+
+    private func choose() {
+        guard let parent else { return }
+        OpenDialog.present(.file(title: L10n.tr("Choose a Face Model File"), pattern: "*.onnx"), parent: parent) { [weak self] urls in
+            if let url = urls.first { self?.install(url, approve: false) }
+        }
+    }
+
+    /// Checks and copies `url` into the weights folder off the GTK thread; asks first when its
+    /// checksum is not a known one.
+    private func install(_ url: URL, approve: Bool) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            // A known file says what it is; an unknown one is taken for what its size suggests.
+            let kind = FaceModels.identify(url)?.kind ?? FaceModels.likelyKind(url)
+            let result = Result { try FaceModels.install(url, kind: kind, approveUnknown: approve) }
+            MainLoop.post { [weak self] in
+                guard let self else { return }
+                switch result {
+                case .success(let installed):
+                    self.onMessage(L10n.format(L10n.tr("%s installed as %s"), url.lastPathComponent, installed.path))
+                    self.check()
+                case .failure(let error as FaceModelError):
+                    if case .unknownChecksum(let sha256, _) = error.reason, !approve, let parent = self.parent {
+                        ConfirmDialog.ask(parent: parent, heading: L10n.tr("Use an Unverified Model File?"),
+                                          body: L10n.format(L10n.tr("%s is not a published %s file (SHA-256 %s). OpenCV, which reads it, is not hardened against hostile files: use it only if you trust where it came from."),
+                                                            url.lastPathComponent, kind.displayName, String(sha256.prefix(16)) + "…"),
+                                          cancel: L10n.tr("_Cancel"), confirm: L10n.tr("Use Anyway")) { [weak self] in
+                            self?.install(url, approve: true)
+                        }
+                    } else {
+                        self.onMessage("\(error)")
+                    }
+                case .failure(let error):
+                    self.onMessage(L10n.format(L10n.tr("Could not use %s: %s"), url.lastPathComponent, "\(error)"))
+                }
+            }
+        }
     }
 
     private func fetch() {

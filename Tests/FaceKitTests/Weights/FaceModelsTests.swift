@@ -84,6 +84,32 @@ final class FaceModelsTests: XCTestCase {
         XCTAssertEqual(try FaceModels.resolve(.sface, path: copy.path, allowUnverified: true), copy)
     }
 
+    /// A file the user chose: a known one is copied into the weights folder and found there; an
+    /// unknown one only after approval, and then exactly those bytes, not a second variant.
+    func testInstallCopiesKnownFilesAndApprovedUnknownOnesOnly() throws {
+        let outside = try temporaryFolder(self)
+        let known = try copy(try sharedYuNet, to: outside, as: "yunet-download.onnx")
+        let installed = try FaceModels.install(known, kind: .yunet)
+        XCTAssertEqual(installed.deletingLastPathComponent().standardizedFileURL.path, weightsFolder.standardizedFileURL.path)
+        XCTAssertEqual(try FaceModels.resolve(.yunet).lastPathComponent, "yunet-download.onnx")
+        try FileManager.default.removeItem(at: installed)
+
+        let variant = try copy(try sharedYuNet, to: outside, as: "yunet-variant.onnx")
+        try flipByte(in: variant, at: 1000)
+        XCTAssertThrowsError(try FaceModels.install(variant, kind: .yunet)) { error in
+            XCTAssertTrue("\(error)".contains(variant.path), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: weightsFolder.appendingPathComponent("yunet-variant.onnx").path))
+        XCTAssertThrowsError(try FaceModels.resolve(.yunet))
+
+        try FaceModels.install(variant, kind: .yunet, approveUnknown: true)
+        XCTAssertEqual(try FaceModels.resolve(.yunet).lastPathComponent, "yunet-variant.onnx")
+        XCTAssertEqual(FaceModels.identify(variant)?.note, "approved by you (checksum not a published one)")
+        let other = try copy(try sharedYuNet, to: outside, as: "yunet-other.onnx")
+        try flipByte(in: other, at: 2000)
+        XCTAssertNil(FaceModels.identify(other), "approval covers those bytes only")
+    }
+
     func testExplicitPathProblems() throws {
         let missing = data.appendingPathComponent("nope.onnx")
         XCTAssertThrowsError(try FaceModels.resolve(.sface, path: missing.path, allowUnverified: true)) {
