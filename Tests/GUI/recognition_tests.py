@@ -438,6 +438,13 @@ def test_sface_model_names_faces(ctx):
         ctx.shot(what)
         if photo == member:
             expect(any(f.get("member") == "bill-clinton" for f in faces), True, "Bill Clinton named in his photo")
+            # The popover says how close the face is, against the model's threshold.
+            at.click(at.wait_for(app.accessible, "face 1", role="push button", predicate=lambda n: n.name.startswith("Face 1")))
+            line = at.wait_for(app.accessible, "the similarity line", description="Similarity").name
+            wanted = "Similarity to the closest member: %.2f (unknown below %.2f)" % (
+                faces[0]["similarity"], m.manifest("gui-sface")["open_set"]["similarity"])
+            expect(line, wanted, "similarity line (against predict --json and model.json)")
+            xdotool("key", "Escape")
         else:
             expect([f.get("member") for f in faces], [None] * len(faces), "strangers of test1.jpg")
         app.stop()

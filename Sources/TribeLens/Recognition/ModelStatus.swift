@@ -25,6 +25,8 @@ struct LoadedModelInfo: Sendable, Equatable {
     let policy: PredictionPolicy
     /// How photos are analysed while this model is active (its detector and crops).
     let preparation: FacePreparation
+    /// The model's open-set threshold (model.json `open_set`), for the face popover.
+    var unknownBelow: Double? = nil
 }
 
 /// What the plugin host found, for the model menu: backend ids and the files it refused.

@@ -47,7 +47,8 @@ final class Recognizer: @unchecked Sendable {
             let roster = MemberDirectory.roster(for: loaded.manifest, storage: .standard)
             let info = LoadedModelInfo(generation: generation, summary: ModelSummary(name: name, manifest: loaded.manifest),
                                        directory: MemberDirectory(classes: loaded.manifest.classes, roster: roster),
-                                       policy: loaded.policy, preparation: loaded.preparation)
+                                       policy: loaded.policy, preparation: loaded.preparation,
+                                       unknownBelow: loaded.manifest.openSet?.similarity)
             Self.log(String(format: "model %@ (%@) loaded in %.2f s", name, loaded.manifest.backend.id,
                             Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9))
             return .ready(info)

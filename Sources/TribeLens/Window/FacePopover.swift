@@ -31,6 +31,14 @@ final class FacePopover {
                                 classes: ["heading"], description: "Face heading")
         gtk_label_set_xalign(heading.opaque, 0)
         gtk_box_append(box.cast(), heading)
+        // Models that can say "unknown" show why: the face's resemblance to the closest member.
+        if let similarity = label?.similarity, let threshold = model?.unknownBelow {
+            let text = L10n.format(L10n.tr("Similarity to the closest member: %s (unknown below %s)"),
+                                   String(format: "%.2f", similarity), String(format: "%.2f", threshold))
+            let line = Gtk.label(text, classes: ["dim-label", "caption"], description: "Similarity")
+            gtk_label_set_xalign(line.opaque, 0)
+            gtk_box_append(box.cast(), line)
+        }
 
         if let label, let model, !label.top.isEmpty {
             let caption = Gtk.label(L10n.tr("Best matches — click to confirm"), classes: ["dim-label", "caption"])
