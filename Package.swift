@@ -79,7 +79,7 @@ let package = Package(
             path: "Sources/tribelens-cli"
         ),
 
-        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit"], path: "Tests/FaceKitTests",
+        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
@@ -88,6 +88,21 @@ let package = Package(
                     path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
+
+        // Helpers several test targets share: the built test plugins, ../shared data, temporary
+        // folders, synthetic faces and models, a loopback HTTP server. Only test targets use it.
+        .target(name: "SharedTestSupport", dependencies: ["FaceKit"], path: "Tests/Support/SharedTestSupport"),
+        // They run the built tribelens-cli as a subprocess (the binary next to the test bundle), so
+        // they need FaceKit for the files they check, not the CLI's module.
+        .testTarget(name: "TribeLensCLITests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/TribeLensCLITests"),
+        // These load the built plugins (.so) through FaceKit's host, as the app does, instead of
+        // linking them: BackendPluginKit through TestSwiftBackend, then the real backends.
+        .testTarget(name: "BackendPluginKitTests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/BackendPluginKitTests"),
+        .testTarget(name: "ScratchCNNTests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/ScratchCNNTests"),
+        .testTarget(name: "SFaceEmbeddingTests", dependencies: ["FaceKit", "CVision", "SharedTestSupport"],
+                    path: "Tests/SFaceEmbeddingTests"),
+        .testTarget(name: "NeuralPluginSupportTests", dependencies: ["NeuralPluginSupport", "BackendPluginKit"],
+                    path: "Tests/NeuralPluginSupportTests"),
     ] + pluginTargets,
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

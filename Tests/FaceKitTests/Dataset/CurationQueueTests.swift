@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// The curation queue on a generated photo root: 64x64 "faces" (a dark eye band on a light face,

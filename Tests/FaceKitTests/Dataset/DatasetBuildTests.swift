@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Builds datasets from the shared photo sets and checks counts, split sizes, augmentation,

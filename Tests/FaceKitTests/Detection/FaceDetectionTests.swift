@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 final class FaceDetectionTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Kills a real process in the middle of saving and checks the previous model survives.

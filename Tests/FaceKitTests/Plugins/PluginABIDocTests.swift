@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Compiles the complete C plugin printed in docs/plugin-abi.md and runs it through the host,

@@ -1,6 +1,7 @@
 import BackendABI
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 final class PluginHostTests: XCTestCase {

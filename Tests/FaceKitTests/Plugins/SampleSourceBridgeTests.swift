@@ -1,6 +1,7 @@
 import BackendABI
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Records which indices a plugin fetches, and can fail on demand.

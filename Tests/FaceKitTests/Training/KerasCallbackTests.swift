@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// ReduceLROnPlateau and EarlyStopping against decisions recorded from a real Keras `fit`

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 final class TrainingJobTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// The resolution `tribelens-cli train` and the training panel share: preset, then backend,

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// The incremental SHA-256 that model files are checked with: FIPS 180-4's vectors, and the same

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// `weights fetch sface|yunet` through WeightsFetcher: a SHA-256 entry downloads, resumes and

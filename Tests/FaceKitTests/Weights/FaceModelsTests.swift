@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// Which SFace and YuNet files TribeLens lets OpenCV open: known bytes only, whatever the name;

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// A plugin written in Swift with BackendPluginKit (Plugins/TestSwiftBackend), loaded as a real

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// From photo folders to "who is this" through the command line: dataset build, train (the real

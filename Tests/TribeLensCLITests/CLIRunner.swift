@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 
 /// Runs the built `tribelens-cli` as a user would, with the XDG folders and HOME in `home`; the
 /// plugins are the freshly built ones next to it, unless `pluginPath` adds others first.

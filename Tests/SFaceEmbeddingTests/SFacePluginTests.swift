@@ -1,6 +1,7 @@
 import CVision
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// The face-embedding backend (`Plugins/SFaceEmbedding`) on real faces, with the shared SFace
@@ -140,23 +141,5 @@ final class SFacePluginTests: XCTestCase {
         XCTAssertLessThanOrEqual(named, strangers.count / 8)
         XCTAssertLessThanOrEqual(rejected, test.count / 8)
         XCTAssertTrue(strangerLabels.allSatisfy { $0.similarity != nil })
-    }
-
-    func testAnABI10PluginStillLoadsAndTakes64x64BoxCrops() throws {
-        let linear = try TestPlugins.linear()
-        XCTAssertEqual(linear.info.abiMinor, 0)
-        XCTAssertEqual(linear.info.input, .legacy)
-        XCTAssertFalse(linear.info.givesSimilarities)
-        let model = try linear.makeModel(ModelConfiguration(classCount: 2))
-        let crops = try SyntheticFaces.make(classes: 2, perClass: 4, seed: 1)
-        XCTAssertEqual(crops.imageBytes, 64 * 64 * 3)
-        XCTAssertEqual(try model.evaluate(on: crops, batchSize: 4).samples, 8)
-        // Aligned 112-px samples are refused before the plugin could read past their ends.
-        let wrong = try InMemorySamples(pixels: [UInt8](repeating: 0, count: 2 * InputSpec.aligned112.bytes), labels: [0, 1],
-                                        imageBytes: InputSpec.aligned112.bytes)
-        XCTAssertThrowsError(try model.evaluate(on: wrong, batchSize: 2))
-        XCTAssertNil(try model.predict(source: crops, batchSize: 3, similarities: true).similarities)
-        XCTAssertEqual(try model.predict(source: crops, batchSize: 3, similarities: true).probabilities,
-                       try model.predict(pixels: crops.pixels, count: crops.count))
     }
 }

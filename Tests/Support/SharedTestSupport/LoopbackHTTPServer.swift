@@ -6,8 +6,8 @@ import Glibc
 /// A tiny HTTP/1.1 server on 127.0.0.1 for download tests: serves one payload, honours
 /// `Range: bytes=N-`, and can misbehave on purpose (cut the connection, ignore ranges).
 /// Bounded: it serves at most `maxConnections` and stops with the test.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    enum Behaviour: Sendable {
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    public enum Behaviour: Sendable {
         case normal
         /// Announce the full length but close after this many body bytes.
         case cutAfter(Int)
@@ -15,15 +15,15 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case ignoreRange
     }
 
-    let payload: [UInt8]
+    public let payload: [UInt8]
     private let lock = NSLock()
     private var behaviour: Behaviour
-    private(set) var requests: [String] = []
+    public private(set) var requests: [String] = []
     private let listener: Int32
-    let port: UInt16
+    public let port: UInt16
     private let maxConnections = 32
 
-    init(payload: [UInt8], behaviour: Behaviour = .normal) throws {
+    public init(payload: [UInt8], behaviour: Behaviour = .normal) throws {
         self.payload = payload
         self.behaviour = behaviour
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -45,11 +45,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/weights.h5")! }
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/weights.h5")! }
 
-    func setBehaviour(_ b: Behaviour) { lock.withLock { behaviour = b } }
+    public func setBehaviour(_ b: Behaviour) { lock.withLock { behaviour = b } }
 
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    public func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
 
     private func serve() {
         for _ in 0..<maxConnections {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Runs `tribelens-cli dataset build|check|list` as a user would, with XDG folders in a temporary

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Runs `tribelens-cli plugins` and `tribelens-cli model ...` as a user would, with the XDG
@@ -78,14 +79,14 @@ final class ModelAndPluginsCLITests: XCTestCase {
 
     func testPredictNamesTheFacesOfPhotos() throws {
         try requireCommand("predict")
-        let (_, _, manifest, model) = try PhotoPredictionTests.trainedPredictor()
+        let (_, _, manifest, model) = try PredictionFixtures.trainedPredictor()
         let store = ModelStore(root: home.appendingPathComponent("data/tribelens/models"))
         try store.save(name: "ldh", manifest: manifest, model: model)
         let faces = try SyntheticFaces.make(classes: 4, perClass: 1, seed: 77)
         let photo = home.appendingPathComponent("akira.png")
         try RGBImage(width: 64, height: 64, pixels: Array(faces.pixels[ImageLayout.bytes ..< 2 * ImageLayout.bytes])).write(to: photo)
         let pair = home.appendingPathComponent("pair.png")
-        try PhotoPredictionTests.photo(left: 1, right: 3).write(to: pair)
+        try PredictionFixtures.photo(left: 1, right: 3).write(to: pair)
         let plugins = TestPlugins.directory.path
 
         var result = try cli(["predict", "--model", "ldh", "--json", photo.path], pluginPath: plugins)

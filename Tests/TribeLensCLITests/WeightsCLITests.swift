@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// `tribelens-cli weights fetch yunet|sface` and `weights list` as a user runs them, against a

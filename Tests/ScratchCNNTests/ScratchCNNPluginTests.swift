@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// The real scratch-CNN plugin (NeuralKit behind the C ABI), loaded through the host and trained
