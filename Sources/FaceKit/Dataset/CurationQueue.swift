@@ -39,6 +39,13 @@ public struct CurationQueue: Sendable {
         public var flags: Set<Flag>
         /// Outlier distance (see `outlierScores`), nil without a crop.
         public var outlierScore: Double?
+        /// The preset trains on this crop only once the user keeps it (`recommended`: a face of a
+        /// group photo other than the largest). Does not change with decisions, so undoing one
+        /// can bring "held for review" back.
+        public var heldUnlessKept = false
+        /// The first photo with the same bytes, whose crop is trained on instead of this one
+        /// (`recommended` trains on one copy); nil for the first copy and under `original`.
+        public var copyOf: String?
         public var mostSerious: Flag? { flags.min() }
 
         public init(crop: CropID?, photo: String, member: String, box: FaceBox?, cropIndex: Int?, contentHash: String,
@@ -83,9 +90,17 @@ public struct CurationQueue: Sendable {
             nearMembers[uniques[b].0, default: []].formUnion(photosByHash[uniques[a].0]!.map(\.memberID))
         } }
 
+        // What the dataset builder does with undecided crops, so each item can say whether it is
+        // trained on (`CropFate`): `recommended` holds back all but a photo's largest face and
+        // trains on the first of byte-identical copies only.
+        let recommended = analysis.report.preset == .recommended
+        var firstCopy: [String: String] = [:]
         var byMember: [String: [Item]] = [:]
         var vectors: [CropID: [Float]] = [:]
         for (photo, found) in pairs {
+            let copyOf = recommended ? firstCopy[found.contentHash] : nil
+            if firstCopy[found.contentHash] == nil { firstCopy[found.contentHash] = photo.relativePath }
+            let largest = found.faces.indices.max { found.faces[$0].width * found.faces[$0].height < found.faces[$1].width * found.faces[$1].height }
             if found.faces.isEmpty {
                 byMember[photo.memberID, default: []].append(Item(crop: nil, photo: photo.relativePath, member: photo.memberID, box: nil,
                     cropIndex: nil, contentHash: found.contentHash, decision: nil, flags: [.noFace], outlierScore: nil))
@@ -107,8 +122,10 @@ public struct CurationQueue: Sendable {
                 case .relabel?: flags.insert(.relabelled)
                 default: if decision == nil && excludedReason[id] == "held for review" { flags.insert(.heldForReview) }
                 }
-                let item = Item(crop: id, photo: photo.relativePath, member: photo.memberID, box: box, cropIndex: index,
+                var item = Item(crop: id, photo: photo.relativePath, member: photo.memberID, box: box, cropIndex: index,
                                 contentHash: found.contentHash, decision: decision, flags: flags, outlierScore: nil)
+                item.heldUnlessKept = recommended && index != largest
+                item.copyOf = copyOf
                 byMember[photo.memberID, default: []].append(item)
                 if let pixels, index < pixels.count { vectors[id] = Self.signature(pixels[index]) }
             }
@@ -133,7 +150,8 @@ public struct CurationQueue: Sendable {
     }
 
     /// Records `decision` for `crop` in the queue as a rebuild would show it: the decision and its
-    /// flag (rejected / relabelled) change, "held for review" goes once the user has decided.
+    /// flag (rejected / relabelled) change, "held for review" goes once the user has decided (and
+    /// comes back when the decision is taken back, as on an undo).
     /// Items keep their places, so the grid does not jump under the user's pointer. Every item
     /// with that crop changes (byte-identical photos share their crops' ids, and so a decision).
     /// Returns how many items changed.
@@ -150,7 +168,7 @@ public struct CurationQueue: Sendable {
                 case .relabel?: item.flags.insert(.relabelled)
                 case .accept?, nil: break
                 }
-                if decision != nil { item.flags.remove(.heldForReview) }
+                if decision != nil { item.flags.remove(.heldForReview) } else if item.heldUnlessKept { item.flags.insert(.heldForReview) }
                 members[m].items[i] = item
                 changed += 1
             }

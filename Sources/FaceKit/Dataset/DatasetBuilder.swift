@@ -41,10 +41,12 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Import, extraction (incremental, all cores) and curation, with the health report.
-    public func analyse(photoRoot: URL, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Analysis {
+    /// `cancellation` stops the extraction (`ExtractionCancelled`).
+    public func analyse(photoRoot: URL, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                        cancellation: CancellationFlag? = nil) throws -> Analysis {
         let photos = try PhotoImport.scan(root: photoRoot, roster: roster)
         let extractor = FaceExtractor(source: source, storage: storage, workers: workers)
-        let (faces, statistics) = try extractor.extract(photos.photos.map(\.url), progress: progress)
+        let (faces, statistics) = try extractor.extract(photos.photos.map(\.url), progress: progress, cancellation: cancellation)
         let curation = try CurationStore(storage: storage)
 
         var samples: [DatasetSample] = []

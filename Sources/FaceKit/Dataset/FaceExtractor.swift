@@ -44,10 +44,12 @@ public struct FaceExtractor: Sendable {
     }
 
     /// Extracts faces from `photos` (results in the same order). `progress(done, total)` is called
-    /// from worker threads, serially.
-    public func extract(_ photos: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (results: [PhotoFaces], statistics: Statistics) {
+    /// from worker threads, serially. Once `cancellation` is set, the workers finish the photo in
+    /// hand and stop, and this throws `ExtractionCancelled` (what was found so far stays cached).
+    public func extract(_ photos: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil,
+                        cancellation: CancellationFlag? = nil) throws -> (results: [PhotoFaces], statistics: Statistics) {
         let started = Date()
-        let state = SharedState(count: photos.count)
+        let state = SharedState(count: photos.count, cancellation: cancellation)
         let source = self.source
         let workerCount = min(workers, max(1, photos.count))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
@@ -69,6 +71,9 @@ public struct FaceExtractor: Sendable {
             }
         }
         if let error = state.error { throw error }
+        if let cancellation, cancellation.isCancelled, state.results.contains(where: { $0 == nil }) {
+            throw ExtractionCancelled(done: state.results.filter { $0 != nil }.count, total: photos.count)
+        }
         var statistics = Statistics()
         statistics.photos = photos.count
         statistics.fromCache = state.cachedCount
@@ -187,11 +192,16 @@ private final class SharedState: @unchecked Sendable {
     private(set) var cachedCount = 0
     private(set) var error: Error?
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    private let cancellation: CancellationFlag?
+
+    init(count: Int, cancellation: CancellationFlag?) {
+        results = Array(repeating: nil, count: count)
+        self.cancellation = cancellation
+    }
 
     func next() -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard error == nil, nextIndex < results.count else { return nil }
+        guard error == nil, nextIndex < results.count, cancellation?.isCancelled != true else { return nil }
         defer { nextIndex += 1 }
         return nextIndex
     }

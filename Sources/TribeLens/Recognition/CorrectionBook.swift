@@ -75,14 +75,24 @@ final class CorrectionBook {
     @discardableResult
     func record(decision: CurationStore.Decision?, crop: CropID,
                 done: @escaping @MainActor @Sendable (String?) -> Void) -> Bool {
+        record(decisions: [(crop, decision)], done: done)
+    }
+
+    /// Several of the grid's decisions at once (a multiple selection, "Reject All Flagged", an
+    /// undo): one write of the file for all of them.
+    @discardableResult
+    func record(decisions: [(crop: CropID, decision: CurationStore.Decision?)],
+                done: @escaping @MainActor @Sendable (String?) -> Void) -> Bool {
         var updated: CurationStore
         do { updated = try loaded() } catch {
             done("\(error)")
             return false
         }
-        updated.set(decision, for: crop)
+        for (crop, decision) in decisions {
+            updated.set(decision, for: crop)
+            shownAs[crop] = nil  // the grid's decision replaces whatever the recognition view showed
+        }
         store = updated
-        shownAs[crop] = nil  // the grid's decision replaces whatever the recognition view showed
         let snapshot = updated
         saveQueue.async {
             let problem: String?

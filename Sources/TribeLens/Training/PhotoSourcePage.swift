@@ -3,11 +3,20 @@ import FaceKit
 import Foundation
 
 /// The panel's first page: the photo folder (one subfolder per member), the roster, "Find
-/// Faces" with its progress bar, and the health check of what was found.
+/// Faces" with its progress bar and Cancel, and the health check of what was found. When the
+/// folders match no member of the roster, Find Faces stops and this page names them and
+/// offers to make a roster from the folder names.
 @MainActor
 final class PhotoSourcePage {
     let widget: Widget
     private let model: TrainingPanelModel
+    private let window: Widget
+    private let cancelButton: Widget
+    private let newRosterButton: Widget
+    private let mismatchBox: Widget
+    private let mismatchLabel: Widget
+    private let findAnywayButton: Widget
+    private let stale = TrainingPage.staleNote(description: "Faces freshness")
     private let folderEntry: Widget
     private let rosterList = ChoiceList(accessibleName: L10n.tr("Roster"))
     private var rosters: [(file: URL, roster: Roster)] = []
@@ -19,6 +28,7 @@ final class PhotoSourcePage {
 
     init(model: TrainingPanelModel, window: Widget) {
         self.model = model
+        self.window = window
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12)!
         Gtk.margins(box, 18)
 
@@ -37,14 +47,21 @@ final class PhotoSourcePage {
 
         box.append(TrainingPage.subheading(L10n.tr("Roster")))
         box.append(rosterList.widget)
+        let rosterButtons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
         let rosterFile = gtk_button_new_with_label(L10n.tr("Roster File…"))!
-        gtk_widget_set_halign(rosterFile, GTK_ALIGN_START)
-        box.append(rosterFile)
+        rosterButtons.append(rosterFile)
+        newRosterButton = Gtk.button(L10n.tr("_New Roster from Folders…"))
+        gtk_widget_set_tooltip_text(newRosterButton, L10n.tr("Make a roster with one member per folder of the photo folder"))
+        rosterButtons.append(newRosterButton)
+        box.append(rosterButtons)
 
         let actionRow = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
         findButton = Gtk.button(L10n.tr("_Find Faces"))
         Gtk.addClasses(findButton, "suggested-action")
         actionRow.append(findButton)
+        cancelButton = Gtk.button(L10n.tr("_Cancel"))
+        gtk_widget_set_tooltip_text(cancelButton, L10n.tr("Stop finding faces; the photos done so far are remembered"))
+        actionRow.append(cancelButton)
         progressBar = gtk_progress_bar_new()
         gtk_widget_set_hexpand(progressBar, 1)
         gtk_widget_set_valign(progressBar, GTK_ALIGN_CENTER)
@@ -56,6 +73,24 @@ final class PhotoSourcePage {
         gtk_label_set_wrap(status.opaque, 1)
         gtk_label_set_xalign(status.opaque, 0)
         box.append(status)
+
+        // Find Faces stopped on folders the roster does not know: which ones, and what to do.
+        mismatchBox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8)!
+        Gtk.addClasses(mismatchBox, "roster-mismatch")
+        mismatchLabel = Gtk.label("", description: "Roster mismatch")
+        gtk_label_set_wrap(mismatchLabel.opaque, 1)
+        gtk_label_set_xalign(mismatchLabel.opaque, 0)
+        gtk_label_set_selectable(mismatchLabel.opaque, 1)
+        mismatchBox.append(mismatchLabel)
+        let mismatchButtons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
+        let makeRoster = Gtk.button(L10n.tr("_Make a Roster from the Folder Names…"), classes: ["suggested-action"])
+        mismatchButtons.append(makeRoster)
+        findAnywayButton = Gtk.button(L10n.tr("Find Faces _Without Them"))
+        mismatchButtons.append(findAnywayButton)
+        mismatchBox.append(mismatchButtons)
+        Gtk.setVisible(mismatchBox, false)
+        box.append(mismatchBox)
+        box.append(stale)
 
         summary = Gtk.label("", description: "Health check")
         Gtk.addClasses(summary, "monospace")
@@ -104,6 +139,10 @@ final class PhotoSourcePage {
             self.refresh()
         }
         Signals.connect(findButton, "clicked") { [weak self] in self?.model.findFaces() }
+        Signals.connect(cancelButton, "clicked") { [weak self] in self?.model.cancelFindFaces() }
+        Signals.connect(findAnywayButton, "clicked") { [weak self] in self?.model.findFaces(allowUnmatched: true) }
+        Signals.connect(makeRoster, "clicked") { [weak self] in self?.makeRoster() }
+        Signals.connect(newRosterButton, "clicked") { [weak self] in self?.makeRoster() }
 
         rosters = RosterLoader.available(storage: model.worker.storage)
         // The remembered roster: one of the list, another file, or (gone) LDH again.
@@ -125,6 +164,29 @@ final class PhotoSourcePage {
         refresh()
     }
 
+    /// Opens the roster editor on the photo folder's sub-folders; once saved, the new roster is
+    /// listed, chosen, and the faces are found with it.
+    private func makeRoster() {
+        guard let root = model.photoRoot, model.extractionProblem == nil else { return }
+        model.worker.folderNames(photoRoot: root) { [weak self] folders in
+            guard let self else { return }
+            guard !folders.isEmpty else {
+                self.model.onMessage(L10n.format(L10n.tr("%s has no sub-folders to name members after."), root.path))
+                return
+            }
+            RosterEditor.present(parent: self.window, folders: folders, suggestedName: root.lastPathComponent,
+                                 storage: self.model.worker.storage) { [weak self] file, roster in
+                guard let self else { return }
+                self.rosters = RosterLoader.available(storage: self.model.worker.storage)
+                if !self.rosters.contains(where: { $0.file.path == file.path }) { self.rosters.append((file, roster)) }
+                self.model.rosterReference = file.path
+                self.model.onMessage(L10n.format(L10n.tr("Saved the roster “%s” (%s)."), roster.name, file.lastPathComponent))
+                self.refresh()
+                self.model.findFaces()
+            }
+        }
+    }
+
     func refresh() {
         rosterList.update(rosters.map { entry in
             ChoiceList.Choice(title: entry.roster.name,
@@ -134,23 +196,51 @@ final class PhotoSourcePage {
 
         let problem = model.extractionProblem
         gtk_widget_set_sensitive(findButton, problem == nil && !model.isBusy ? 1 : 0)
+        gtk_widget_set_sensitive(newRosterButton, problem == nil && !model.isBusy ? 1 : 0)
+        var extracting = false
+        if case .extracting = model.phase { extracting = true }
+        Gtk.setVisible(cancelButton, extracting)
+        gtk_widget_set_sensitive(cancelButton, extracting && !model.isCancellingExtraction ? 1 : 0)
+        let mismatch = model.rosterMismatch
         switch model.phase {
         case .extracting(let done, let total):
             gtk_progress_bar_set_fraction(progressBar.opaque, total > 0 ? Double(done) / Double(total) : 0)
             gtk_progress_bar_set_text(progressBar.opaque, total > 0 ? L10n.format(L10n.tr("Finding faces: %d of %d photos"), done, total)
                                                                     : L10n.tr("Looking for photos…"))
             if total == 0 { gtk_progress_bar_pulse(progressBar.opaque) }
-            gtk_label_set_text(status.opaque, "")
+            gtk_label_set_text(status.opaque, model.isCancellingExtraction ? L10n.tr("Stopping after the photos in hand…") : "")
         default:
+            let photos = model.analysis?.report.totals.photos ?? 0
             let done = model.analysis != nil
-            gtk_progress_bar_set_fraction(progressBar.opaque, done ? 1 : 0)
-            gtk_progress_bar_set_text(progressBar.opaque, done ? L10n.tr("Faces found") : L10n.tr("Not started"))
-            gtk_label_set_text(status.opaque, problem ?? (done ? L10n.tr("Review the faces on the Review page, then train on the Train page.") : ""))
+            gtk_progress_bar_set_fraction(progressBar.opaque, done && mismatch == nil ? 1 : 0)
+            let text: String
+            if mismatch != nil {
+                text = L10n.tr("Stopped: the roster does not match the folders")
+            } else if done {
+                text = photos > 0 ? L10n.tr("Faces found") : L10n.tr("No photos found")
+            } else {
+                text = L10n.tr("Not started")
+            }
+            gtk_progress_bar_set_text(progressBar.opaque, text)
+            let next = photos > 0 ? L10n.tr("Review the faces on the Review page, then train on the Train page.")
+                                  : L10n.tr("No photos were found in the member folders.")
+            gtk_label_set_text(status.opaque, problem ?? (mismatch != nil ? "" : (done ? next : "")))
         }
-        if let analysis = model.analysis {
+        if let mismatch {
+            let roster = (try? model.loadRoster())?.name ?? model.rosterReference
+            gtk_label_set_text(mismatchLabel.opaque, RosterMismatchText.message(mismatch, rosterName: roster))
+            Gtk.setVisible(findAnywayButton, !mismatch.isTotal)
+        }
+        Gtk.setVisible(mismatchBox, mismatch != nil && !extracting)
+        gtk_label_set_text(stale.opaque, model.facesStaleText ?? "")
+        Gtk.setVisible(stale, model.facesStaleText != nil && !extracting && mismatch == nil)
+        // The last run's report, only while it is the one on screen: not during the next run,
+        // nor under a stop that found nothing.
+        if let analysis = model.analysis, !extracting, mismatch == nil {
             gtk_label_set_text(summary.opaque, analysis.report.text)
+            Gtk.setVisible(summary, true)
         } else {
-            gtk_label_set_text(summary.opaque, "")
+            Gtk.setVisible(summary, false)
         }
     }
 }

@@ -15,6 +15,7 @@ final class ResultsPage {
     private let activate: Widget
     private let saveButton: Widget
     private let saveStatus: Widget
+    private let stale = TrainingPage.staleNote(description: "Results freshness")
     private let heatMap = ConfusionHeatMapView()
     private let exportButton: Widget
     private let window: Widget
@@ -26,6 +27,7 @@ final class ResultsPage {
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12)!
         Gtk.margins(box, 18)
         box.append(TrainingPage.heading(L10n.tr("Results")))
+        box.append(stale)
         headline = Gtk.label("", classes: ["title-3"], description: "Test accuracy")
         gtk_label_set_xalign(headline.opaque, 0)
         gtk_label_set_wrap(headline.opaque, 1)
@@ -92,6 +94,8 @@ final class ResultsPage {
 
     func refresh() {
         let manifest = model.outcome?.manifest
+        gtk_label_set_text(stale.opaque, model.resultsStaleText ?? "")
+        Gtk.setVisible(stale, model.resultsStaleText != nil && manifest != nil)
         gtk_widget_set_sensitive(saveButton, model.hasUnsavedModel && !model.isBusy ? 1 : 0)
         gtk_widget_set_sensitive(nameEntry, model.hasUnsavedModel ? 1 : 0)
         if let saved = model.savedName {

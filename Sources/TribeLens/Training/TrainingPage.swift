@@ -38,6 +38,16 @@ enum TrainingPage {
         return row
     }
 
+    /// "These faces were found at 14:02. Since then: …": a warning line, hidden while empty;
+    /// `description` names it for assistive technology and the GUI tests.
+    static func staleNote(description: String) -> Widget {
+        let label = Gtk.label("", classes: ["stale-note"], description: description)
+        gtk_label_set_wrap(label.opaque, 1)
+        gtk_label_set_xalign(label.opaque, 0)
+        Gtk.setVisible(label, false)
+        return label
+    }
+
     static func scrolled(_ child: Widget) -> Widget {
         let scroller = gtk_scrolled_window_new()!
         gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)

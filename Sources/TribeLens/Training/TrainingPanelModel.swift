@@ -13,10 +13,28 @@ final class TrainingPanelModel {
     }
 
     private(set) var phase: Phase = .idle
-    var photoRoot: URL?
+    var photoRoot: URL? {
+        didSet {
+            guard photoRoot != oldValue else { return }
+            rosterMismatch = nil
+            updateFreshness()
+        }
+    }
     /// A shipped roster id ("ldh"), one in `$XDG_DATA_HOME/tribelens/rosters`, or a file path.
-    var rosterReference = "ldh"
-    var preset: TrainingPreset = .recommended
+    var rosterReference = "ldh" {
+        didSet {
+            guard rosterReference != oldValue else { return }
+            rosterMismatch = nil
+            updateFreshness()
+        }
+    }
+    var preset: TrainingPreset = .recommended {
+        didSet {
+            guard preset != oldValue else { return }
+            knownDetector = nil  // the detector may differ now: look again
+            checkFreshness()
+        }
+    }
     var backendID: String?
     var options = TrainingOptions(epochs: 50, batchSize: 32, seed: 0, augment: true)
 
@@ -110,13 +128,30 @@ final class TrainingPanelModel {
         return nil
     }
 
-    func findFaces() {
+    /// Folders of the last Find Faces that match no member of the roster: it stopped before
+    /// searching any face (nil once the folder or roster changes, or Find Faces runs again).
+    private(set) var rosterMismatch: RosterMismatch?
+    /// How many Find Faces have given faces (the panel follows the work to Review after one).
+    private(set) var analysisCount = 0
+    private var extractionCancellation: CancellationFlag?
+    /// Cancel was pressed; the workers finish the photos in hand.
+    var isCancellingExtraction: Bool {
+        if case .extracting = phase { return extractionCancellation?.isCancelled == true }
+        return false
+    }
+
+    /// Finds the faces. Stops before searching when a sub-folder matches no member of the roster
+    /// (`rosterMismatch` says which), unless `allowUnmatched` (their photos are then left out).
+    func findFaces(allowUnmatched: Bool = false) {
         guard !isBusy, extractionProblem == nil, let photoRoot else { return }
         let roster: Roster
         do { roster = try loadRoster() } catch {
             onMessage("\(error)")
             return
         }
+        rosterMismatch = nil
+        let flag = CancellationFlag()
+        extractionCancellation = flag
         phase = .extracting(done: 0, total: 0)
         let reference = rosterReference
         SettingsStore.shared.update {
@@ -124,23 +159,44 @@ final class TrainingPanelModel {
             $0.trainingRoster = reference
         }
         onChange()
-        worker.analyse(photoRoot: photoRoot, roster: roster, preset: preset, progress: { [weak self] done, total in
+        let started = Date()
+        worker.analyse(photoRoot: photoRoot, roster: roster, preset: preset, allowUnmatched: allowUnmatched, cancellation: flag,
+                       progress: { [weak self] done, total in
             guard let self, case .extracting = self.phase else { return }
             self.phase = .extracting(done: done, total: total)
             self.onChange()
         }, done: { [weak self] result in
             guard let self else { return }
             self.phase = .idle
+            self.extractionCancellation = nil
             switch result {
-            case .success(let analysis):
+            case .success(.found(let analysis, let folder, let detector)):
                 self.analysis = analysis
+                self.analysisCount += 1
                 self.analysedRoster = roster
+                self.analysisBasis = TrainingFreshness.Basis(photoRoot: photoRoot.standardizedFileURL.path, roster: roster,
+                                                             detector: detector, folder: folder, time: started)
+                self.knownInputs = (photoRoot.standardizedFileURL.path, folder)
+                self.knownDetector = detector
                 self.buildCuration()
+            case .success(.mismatch(let mismatch)):
+                self.rosterMismatch = mismatch
+            case .failure(let error as ExtractionCancelled):
+                self.onMessage(L10n.format(L10n.tr("Find Faces cancelled after %d of %d photos. The faces found so far are kept, so the next Find Faces starts from there."),
+                                           error.done, error.total))
             case .failure(let error):
                 self.onMessage("\(error)")
             }
+            self.updateFreshness()
             self.onChange()
         })
+    }
+
+    /// Stops Find Faces after the photos in hand; the faces found so far stay cached.
+    func cancelFindFaces() {
+        guard case .extracting = phase, let flag = extractionCancellation, !flag.isCancelled else { return }
+        flag.cancel()
+        onChange()
     }
 
     func loadRoster() throws -> Roster {
@@ -172,6 +228,7 @@ final class TrainingPanelModel {
         if waitForCurationSaves(then: { [weak self] in self?.start() }) { return }
         let flag = CancellationFlag()
         cancellation = flag
+        runStart = (Date(), roster, CorrectionBook.shared.currentStore()?.decisions ?? [:])
         curves = TrainingCurves(plannedEpochs: options.epochs ?? 0)
         outcome = nil
         savedName = nil
@@ -203,6 +260,13 @@ final class TrainingPanelModel {
         switch result {
         case .success(let run):
             outcome = run
+            if run.manifest != nil, let start = runStart {
+                runBasis = (TrainingFreshness.Basis(photoRoot: run.dataset.photoRoot, roster: start.roster, detector: run.dataset.faceSource,
+                                                    folder: run.folder, time: start.time), start.decisions)
+                if let folder = run.folder { knownInputs = (run.dataset.photoRoot, folder) }
+            } else {
+                runBasis = nil
+            }
             curves = TrainingCurves(plannedEpochs: curves.plannedEpochs, history: run.history,
                                     learningRateChanges: curves.learningRateChanges)
             // A cancelled or diverged run keeps no weights: no "weights from epoch" ring.
@@ -218,6 +282,8 @@ final class TrainingPanelModel {
         case .failure(let error):
             onMessage("\(error)")
         }
+        runStart = nil
+        updateFreshness()
         let waiting = afterStop
         afterStop = []
         onChange()
@@ -278,18 +344,47 @@ final class TrainingPanelModel {
             self.curation = build.queue
             self.curationCrops = build.crops
             self.curationGeneration += 1
+            self.updateFreshness()
             self.onChange()
         }
     }
 
-    /// Records the user's decision for `crop` in the curation store (through CorrectionBook, so
-    /// it never races the photo view's corrections) and shows it in the queue. The next Start
-    /// builds the dataset from that file (`DatasetBuilder.analyse` applies it); the photo
-    /// folder is only ever read.
+    /// Records the user's decision for `crop` (see `decide(_:crops:)`).
     func decide(_ decision: CurationStore.Decision, crop: CropID) {
-        guard curation != nil else { return }
+        decide(decision, crops: [crop])
+    }
+
+    /// The Review page's undo list: each call of `decide` is one step.
+    private(set) var history = CurationHistory()
+
+    /// Records one decision for several crops in the curation store (through CorrectionBook, so
+    /// it never races the photo view's corrections; one write for all) and shows it in the
+    /// queue; one undo step. The next Start builds the dataset from that file
+    /// (`DatasetBuilder.analyse` applies it); the photo folder is only ever read.
+    func decide(_ decision: CurationStore.Decision?, crops: [CropID]) {
+        guard let queue = curation, let step = CurationHistory.step(decision, crops: crops, in: queue) else { return }
+        guard apply(step) else { return }
+        history.record(step)
+        onChange()
+    }
+
+    /// Takes the last step back: every crop gets the decision it had before (or none).
+    func undo() {
+        guard curation != nil, let step = history.undo() else { return }
+        if !apply(step.inverse) { _ = history.redo() }
+        onChange()
+    }
+
+    func redo() {
+        guard curation != nil, let step = history.redo() else { return }
+        if !apply(step) { _ = history.undo() }
+        onChange()
+    }
+
+    /// Writes the step's decisions and shows them; false when the store could not be read.
+    private func apply(_ step: CurationHistory.Step) -> Bool {
         pendingCurationSaves += 1
-        let recorded = CorrectionBook.shared.record(decision: decision, crop: crop) { [weak self] problem in
+        let recorded = CorrectionBook.shared.record(decisions: step.changes.map { ($0.crop, $0.after) }) { [weak self] problem in
             guard let self else { return }
             self.pendingCurationSaves -= 1
             if let problem { self.onMessage(problem) }
@@ -298,10 +393,11 @@ final class TrainingPanelModel {
             self.afterCurationSaves = []
             for body in waiting { body() }
         }
-        guard recorded else { return }
-        curation?.apply(decision, to: crop)
+        guard recorded else { return false }
+        curation?.apply(step)
         curationRevision += 1
-        onChange()
+        updateFreshness()
+        return true
     }
 
     /// True while decisions are still being written; `retry` then runs once they are, because
@@ -310,6 +406,60 @@ final class TrainingPanelModel {
         guard pendingCurationSaves > 0 else { return false }
         afterCurationSaves.append(retry)
         return true
+    }
+
+    // MARK: Freshness
+
+    /// What the last Find Faces was based on (kept for the session with the faces).
+    private(set) var analysisBasis: TrainingFreshness.Basis?
+    /// What the last run's results are based on, and the decisions it read.
+    private var runBasis: (basis: TrainingFreshness.Basis, decisions: [CropID: CurationStore.Decision])?
+    private var runStart: (time: Date, roster: Roster, decisions: [CropID: CurationStore.Decision])?
+    /// The photo folder as last looked at (its path, and the snapshot; nil inside: unreadable).
+    private var knownInputs: (root: String, folder: PhotoFolderSnapshot?)?
+    /// The face source Find Faces would use now, as last worked out.
+    private var knownDetector: String?
+    private var freshnessCheck = 0
+    /// Why the faces are stale ("These faces were found at …"), nil while they are current.
+    private(set) var facesStaleText: String?
+    /// Why the results are stale, nil while they are current (or there are none).
+    private(set) var resultsStaleText: String?
+
+    /// Looks at the photo folder again (off the GTK thread) and the detector Find Faces would
+    /// use, then says whether the faces and results are stale. Called when the panel opens or
+    /// comes back to the front; decisions and choices update it at once (`updateFreshness`).
+    func checkFreshness() {
+        updateFreshness()
+        guard let photoRoot, let roster = try? loadRoster() else { return }
+        let root = photoRoot.standardizedFileURL.path
+        // Only the folder the faces or results came from: another one is stale anyway, and a
+        // half-typed path ("/") must never be walked.
+        guard analysisBasis?.photoRoot == root || runBasis?.basis.photoRoot == root else { return }
+        freshnessCheck += 1
+        let check = freshnessCheck
+        worker.currentInputs(photoRoot: photoRoot, roster: roster, preset: preset) { [weak self] folder, detector in
+            guard let self, check == self.freshnessCheck else { return }
+            self.knownInputs = (root, folder)
+            self.knownDetector = detector
+            self.updateFreshness()
+            self.onChange()
+        }
+    }
+
+    /// Recomputes the stale texts from what is known now (no file is read but the roster's).
+    func updateFreshness() {
+        let root = photoRoot?.standardizedFileURL.path
+        let folder: PhotoFolderSnapshot??
+        if let known = knownInputs, known.root == root { folder = .some(known.folder) } else { folder = nil }
+        let current = TrainingFreshness.Current(photoRoot: root, roster: try? loadRoster(), detector: knownDetector, folder: folder)
+        let store = CorrectionBook.shared.currentStore()
+        facesStaleText = analysisBasis.flatMap { basis in
+            TrainingFreshness.facesText(TrainingFreshness.analysisReasons(basis, now: current, queue: curation, store: store), since: basis.time)
+        }
+        resultsStaleText = runBasis.flatMap { run in
+            TrainingFreshness.resultsText(TrainingFreshness.runReasons(run.basis, decisions: run.decisions, now: current, store: store),
+                                          since: run.basis.time)
+        }
     }
 
     // MARK: Saving

@@ -5,11 +5,11 @@ import Foundation
 /// The training panel: its own window (so photos stay in view while a model trains), with
 /// four pages — Photos, Review, Train, Results — in a stack switched from the header bar.
 /// Closing it while training asks first; the run then stops after its batch and nothing
-/// half-trained is saved.
+/// half-trained is saved. The state it shows is `TrainingPanelHost`'s, kept when it closes.
 @MainActor
 final class TrainingWindow {
     let widget: Widget
-    private let model = TrainingPanelModel()
+    private let model: TrainingPanelModel
     private let stack: Widget
     private let toast = Toast()
     private let photos: PhotoSourcePage
@@ -17,10 +17,20 @@ final class TrainingWindow {
     private let setup: TrainingSetupPage
     private let results: ResultsPage
     private var closeConfirmed = false
-    private var lastPhase: TrainingPanelModel.Phase = .idle
+    private var lastPhase: TrainingPanelModel.Phase
+    /// The Find Faces whose faces the panel last followed to Review.
+    private var shownAnalysis: Int
+    /// The shown page changed ("photos", "review", "train", "results").
+    var onPageChange: (String) -> Void = { _ in }
 
-    init(parent: Widget) {
+    /// `model` may come from an earlier panel: its faces, review and results show at once, on
+    /// `page`.
+    init(parent: Widget, model: TrainingPanelModel, page: String = "photos") {
+        self.model = model
+        lastPhase = model.phase
+        shownAnalysis = model.analysisCount
         TrainingStyles.load()
+        FanTrainingStyles.load()
         widget = gtk_window_new()
         if let application = gtk_window_get_application(parent.cast()) {
             gtk_window_set_application(widget.cast(), application)
@@ -50,6 +60,17 @@ final class TrainingWindow {
         gtk_overlay_set_child(overlay.opaque, stack)
         gtk_overlay_add_overlay(overlay.opaque, toast.widget)
         gtk_window_set_child(widget.cast(), overlay)
+        gtk_stack_set_visible_child_name(stack.opaque, page)
+        Signals.connectNotify(stack, "notify::visible-child-name") { [weak self] in
+            guard let self, let name = gtk_stack_get_visible_child_name(self.stack.opaque) else { return }
+            self.onPageChange(String(cString: name))
+        }
+        // Back to the front (after working in the photo window or a file manager): the photo
+        // folder may have changed.
+        Signals.connectNotify(widget, "notify::is-active") { [weak self] in
+            guard let self, gtk_window_is_active(self.widget.cast()) != 0 else { return }
+            self.model.checkFreshness()
+        }
 
         model.onChange = { [weak self] in self?.refresh() }
         model.onMessage = { [weak self] message in self?.toast.show(message) }
@@ -58,7 +79,10 @@ final class TrainingWindow {
         refresh()
     }
 
-    func present() { gtk_window_present(widget.cast()) }
+    func present() {
+        gtk_window_present(widget.cast())
+        model.checkFreshness()
+    }
 
     private func refresh() {
         photos.refresh()
@@ -69,19 +93,23 @@ final class TrainingWindow {
         let phase = model.phase
         defer { lastPhase = phase }
         guard phase == .idle, lastPhase != .idle else { return }
-        if case .extracting = lastPhase, model.analysis != nil {
+        if case .extracting = lastPhase, model.analysisCount != shownAnalysis {
+            shownAnalysis = model.analysisCount
+            // Nothing to review when no photo was found: stay on Photos, which says so.
+            guard (model.analysis?.report.totals.photos ?? 0) > 0 else { return }
             gtk_stack_set_visible_child_name(stack.opaque, "review")
         } else if lastPhase == .training || lastPhase == .stopping, model.outcome?.manifest != nil {
             gtk_stack_set_visible_child_name(stack.opaque, "results")
         }
     }
 
-    /// Closes the panel, asking first when a run or an unsaved model would be lost. Returns
-    /// false when it closed at once; true while it asks, and then `then` runs once the user
-    /// agreed and it has closed (the caller's own close waits for that).
+    /// Closes the panel, asking first when a run (or, with `askingAboutUnsavedModel`, because
+    /// the main window closes and the session's state goes with it, an unsaved model) would be
+    /// lost. Returns false when it closed at once; true while it asks, and then `then` runs once
+    /// the user agreed and it has closed (the caller's own close waits for that).
     @discardableResult
-    func close(then: @escaping @MainActor () -> Void = {}) -> Bool {
-        guard askBeforeClosing(then: then) else {
+    func close(askingAboutUnsavedModel: Bool = false, then: @escaping @MainActor () -> Void = {}) -> Bool {
+        guard askBeforeClosing(unsavedModel: askingAboutUnsavedModel, then: then) else {
             closeNow()
             return false
         }
@@ -89,12 +117,13 @@ final class TrainingWindow {
         return true
     }
 
-    /// close-request: true keeps the window open (it asks, or waits for the run to stop).
+    /// close-request: true keeps the window open (it asks, or waits for the run to stop). An
+    /// unsaved model is kept for the session, so closing only the panel does not ask about it.
     private func shouldStayOpen() -> Bool {
-        closeConfirmed ? false : askBeforeClosing(then: {})
+        closeConfirmed ? false : askBeforeClosing(unsavedModel: false, then: {})
     }
 
-    private func askBeforeClosing(then: @escaping @MainActor () -> Void) -> Bool {
+    private func askBeforeClosing(unsavedModel: Bool, then: @escaping @MainActor () -> Void) -> Bool {
         if closeConfirmed { return false }
         if model.isTraining {
             ConfirmDialog.ask(parent: widget, heading: L10n.tr("Stop Training?"),
@@ -107,7 +136,7 @@ final class TrainingWindow {
             }
             return true
         }
-        if model.hasUnsavedModel {
+        if unsavedModel, model.hasUnsavedModel {
             ConfirmDialog.ask(parent: widget, heading: L10n.tr("Discard the Trained Model?"),
                               body: L10n.tr("It has not been saved. Save it on the Results page to use it later."),
                               cancel: L10n.tr("_Cancel"), confirm: L10n.tr("_Discard")) { [weak self] in

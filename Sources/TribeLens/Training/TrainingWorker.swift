@@ -33,6 +33,8 @@ final class TrainingWorker: Sendable {
         var manifest: ModelManifest?
         var model: TrainedModel?
         var dataset: DatasetManifest
+        /// The photo folder as the run's dataset build read it.
+        var folder: PhotoFolderSnapshot?
     }
 
     struct RunRequest: Sendable {
@@ -50,17 +52,57 @@ final class TrainingWorker: Sendable {
         }
     }
 
-    /// Finds the faces under `photoRoot` (cached per photo) and applies the curation store.
-    func analyse(photoRoot: URL, roster: Roster, preset: TrainingPreset,
+    /// What Find Faces ended with: the faces (and the folder as it was when they were searched),
+    /// or folders the roster does not know, found before any face was searched.
+    enum AnalysisOutcome: Sendable {
+        /// `detector`: the face source's cache key, for telling later whether the faces are stale.
+        case found(DatasetBuilder.Analysis, folder: PhotoFolderSnapshot?, detector: String)
+        case mismatch(RosterMismatch)
+    }
+
+    /// Finds the faces under `photoRoot` (cached per photo) and applies the curation store. Stops
+    /// first, without searching, when a sub-folder matches no member and `allowUnmatched` is
+    /// false; `cancellation` stops the search (`ExtractionCancelled`).
+    func analyse(photoRoot: URL, roster: Roster, preset: TrainingPreset, allowUnmatched: Bool, cancellation: CancellationFlag,
                  progress: @escaping @MainActor @Sendable (Int, Int) -> Void,
-                 done: @escaping @MainActor @Sendable (Result<DatasetBuilder.Analysis, Error>) -> Void) {
+                 done: @escaping @MainActor @Sendable (Result<AnalysisOutcome, Error>) -> Void) {
         let builder = Self.builder(roster: roster, storage: storage, preset: preset)
+        let detector = builder.source.cacheKey
         queue.async {
             let throttle = ProgressThrottle()
-            let result = Result { try builder.analyse(photoRoot: photoRoot, progress: { done, total in
-                if throttle.due(done == total) { MainLoop.post { progress(done, total) } }
-            }) }
+            let result = Result { () throws -> AnalysisOutcome in
+                if !allowUnmatched, let mismatch = RosterMismatch(try PhotoImport.scan(root: photoRoot, roster: roster)) {
+                    return .mismatch(mismatch)
+                }
+                // Before the search: a photo changed while it runs makes the faces stale, not fresh.
+                let folder = PhotoFolderSnapshot.take(root: photoRoot)
+                let analysis = try builder.analyse(photoRoot: photoRoot, progress: { done, total in
+                    if throttle.due(done == total) { MainLoop.post { progress(done, total) } }
+                }, cancellation: cancellation)
+                return .found(analysis, folder: folder, detector: detector)
+            }
             MainLoop.post { done(result) }
+        }
+    }
+
+    /// The photo folder as it is now (stat calls only) and the face source Find Faces would use
+    /// now (YuNet once its model is installed), off the GTK thread and off the worker's queue, so
+    /// a training run never delays it.
+    func currentInputs(photoRoot: URL, roster: Roster, preset: TrainingPreset,
+                       done: @escaping @MainActor @Sendable (PhotoFolderSnapshot?, String) -> Void) {
+        let storage = self.storage
+        DispatchQueue.global(qos: .utility).async {
+            let snapshot = PhotoFolderSnapshot.take(root: photoRoot)
+            let detector = Self.builder(roster: roster, storage: storage, preset: preset).source.cacheKey
+            MainLoop.post { done(snapshot, detector) }
+        }
+    }
+
+    /// The photo root's visible sub-folders, sorted: the members of a roster made from them.
+    func folderNames(photoRoot: URL, done: @escaping @MainActor @Sendable ([String]) -> Void) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            let names = PhotoFolderSnapshot.take(root: photoRoot)?.folders ?? []
+            MainLoop.post { done(names) }
         }
     }
 
@@ -79,6 +121,7 @@ final class TrainingWorker: Sendable {
                 }
                 var builder = Self.builder(roster: request.roster, storage: storage, preset: request.preset)
                 builder.seed = request.options.seed
+                let folder = PhotoFolderSnapshot.take(root: request.photoRoot)
                 let (dataset, _) = try builder.build(photoRoot: request.photoRoot, name: Self.datasetName, progress: { done, total in
                     if throttle.due(done == total) { MainLoop.post { extraction(done, total) } }
                 })
@@ -94,7 +137,8 @@ final class TrainingWorker: Sendable {
                 }
                 return RunOutcome(history: outcome.result.history, stop: outcome.result.stop,
                                   weightsEpoch: outcome.result.weightsEpoch, manifest: outcome.manifest,
-                                  model: outcome.manifest == nil ? nil : TrainedModel(outcome.result.model), dataset: dataset)
+                                  model: outcome.manifest == nil ? nil : TrainedModel(outcome.result.model), dataset: dataset,
+                                  folder: folder)
             }
             MainLoop.post { done(result) }
         }

@@ -19,7 +19,7 @@ final class MainWindow {
     private var session: PhotoSession { pipeline.session }
     private var actions: [String: OpaquePointer] = [:]
     private let recognition: RecognitionController
-    private var trainingWindow: TrainingWindow?
+    private lazy var training = TrainingPanelHost(parent: widget)
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
         pipeline = PhotoPipeline(analyzer: analyzer)
@@ -63,8 +63,8 @@ final class MainWindow {
         installActions()
         // The training panel closes with its window, but asks first when a run would be lost.
         Signals.connectBool(widget, "close-request") { [weak self] in
-            guard let self, let panel = self.trainingWindow else { return false }
-            return panel.close { [weak self] in
+            guard let self else { return false }
+            return self.training.closeWithParent { [weak self] in
                 // Asked and closed: close this window too, now from outside its close-request.
                 MainLoop.post { [weak self] in self.map { gtk_window_close($0.widget.cast()) } }
             }
@@ -129,16 +129,9 @@ final class MainWindow {
         }
         addAction("previous") { [weak self] in self?.session.goBack() }
         addAction("next") { [weak self] in self?.session.goForward() }
-        // Ctrl+T: one training panel per window, brought back to the front when open.
-        addAction("train") { [weak self] in
-            guard let self else { return }
-            if self.trainingWindow == nil {
-                let panel = TrainingWindow(parent: self.widget)
-                Signals.connect(panel.widget, "destroy") { [weak self] in self?.trainingWindow = nil }
-                self.trainingWindow = panel
-            }
-            self.trainingWindow?.present()
-        }
+        // Ctrl+T: one training panel per window, brought back to the front when open; what it
+        // found and trained stays for the session when it closes.
+        addAction("train") { [weak self] in self?.training.present() }
     }
 
     private func addAction(_ name: String, _ handler: @escaping @MainActor () -> Void) {

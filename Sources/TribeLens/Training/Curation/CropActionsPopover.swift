@@ -5,15 +5,16 @@ import FaceKit
 /// shows every other roster member). Plain GtkButtons throughout, because those have an
 /// accessible "click" action in GTK 4.8 (check-button radios have none), so assistive
 /// technology and the GUI tests can use every choice. One popover serves the whole grid: it is
-/// rebuilt each time it opens and points at the tile it was opened for.
+/// rebuilt each time it opens and points at the tile it was opened for. Opened on a tile of a
+/// multiple selection, its choice applies to every selected crop (its heading says how many).
 @MainActor
 final class CropActionsPopover {
     let widget: Widget
     private let parent: Widget
     private weak var tile: CropTile?
 
-    /// The user's choice for `crop`.
-    var onDecide: (CropID, CurationStore.Decision) -> Void = { _, _ in }
+    /// The user's choice for `crops`.
+    var onDecide: ([CropID], CurationStore.Decision) -> Void = { _, _ in }
 
     /// `parent` holds the popover for its lifetime (the grid).
     init(parent: Widget) {
@@ -30,9 +31,11 @@ final class CropActionsPopover {
         }
     }
 
-    /// Opens for `tile`; `members` are the roster's (id, shown name), in roster order.
-    func present(for tile: CropTile, members: [(id: String, name: String)], title: String) {
-        guard let crop = tile.item.crop else { return }
+    /// Opens for `tile`, deciding for `crops` (the tile's, or the whole selection's);
+    /// `members` are the roster's (id, shown name), in roster order.
+    func present(for tile: CropTile, crops: [CropID], members: [(id: String, name: String)], title: String) {
+        guard tile.item.crop != nil, !crops.isEmpty else { return }
+        let crop = crops
         self.tile = tile
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
         Gtk.margins(box, 6)
@@ -91,7 +94,7 @@ final class CropActionsPopover {
         gtk_popover_popup(widget.cast())
     }
 
-    private func choose(_ crop: CropID, _ decision: CurationStore.Decision) {
+    private func choose(_ crop: [CropID], _ decision: CurationStore.Decision) {
         gtk_popover_popdown(widget.cast())
         onDecide(crop, decision)
     }

@@ -8,11 +8,16 @@ import FaceKit
 /// on the flow-box child around it (`host`): the arrow keys move between children there, and
 /// Enter/Space activate it.
 /// A photo where no face was found shows an empty frame and has no actions.
+/// Crops the next run leaves out are dimmed and say "Not trained"; a held face of a group
+/// photo has a Keep button under it, so training on it is one click.
 @MainActor
 final class CropTile {
     static let side: Int32 = 128
 
     let widget: Widget
+    /// What goes into the grid: the tile and, under it, the Keep button of a held crop.
+    let root: Widget
+    private let keepButton: Widget
     private let area: Widget
     private let flagBadge: Widget
     private let decisionBadge: Widget
@@ -20,11 +25,13 @@ final class CropTile {
     private var pixels: PreviewImage?
     private(set) var item: CurationQueue.Item
     private var text: CropTileText?
+    /// 1-based place in the member's whole queue (the same whatever the filter shows).
+    private(set) var position: Int
     /// The GtkFlowBoxChild holding the tile: it takes the focus, so it carries the name too.
     private(set) var host: Widget?
 
     init(item: CurationQueue.Item, position: Int, crop: RGBImage?, directory: MemberDirectory, script: MemberDirectory.Script,
-         onActivate: @escaping @MainActor (CropTile) -> Void) {
+         onActivate: @escaping @MainActor (CropTile) -> Void, onKeep: @escaping @MainActor (CropTile) -> Void = { _ in }) {
         self.item = item
         pixels = crop.map { PreviewImage($0, maxSide: max($0.width, $0.height)) }
         widget = gtk_button_new()
@@ -47,6 +54,15 @@ final class CropTile {
         gtk_overlay_add_overlay(overlay.opaque, flagBadge)
         gtk_overlay_add_overlay(overlay.opaque, decisionBadge)
         gtk_button_set_child(widget.cast(), overlay)
+        // Not focusable: keyboard users press K on the tile (the grid's shortcut) instead, and
+        // Tab does not stop twice per crop.
+        keepButton = gtk_button_new_with_label(L10n.tr("Keep"))  // no mnemonic: there is one per held crop
+        Gtk.addClasses(keepButton, "flat", "crop-keep")
+        gtk_widget_set_focusable(keepButton, 0)
+        root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        root.append(widget)
+        root.append(keepButton)
+        self.position = position
 
         typealias Draw = @MainActor (OpaquePointer, Int32, Int32) -> Void
         let box = Unmanaged.passRetained(HandlerBox<Draw> { [weak self] cairo, width, height in
@@ -60,6 +76,10 @@ final class CropTile {
         Signals.connect(widget, "clicked") { [weak self] in
             guard let self else { return }
             onActivate(self)
+        }
+        Signals.connect(keepButton, "clicked") { [weak self] in
+            guard let self else { return }
+            onKeep(self)
         }
         update(item: item, position: position, directory: directory, script: script)
     }
@@ -81,23 +101,33 @@ final class CropTile {
     func update(item: CurationQueue.Item, position: Int, directory: MemberDirectory, script: MemberDirectory.Script) {
         let text = CropTileText(item: item, position: position, directory: directory, script: script)
         self.item = item
+        self.position = position
         guard text != self.text else { return }
         self.text = text
         tl_accessible_set_label(widget, text.accessibleName)
         if let host { tl_accessible_set_label(host, text.accessibleName) }
         gtk_widget_set_tooltip_text(widget, text.tooltip)
-        for (badge, value) in [(flagBadge, text.flagBadge), (decisionBadge, text.decisionBadge)] {
+        for (badge, value) in [(flagBadge, text.flagBadge), (decisionBadge, text.decisionBadge ?? text.fateBadge)] {
             gtk_label_set_text(badge.opaque, value ?? "")
             Gtk.setVisible(badge, value != nil)
         }
         // Only crops can be decided on; a photo without a face is shown for the record.
         gtk_widget_set_sensitive(widget, item.crop == nil ? 0 : 1)
         if item.decision == .reject { gtk_widget_add_css_class(widget, "rejected") } else { gtk_widget_remove_css_class(widget, "rejected") }
+        if text.trained || item.crop == nil { gtk_widget_remove_css_class(widget, "not-trained") } else { gtk_widget_add_css_class(widget, "not-trained") }
+        let held = item.fate == .held
+        Gtk.setVisible(keepButton, held)
+        if held {
+            let name = L10n.format(L10n.tr("Keep %s"), text.subject)
+            tl_accessible_set_label(keepButton, name)
+            gtk_widget_set_tooltip_text(keepButton, L10n.tr("Train on this face of a group photo (K)"))
+        }
         gtk_widget_queue_draw(area)
     }
 
     private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
         let rejected = item.decision == .reject
+        let dimmed = !rejected && item.crop != nil && !item.fate.isTrained
         guard let pixels else {
             // No crop (no face found, or the cache lost it): a neutral frame.
             let side = min(width, height)
@@ -121,7 +151,7 @@ final class CropTile {
             cairo_set_source_surface(cr, surface, 0, 0)
             // Smooth at 2x: faces read better than with nearest-neighbour blocks.
             cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
-            if rejected { cairo_paint_with_alpha(cr, 0.3) } else { cairo_paint(cr) }
+            if rejected { cairo_paint_with_alpha(cr, 0.3) } else if dimmed { cairo_paint_with_alpha(cr, 0.5) } else { cairo_paint(cr) }
             cairo_restore(cr)
         }
         if rejected {

@@ -4,6 +4,8 @@ import Foundation
 /// What a curation tile says, apart from GTK: the accessible name the GUI tests look for
 /// ("Crop 3 of Bill Clinton, several faces, rejected"), the two badges and the tooltip.
 struct CropTileText: Equatable {
+    /// "Crop 3 of Bill Clinton": the start of the accessible name.
+    let subject: String
     let accessibleName: String
     let tooltip: String
     /// The most serious flag in a word or two, "+2" when there are more ("unusual +1"); nil
@@ -11,12 +13,17 @@ struct CropTileText: Equatable {
     let flagBadge: String?
     /// "Rejected", "→ Al Gore", "Kept", or nil while undecided.
     let decisionBadge: String?
+    /// What the next run does with an undecided crop it leaves out ("Not trained"), in the
+    /// decision badge's place; nil when it trains on it or the user has decided.
+    let fateBadge: String?
+    /// The next run trains on this crop (the tile is dimmed otherwise).
+    let trained: Bool
 
     /// `position` is 1-based within the member's queue.
     init(item: CurationQueue.Item, position: Int, directory: MemberDirectory, script: MemberDirectory.Script) {
         let member = directory.name(of: item.member, script: script)
-        let subject = item.crop == nil ? L10n.format(L10n.tr("Photo %d of %s"), position, member)
-                                       : L10n.format(L10n.tr("Crop %d of %s"), position, member)
+        subject = item.crop == nil ? L10n.format(L10n.tr("Photo %d of %s"), position, member)
+                                   : L10n.format(L10n.tr("Crop %d of %s"), position, member)
         var parts = [subject]
         // Decision flags are said last; the decision itself names the relabel target.
         let flags = item.flags.subtracting([.rejected, .relabelled, .heldForReview]).sorted()
@@ -35,6 +42,22 @@ struct CropTileText: Equatable {
         case nil:
             if item.flags.contains(.heldForReview) { parts.append(Self.phrase(.heldForReview)) }
             decisionBadge = nil
+        }
+        // Undecided crops say what training will do with them: held ones are left out.
+        let fate = item.fate
+        trained = fate.isTrained
+        switch (item.decision, fate) {
+        case (nil, .trained):
+            parts.append(L10n.tr("trained on"))
+            fateBadge = nil
+        case (nil, .held):
+            parts.append(L10n.tr("not trained on unless kept"))
+            fateBadge = L10n.tr("Not trained")
+        case (nil, .duplicate(let first)):
+            parts.append(L10n.format(L10n.tr("not trained on: %s has the same bytes and is"), first))
+            fateBadge = L10n.tr("Copy: not trained")
+        default:
+            fateBadge = nil
         }
         accessibleName = parts.joined(separator: ", ")
         tooltip = ([item.photo] + parts.dropFirst()).joined(separator: "\n")

@@ -2,17 +2,24 @@ import CGtk
 import FaceKit
 
 /// The Review page's body: the members on the left ("Bill Clinton — 15 crops, 3 flagged,
-/// 1 rejected"), the selected member's crops on the right in the queue's order (flagged first).
-/// Tiles exist only for the selected member, so a folder of thousands of crops costs the
-/// widgets of one member at a time.
+/// 1 rejected"), the selected member's crops on the right in the queue's order (flagged first),
+/// as many as the toolbar's filter shows. Tiles exist only for the selected member, so a folder
+/// of thousands of crops costs the widgets of one member at a time.
+/// Several tiles can be selected (Ctrl+click, Shift+click, Shift+arrows, Ctrl+A, "Select
+/// Flagged") and decided on at once: from the toolbar, the keyboard, or the popover of one of
+/// them.
 @MainActor
 final class CurationGrid {
     let widget: Widget
+    let toolbar = CurationToolbar()
     private let list: Widget
     private let flow: Widget
     private let popover: CropActionsPopover
     private var rows: [Widget] = []  // the rows' labels, in queue order
     private var tiles: [CropTile] = []
+    private(set) var filter = CurationFilter.all
+    /// The tile Shift+click extends the selection from.
+    private var anchor: Int?
     private var queue: CurationQueue?
     private var crops: [CropID: RGBImage] = [:]
     private var directory = MemberDirectory(classes: [], roster: nil)
@@ -21,8 +28,8 @@ final class CurationGrid {
     /// Set while rows are replaced: GtkListBox reports those selection changes too.
     private var rebuilding = false
 
-    /// A decision for a crop, chosen in the popover.
-    var onDecide: (CropID, CurationStore.Decision) -> Void = { _, _ in }
+    /// A decision for one or more crops (the popover, the toolbar, a tile's Keep, the keyboard).
+    var onDecide: ([CropID], CurationStore.Decision) -> Void = { _, _ in }
 
     init() {
         widget = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12)!
@@ -39,7 +46,10 @@ final class CurationGrid {
         Gtk.addClasses(listScroller, "frame")
 
         flow = gtk_flow_box_new()
-        gtk_flow_box_set_selection_mode(flow.opaque, GTK_SELECTION_NONE)
+        // Multiple: Shift+arrows extend, Ctrl+arrows move without selecting, Ctrl+Space toggles,
+        // Ctrl+A selects all (GtkFlowBox's own keys); clicks are the tiles' (see `pressed`).
+        gtk_flow_box_set_selection_mode(flow.opaque, GTK_SELECTION_MULTIPLE)
+        Gtk.addClasses(flow, "crop-grid")
         gtk_flow_box_set_homogeneous(flow.opaque, 1)
         gtk_flow_box_set_max_children_per_line(flow.opaque, 64)
         gtk_flow_box_set_row_spacing(flow.opaque, 6)
@@ -54,9 +64,20 @@ final class CurationGrid {
         Gtk.addClasses(flowScroller, "frame")
 
         widget.append(listScroller)
-        widget.append(flowScroller)
+        let right = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
+        gtk_widget_set_hexpand(right, 1)
+        right.append(toolbar.widget)
+        gtk_widget_set_vexpand(flowScroller, 1)
+        right.append(flowScroller)
+        widget.append(right)
         popover = CropActionsPopover(parent: widget)
-        popover.onDecide = { [weak self] crop, decision in self?.onDecide(crop, decision) }
+        popover.onDecide = { [weak self] crops, decision in self?.onDecide(crops, decision) }
+        Signals.connect(flow, "selected-children-changed") { [weak self] in self?.updateToolbar() }
+        toolbar.onFilter = { [weak self] filter in self?.show(filter: filter) }
+        toolbar.onSelectFlagged = { [weak self] in self?.selectFlagged() }
+        toolbar.onRejectFlagged = { [weak self] in self?.rejectAllFlagged() }
+        toolbar.onKeepSelected = { [weak self] in self?.decideSelected(.accept) }
+        toolbar.onRejectSelected = { [weak self] in self?.decideSelected(.reject) }
         // "row-selected" is (GtkListBox *, GtkListBoxRow *, gpointer): the notify shape; the row
         // is read back from the list instead of the argument.
         Signals.connectNotify(list, "row-selected") { [weak self] in self?.selectionChanged() }
@@ -91,15 +112,22 @@ final class CurationGrid {
         }
     }
 
-    /// The same queue with decisions applied: row texts and the shown tiles change in place.
+    /// The same queue with decisions applied: row texts and the shown tiles change in place
+    /// (a tile stays even when the filter would no longer show it, so nothing moves under the
+    /// pointer; choosing the filter again shows the new set).
     func update(_ queue: CurationQueue) {
         self.queue = queue
         for (label, member) in zip(rows, queue.members) { setRow(label, member) }
-        guard let member = queue.members.first(where: { $0.member == shownMember }), member.items.count == tiles.count else { return }
-        for (position, (tile, item)) in zip(tiles, member.items).enumerated() where tile.item != item {
-            tile.update(item: item, position: position + 1, directory: directory, script: script)
+        defer { updateToolbar() }
+        guard let member = shownQueue else { return }
+        for tile in tiles where member.items.indices.contains(tile.position - 1) {
+            let item = member.items[tile.position - 1]
+            if tile.item != item { tile.update(item: item, position: tile.position, directory: directory, script: script) }
         }
     }
+
+    /// The shown member's queue.
+    private var shownQueue: CurationQueue.MemberQueue? { queue?.members.first { $0.member == shownMember } }
 
     /// The row's text, also as the row's accessible name (GTK 4.8 leaves a list item unnamed).
     private func setRow(_ label: Widget, _ member: CurationQueue.MemberQueue) {
@@ -118,20 +146,114 @@ final class CurationGrid {
     private func showTiles(of member: CurationQueue.MemberQueue?) {
         guard member?.member != shownMember || member == nil else { return }
         shownMember = member?.member
+        fillTiles()
+    }
+
+    /// Shows the shown member's items that `filter` lets through.
+    private func show(filter: CurationFilter) {
+        guard filter != self.filter else { return }
+        self.filter = filter
+        fillTiles()
+    }
+
+    private func fillTiles() {
         gtk_popover_popdown(popover.widget.cast())
+        anchor = nil
         while let child = gtk_widget_get_first_child(flow) { gtk_flow_box_remove(flow.opaque, child) }
-        tiles = (member?.items ?? []).enumerated().map { position, item in
-            let tile = CropTile(item: item, position: position + 1, crop: item.crop.flatMap { crops[$0] },
-                                directory: directory, script: script) { [weak self] tile in self?.open(tile) }
-            gtk_flow_box_append(flow.opaque, tile.widget)
-            if let child = gtk_widget_get_parent(tile.widget) { tile.attach(to: child) }
+        let shown = shownQueue.map { filter.items(of: $0) } ?? []
+        tiles = shown.map { position, item in
+            let tile = CropTile(item: item, position: position, crop: item.crop.flatMap { crops[$0] },
+                                directory: directory, script: script,
+                                onActivate: { [weak self] tile in self?.open(tile) },
+                                onKeep: { [weak self] tile in
+                                    guard let crop = tile.item.crop else { return }
+                                    self?.onDecide([crop], .accept)
+                                })
+            gtk_flow_box_append(flow.opaque, tile.root)
+            if let child = gtk_widget_get_parent(tile.root) {
+                tile.attach(to: child)
+                ModifierClick.attach(to: tile.widget) { [weak self, weak tile] extend, toggle in
+                    guard let self, let tile else { return }
+                    self.pressed(tile, extend: extend, toggle: toggle)
+                }
+            }
             return tile
         }
+        updateToolbar()
+    }
+
+    /// A click on a tile: with Ctrl it toggles the tile's selection, with Shift it selects the
+    /// range from the last clicked tile; a plain click (or Enter, or an accessible click) opens
+    /// the popover — for the whole selection when the tile is part of it, else for this tile
+    /// alone, which becomes the selection.
+    private func pressed(_ tile: CropTile, extend: Bool, toggle: Bool) {
+        guard let host = tile.host, let index = tiles.firstIndex(where: { $0 === tile }) else { return }
+        if extend, let anchor, tiles.indices.contains(anchor) {
+            if !toggle { gtk_flow_box_unselect_all(flow.opaque) }
+            for i in min(anchor, index)...max(anchor, index) where tiles[i].item.crop != nil {
+                if let child = tiles[i].host { gtk_flow_box_select_child(flow.opaque, child.cast()) }
+            }
+        } else if gtk_flow_box_child_is_selected(host.cast()) != 0 {
+            gtk_flow_box_unselect_child(flow.opaque, host.cast())
+            anchor = index
+        } else {
+            gtk_flow_box_select_child(flow.opaque, host.cast())
+            anchor = index
+        }
+        _ = gtk_widget_grab_focus(host)
     }
 
     private func open(_ tile: CropTile) {
+        guard let host = tile.host, let crop = tile.item.crop else { return }
+        if gtk_flow_box_child_is_selected(host.cast()) == 0 {
+            gtk_flow_box_unselect_all(flow.opaque)
+            gtk_flow_box_select_child(flow.opaque, host.cast())
+        }
+        anchor = tiles.firstIndex { $0 === tile }
+        let selected = selectedCrops()
         let members = directory.classes.map { (id: $0, name: directory.name(of: $0, script: script)) }
-        let title = tile.item.photo
-        popover.present(for: tile, members: members, title: title)
+        let title = selected.count > 1
+            ? L10n.format(L10n.plural("%d crop selected: the choice applies to all of them", "%d crops selected: the choice applies to all of them", selected.count), selected.count)
+            : tile.item.photo
+        popover.present(for: tile, crops: selected.isEmpty ? [crop] : selected, members: members, title: title)
+    }
+
+    // MARK: Selection
+
+    /// The selected tiles' crops, in grid order.
+    func selectedCrops() -> [CropID] {
+        tiles.compactMap { tile in
+            guard let host = tile.host, gtk_flow_box_child_is_selected(host.cast()) != 0 else { return nil }
+            return tile.item.crop
+        }
+    }
+
+    /// Selects the shown tiles of flagged crops not decided on yet.
+    func selectFlagged() {
+        gtk_flow_box_unselect_all(flow.opaque)
+        var first: Widget?
+        for tile in tiles where tile.item.isFlagged && tile.item.decision == nil && tile.item.crop != nil {
+            guard let host = tile.host else { continue }
+            gtk_flow_box_select_child(flow.opaque, host.cast())
+            if first == nil { first = host }
+        }
+        if let first { _ = gtk_widget_grab_focus(first) }
+    }
+
+    /// Rejects every undecided flagged crop of the shown member (shown by the filter or not).
+    func rejectAllFlagged() {
+        guard let crops = shownQueue?.undecidedFlaggedCrops, !crops.isEmpty else { return }
+        onDecide(crops, .reject)
+    }
+
+    /// The selection's crops get `decision` (Keep Selected, Reject Selected, K, Delete).
+    func decideSelected(_ decision: CurationStore.Decision) {
+        let crops = selectedCrops()
+        guard !crops.isEmpty else { return }
+        onDecide(crops, decision)
+    }
+
+    private func updateToolbar() {
+        toolbar.update(member: shownQueue, filter: filter, selected: selectedCrops().count)
     }
 }
