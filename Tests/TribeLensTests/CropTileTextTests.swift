@@ -22,8 +22,10 @@ final class CropTileTextTests: XCTestCase {
         let empty = CurationQueue.Item(crop: nil, photo: "Bill/none.jpg", member: "bill", box: nil, cropIndex: nil,
                                        contentHash: "x", decision: nil, flags: [.noFace], outlierScore: nil)
         XCTAssertEqual(CropTileText(item: empty, position: 2, directory: directory, script: .romaji).accessibleName, "Photo 2 of Bill Clinton, no face")
-        item.decision = nil; item.flags = [.heldForReview]
-        XCTAssertEqual(CropTileText(item: item, position: 4, directory: directory, script: .romaji).accessibleName, "Crop 4 of Bill Clinton, held for review")
+        // Held for review says it is not trained on (docs/training-panel.md, the Review page).
+        item.decision = nil; item.flags = [.heldForReview]; item.heldUnlessKept = true
+        XCTAssertEqual(CropTileText(item: item, position: 4, directory: directory, script: .romaji).accessibleName,
+                       "Crop 4 of Bill Clinton, held for review, not trained on unless kept")
     }
 
     func testBadgesAndMemberRows() {

@@ -41,13 +41,13 @@ enum TrainingFreshness {
         case decisionsSince(Int)
     }
 
-    /// Why the faces found from `basis` are stale now; `queue` and `store` compare the review's
-    /// decisions with the curation file's.
-    static func analysisReasons(_ basis: Basis, now: Current, queue: CurationQueue?, store: CurationStore?) -> [Reason] {
+    /// Why the faces found from `basis` are stale now; `review` (the curation queue's members)
+    /// and `store` compare the review's decisions with the curation file's.
+    static func analysisReasons(_ basis: Basis, now: Current, review: [CurationQueue.MemberQueue]?, store: CurationStore?) -> [Reason] {
         var reasons = inputReasons(basis, now: now)
-        if let queue, let store {
+        if let review, let store {
             var differing = Set<CropID>()
-            for member in queue.members {
+            for member in review {
                 for item in member.items {
                     if let crop = item.crop, store.decision(for: crop) != item.decision { differing.insert(crop) }
                 }

@@ -454,7 +454,7 @@ final class TrainingPanelModel {
         let current = TrainingFreshness.Current(photoRoot: root, roster: try? loadRoster(), detector: knownDetector, folder: folder)
         let store = CorrectionBook.shared.currentStore()
         facesStaleText = analysisBasis.flatMap { basis in
-            TrainingFreshness.facesText(TrainingFreshness.analysisReasons(basis, now: current, queue: curation, store: store), since: basis.time)
+            TrainingFreshness.facesText(TrainingFreshness.analysisReasons(basis, now: current, review: curation?.members, store: store), since: basis.time)
         }
         resultsStaleText = runBasis.flatMap { run in
             TrainingFreshness.resultsText(TrainingFreshness.runReasons(run.basis, decisions: run.decisions, now: current, store: store),
