@@ -16,7 +16,7 @@ enum FanTrainingStyles {
         .stale-note { background-color: alpha(@warning_color, 0.14); border-radius: 6px; padding: 6px 10px; }
         .roster-mismatch { background-color: alpha(@error_color, 0.08); border: 1px solid alpha(@error_color, 0.45);
                            border-radius: 8px; padding: 10px 12px; }
-        button.crop-tile.not-trained:not(.rejected) .crop-badge.crop-decision { background-color: alpha(#5e5c64, 0.92); }
+        .crop-badge.crop-decision.crop-fate { background-color: alpha(#5e5c64, 0.92); }
         flowbox.crop-grid > flowboxchild { border-radius: 8px; }
         flowbox.crop-grid > flowboxchild:selected { background-color: alpha(@theme_selected_bg_color, 0.3);
                                                     box-shadow: inset 0 0 0 3px @theme_selected_bg_color; }

@@ -205,8 +205,9 @@ final class PhotoSourcePage {
         switch model.phase {
         case .extracting(let done, let total):
             gtk_progress_bar_set_fraction(progressBar.opaque, total > 0 ? Double(done) / Double(total) : 0)
-            gtk_progress_bar_set_text(progressBar.opaque, total > 0 ? L10n.format(L10n.tr("Finding faces: %d of %d photos"), done, total)
-                                                                    : L10n.tr("Looking for photos…"))
+            let text = total > 0 ? L10n.format(L10n.tr("Finding faces: %d of %d photos"), done, total) : L10n.tr("Looking for photos…")
+            gtk_progress_bar_set_text(progressBar.opaque, text)
+            tl_accessible_set_label(progressBar, text)
             if total == 0 { gtk_progress_bar_pulse(progressBar.opaque) }
             gtk_label_set_text(status.opaque, model.isCancellingExtraction ? L10n.tr("Stopping after the photos in hand…") : "")
         default:
@@ -222,6 +223,7 @@ final class PhotoSourcePage {
                 text = L10n.tr("Not started")
             }
             gtk_progress_bar_set_text(progressBar.opaque, text)
+            tl_accessible_set_label(progressBar, text)  // what the bar says, for screen readers too
             let next = photos > 0 ? L10n.tr("Review the faces on the Review page, then train on the Train page.")
                                   : L10n.tr("No photos were found in the member folders.")
             gtk_label_set_text(status.opaque, problem ?? (mismatch != nil ? "" : (done ? next : "")))

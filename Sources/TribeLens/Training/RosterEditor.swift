@@ -122,6 +122,7 @@ final class RosterEditor {
         show(problem: nil)
         gtk_editable_set_text(groupEntry.opaque, "")
         rebuild()
+        _ = gtk_widget_grab_focus(groupEntry)  // the next group can be typed at once
     }
 
     /// The groups (each with its remove button) and, per member, one toggle per group.

@@ -115,6 +115,13 @@ final class CropTile {
         gtk_widget_set_sensitive(widget, item.crop == nil ? 0 : 1)
         if item.decision == .reject { gtk_widget_add_css_class(widget, "rejected") } else { gtk_widget_remove_css_class(widget, "rejected") }
         if text.trained || item.crop == nil { gtk_widget_remove_css_class(widget, "not-trained") } else { gtk_widget_add_css_class(widget, "not-trained") }
+        // The badge says what training does without a decision ("Not trained"): grey, not the
+        // colour of a decision.
+        if text.decisionBadge == nil && text.fateBadge != nil {
+            gtk_widget_add_css_class(decisionBadge, "crop-fate")
+        } else {
+            gtk_widget_remove_css_class(decisionBadge, "crop-fate")
+        }
         let held = item.fate == .held
         Gtk.setVisible(keepButton, held)
         if held {

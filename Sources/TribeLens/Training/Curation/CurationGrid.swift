@@ -20,6 +20,9 @@ final class CurationGrid {
     private(set) var filter = CurationFilter.all
     /// The tile Shift+click extends the selection from.
     private var anchor: Int?
+    /// A Ctrl/Shift press on this tile selected it: its button's "clicked" on release must not
+    /// open the popover too (claiming the press does not stop a button's own gesture).
+    private var modifierPress: (tile: ObjectIdentifier, time: Double)?
     private var queue: CurationQueue?
     private var crops: [CropID: RGBImage] = [:]
     private var directory = MemberDirectory(classes: [], roster: nil)
@@ -167,6 +170,8 @@ final class CurationGrid {
                                 onActivate: { [weak self] tile in self?.open(tile) },
                                 onKeep: { [weak self] tile in
                                     guard let crop = tile.item.crop else { return }
+                                    // The keyboard continues from the tile (K, Delete, Ctrl+Z).
+                                    if let host = tile.host { _ = gtk_widget_grab_focus(host) }
                                     self?.onDecide([crop], .accept)
                                 })
             gtk_flow_box_append(flow.opaque, tile.root)
@@ -188,6 +193,7 @@ final class CurationGrid {
     /// alone, which becomes the selection.
     private func pressed(_ tile: CropTile, extend: Bool, toggle: Bool) {
         guard let host = tile.host, let index = tiles.firstIndex(where: { $0 === tile }) else { return }
+        modifierPress = (ObjectIdentifier(tile), Self.now())
         if extend, let anchor, tiles.indices.contains(anchor) {
             if !toggle { gtk_flow_box_unselect_all(flow.opaque) }
             for i in min(anchor, index)...max(anchor, index) where tiles[i].item.crop != nil {
@@ -204,6 +210,13 @@ final class CurationGrid {
     }
 
     private func open(_ tile: CropTile) {
+        // The release of a Ctrl/Shift click: it selected, it does not open (within a second, so
+        // a press released elsewhere cannot swallow a later click).
+        if let press = modifierPress, press.tile == ObjectIdentifier(tile), Self.now() - press.time < 1 {
+            modifierPress = nil
+            return
+        }
+        modifierPress = nil
         guard let host = tile.host, let crop = tile.item.crop else { return }
         if gtk_flow_box_child_is_selected(host.cast()) == 0 {
             gtk_flow_box_unselect_all(flow.opaque)
@@ -217,6 +230,8 @@ final class CurationGrid {
             : tile.item.photo
         popover.present(for: tile, crops: selected.isEmpty ? [crop] : selected, members: members, title: title)
     }
+
+    private static func now() -> Double { Double(g_get_monotonic_time()) / 1_000_000 }
 
     // MARK: Selection
 
