@@ -22,5 +22,7 @@ enum FanTrainingStyles {
                                                     box-shadow: inset 0 0 0 3px @theme_selected_bg_color; }
         button.crop-keep { padding: 0 8px; min-height: 22px; font-size: smaller; }
         .group-chip { padding: 0 8px; }
+        button.group-toggle:checked { background-color: alpha(@theme_selected_bg_color, 0.3);
+                                      box-shadow: inset 0 0 0 1px @theme_selected_bg_color; }
         """
 }

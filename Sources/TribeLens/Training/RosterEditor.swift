@@ -43,7 +43,7 @@ final class RosterEditor {
         gtk_window_set_transient_for(window.cast(), parent.cast())
         gtk_window_set_modal(window.cast(), 1)
         gtk_window_set_title(window.cast(), L10n.tr("Make a Roster from the Folder Names"))
-        gtk_window_set_default_size(window.cast(), 640, 640)
+        gtk_window_set_default_size(window.cast(), 680, 720)
 
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 10)!
         Gtk.margins(box, 18)
@@ -158,6 +158,7 @@ final class RosterEditor {
             row.append(name)
             for group in draft.groups {
                 let toggle = gtk_toggle_button_new_with_label(group.name)!
+                Gtk.addClasses(toggle, "group-toggle")
                 tl_accessible_set_label(toggle, L10n.format(L10n.tr("%s in %s"), member.name, group.name))
                 gtk_toggle_button_set_active(toggle.cast(), draft.isMember(member.id, inGroup: group.id) ? 1 : 0)
                 Signals.connect(toggle, "toggled") { [weak self] in
