@@ -316,6 +316,13 @@ def tiles_of(app, member):
             if at.safe(n.getRoleName) == "push button" and re.match(r"(Crop|Photo) \d+ of " + re.escape(member) + ",", at.safe(lambda: n.name))]
 
 
+def tile_names(app, member):
+    """The shown tiles' names (read during the walk)."""
+    at.fresh(app.accessible)
+    names = [at.safe(lambda: n.name) for n in at.walk(app.accessible) if at.safe(n.getRoleName) == "push button"]
+    return [n for n in names if re.match(r"(Crop|Photo) \d+ of " + re.escape(member) + ",", n)]
+
+
 def wait_curation(env, accept, what, timeout=20):
     path = os.path.join(env["XDG_DATA_HOME"], "tribelens/curation.json")
     deadline = time.monotonic() + timeout
@@ -349,7 +356,7 @@ def test_training_review_many(ctx):
     members = at.wait_for(app.accessible, "the member list", role="list", name="Members")
     members.querySelection().selectChild(2)
     tt.tile(app, "Crop ", "Bill Clinton's crops", predicate=lambda n: " of Bill Clinton" in n)
-    everything = tiles_of(app, "Bill Clinton")
+    everything = tile_names(app, "Bill Clinton")
     summary = at.wait_for_text(app.accessible, "Member summary", lambda t: " will be trained on" in (t or ""), "the member's summary")
     ctx.note("Bill Clinton: %r" % summary)
 
@@ -359,21 +366,23 @@ def test_training_review_many(ctx):
         toggle = button(app, title, "the %s filter" % title)
         count = count_in(at.safe(lambda: toggle.description))
         at.click(toggle)
+        # Names are read once, while walking: the grid replaces its tiles (and their accessibles)
+        # when the filter changes, so a node kept from an earlier walk may be gone.
         deadline = time.monotonic() + 10
-        shown = tiles_of(app, "Bill Clinton")
-        while len(shown) != count and time.monotonic() < deadline:
+        shown = tile_names(app, "Bill Clinton")
+        while (len(shown) != count or not all(check(n) for n in shown)) and time.monotonic() < deadline:
             time.sleep(0.2)
-            shown = tiles_of(app, "Bill Clinton")
+            shown = tile_names(app, "Bill Clinton")
         expect(len(shown), count, "tiles under %s" % title)
-        wrong = [n.name for n in shown if not check(n.name)]
+        wrong = [n for n in shown if not check(n)]
         expect(wrong, [], "tiles %s should not show" % title)
-    held = [n for n in tiles_of(app, "Bill Clinton") if "held for review, not trained on unless kept" in n.name]
+    held = [n for n in tile_names(app, "Bill Clinton") if "held for review, not trained on unless kept" in n]
     if not held:
         raise AssertionError("no held group-photo crop of Bill Clinton says it is not trained on")
     ctx.shot("training-review-not-trained", "^" + tt.PANEL + "$")
 
     # One click keeps a held crop: it is then trained on.
-    held_subject = held[0].name.split(",")[0]
+    held_subject = held[0].split(",")[0]
     at.click(at.wait_for(app.accessible, "Keep " + held_subject, role="push button", name="Keep " + held_subject))
     tt.tile(app, held_subject, held_subject + " kept", 10, predicate=lambda n: n.endswith(", kept"))
     wait_curation(env, lambda d: [x["action"] for x in d.values()] == ["accept"], "the kept crop")
@@ -398,8 +407,8 @@ def test_training_review_many(ctx):
     wait_curation(env, lambda d: d == {}, "no decision after Undo")
     at.wait_for(app.accessible, "Bill Clinton's row with none rejected", 10, predicate=lambda n: re.fullmatch(
         r"Bill Clinton — \d+ crops, \d+ flagged, 0 rejected", at.safe(lambda: n.name)) is not None)
-    first = [n for n in tiles_of(app, "Bill Clinton") if n.name.startswith("Crop ")][0]
-    at.click(first)  # a popover, then Escape: the keyboard focus is on a tile
+    first = [n for n in tile_names(app, "Bill Clinton") if n.startswith("Crop ")][0]
+    at.click(tt.tile(app, first.split(",")[0], first))  # a popover, then Escape: the keyboard focus is on a tile
     at.wait_for(app.accessible, "the popover", 10, description="Crop heading")
     keys_to(tt.PANEL)
     xdotool("key", "Escape")
@@ -410,8 +419,8 @@ def test_training_review_many(ctx):
     wait_curation(env, lambda d: d == {}, "no decision after the second undo")
 
     # A selection by keyboard: the last crops (clean ones), Shift+Right twice, Delete.
-    crops = [n for n in tiles_of(app, "Bill Clinton") if n.name.startswith("Crop ")]
-    last_three = [n.name.split(",")[0] for n in crops[-3:]]
+    crops = [n for n in tile_names(app, "Bill Clinton") if n.startswith("Crop ")]
+    last_three = [n.split(",")[0] for n in crops[-3:]]
     at.click(tt.tile(app, last_three[0], last_three[0]))
     at.wait_for(app.accessible, "the popover", 10, description="Crop heading")
     xdotool("key", "Escape")
