@@ -25,6 +25,11 @@ enum ShortcutsWindow {
             ]),
             (L10n.tr("Training"), [
                 Shortcut(accelerator: "<Control>t", title: L10n.tr("Train a model")),
+                // The training panel's Review page (PageShortcuts there).
+                Shortcut(accelerator: "Delete", title: L10n.tr("Reject the selected crops")),
+                Shortcut(accelerator: "k", title: L10n.tr("Keep the selected crops")),
+                Shortcut(accelerator: "<Control>z", title: L10n.tr("Undo a review decision")),
+                Shortcut(accelerator: "<Control><Shift>z", title: L10n.tr("Redo a review decision")),
             ]),
             (L10n.tr("General"), [
                 Shortcut(accelerator: "<Control>comma", title: L10n.tr("Preferences")),
