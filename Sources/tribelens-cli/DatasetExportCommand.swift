@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceKit
 import Foundation
+import SafeFiles
 
 /// `tribelens-cli dataset export`: a dataset's parts as NumPy `.npy` files, so a peer (the
 /// write-up's Keras code) can train on exactly the same images, split and augmentation.
@@ -41,6 +42,6 @@ enum NPY {
         data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         data.append(Data(header.utf8))
         data.append(contentsOf: bytes)
-        try data.write(to: url, options: .atomic)
+        try AtomicFile.write(data, to: url)
     }
 }
