@@ -145,7 +145,7 @@ public struct FaceExtractor: Sendable {
                 result.failure = "too small to hold a face (\(image.width)x\(image.height))"
             } else {
                 // The boxes prediction uses too (nil detector: the whole photo).
-                boxes = try PhotoPrediction.faces(in: image, detector: detector)
+                boxes = try FaceFinder.faces(in: image, detector: detector)
             }
             for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
             result.faces = boxes
