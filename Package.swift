@@ -21,9 +21,9 @@ let pluginTargets: [Target] = [
     .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
     .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
     .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
-    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights"],
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights", "SafeFiles"],
             path: "Plugins/VGG16Transfer"),
-    .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision"],
+    .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision", "SafeFiles"],
             path: "Plugins/SFaceEmbedding"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
@@ -53,27 +53,31 @@ let package = Package(
             linkerSettings: openCVModules.map { .linkedLibrary($0) }
         ),
 
+        // Replacing a file safely (temporary file, fsync, rename, fsync the folder): the one
+        // implementation every module below and above uses, so it depends on nothing.
+        .target(name: "SafeFiles", path: "Sources/SafeFiles"),
+
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CDNNL", "CNeuralKernels"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CDNNL", "CNeuralKernels", "SafeFiles"], path: "Sources/NeuralKit"),
         // NeuralKit's AVX-512 inner loops with portable fallbacks, chosen at run time (C: Swift
         // has no per-function target attributes and the package builds for baseline x86-64).
         .target(name: "CNeuralKernels", path: "Sources/CNeuralKernels"),
 
         // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
-        .target(name: "KerasWeights", dependencies: ["CHDF5"], path: "Sources/KerasWeights"),
+        .target(name: "KerasWeights", dependencies: ["CHDF5", "SafeFiles"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
-        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI"], path: "Sources/FaceKit"),
+        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI", "SafeFiles"], path: "Sources/FaceKit"),
 
         .executableTarget(
             name: "TribeLens",
-            dependencies: ["FaceKit", "CGtk"],
+            dependencies: ["FaceKit", "SafeFiles", "CGtk"],
             path: "Sources/TribeLens"
         ),
         .executableTarget(
             name: "TribeLensCLI",
             dependencies: [
-                "FaceKit", "NeuralKit",
+                "FaceKit", "NeuralKit", "SafeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tribelens-cli"
@@ -86,6 +90,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
                     path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
+        .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], path: "Tests/SafeFilesTests"),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
 

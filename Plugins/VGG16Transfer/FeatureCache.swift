@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -119,12 +120,8 @@ final class FeatureCache {
             append(key)
             append(UInt64(row))
         }
-        let temporary = directory.appendingPathComponent(".index.\(UUID().uuidString).tmp")
-        try data.write(to: temporary)
-        guard rename(temporary.path, indexURL.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        // Not flushed: the rows it names are, and a lost index only costs recomputing them.
+        try AtomicFile.write(data, to: indexURL, durable: false)
     }
 
     private func loadIndex() throws {

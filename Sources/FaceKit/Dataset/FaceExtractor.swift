@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// What extraction found in one photo. Cached per (face source, photo content hash) under
 /// `$XDG_CACHE_HOME/tribelens/faces/<source>/`, with the 64x64 box crops in a sibling `.rgb`
@@ -100,7 +101,7 @@ public struct FaceExtractor: Sendable {
         }
         let image = try loader.load(photo)
         let bytes = try FaceCrops.make(spec, faces: faces.faces, in: image)
-        try? writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec))
+        try? writeCacheFile(Data(bytes), to: cropsURL(faces.contentHash, spec))
         return bytes
     }
 
@@ -144,7 +145,7 @@ public struct FaceExtractor: Sendable {
                 result.failure = "too small to hold a face (\(image.width)x\(image.height))"
             } else {
                 // The boxes prediction uses too (nil detector: the whole photo).
-                boxes = try PhotoPrediction.faces(in: image, detector: detector)
+                boxes = try FaceFinder.faces(in: image, detector: detector)
             }
             for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
             result.faces = boxes
@@ -165,13 +166,19 @@ public struct FaceExtractor: Sendable {
             .appendingPathComponent(hash)
     }
 
+    /// Cache files replace atomically but are not flushed to disk: they are derived data, a crash
+    /// only loses the newest entries, and a dataset build writes thousands of them.
+    private func writeCacheFile(_ data: Data, to url: URL) throws {
+        try AtomicFile.write(data, to: url, durable: false, createFolder: true)
+    }
+
     private func store(_ faces: PhotoFaces, crops: [InputSpec: [UInt8]], at entry: URL) throws {
         do {
             // Crops first: a metadata file is only ever next to complete crops.
             if !faces.faces.isEmpty {
-                for (spec, bytes) in crops { try writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec)) }
+                for (spec, bytes) in crops { try writeCacheFile(Data(bytes), to: cropsURL(faces.contentHash, spec)) }
             }
-            try writeAtomically(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
+            try writeCacheFile(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
         } catch {
             throw DatasetError("\(entry.deletingLastPathComponent().path): cannot write the face cache (\(error.localizedDescription))")
         }

@@ -27,26 +27,3 @@ public struct DatasetStorage: Sendable, Equatable {
     /// User rosters, found by id (`<id>.json`).
     public var rostersDirectory: URL { dataRoot.appendingPathComponent("rosters", isDirectory: true) }
 }
-
-/// Writes `data` to a temporary file next to `url`, then renames it into place, so a reader
-/// never sees half a file and a crash never leaves one. `durable` also fsyncs (user decisions and
-/// manifests, through the model store's `AtomicFiles`); cache entries skip that cost.
-func writeAtomically(_ data: Data, to url: URL, durable: Bool = false) throws {
-    if durable {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFiles.write(data, to: url)
-        return
-    }
-    let folder = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw error
-    }
-}
