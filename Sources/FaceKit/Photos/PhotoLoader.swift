@@ -93,6 +93,10 @@ public struct PhotoLoader: Sendable {
     }
 
     func plan(_ header: ImageHeader, file: PhotoFile, url: URL, allowReduction: Bool) throws(PhotoError) -> DecodePlan {
+        guard file.size <= memory.capacity else {
+            throw PhotoError(url, "too large a file: \(ByteCount.text(file.size)), more than the "
+                             + "\(ByteCount.text(memory.capacity)) TribeLens allows itself for photos (docs/reliability.md)")
+        }
         if let plan = budget.plan(header, fileBytes: file.size, available: memory.capacity, allowReduction: allowReduction) {
             return plan
         }
