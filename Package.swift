@@ -50,7 +50,8 @@ let package = Package(
             name: "CVision",
             path: "Sources/CVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
-            linkerSettings: openCVModules.map { .linkedLibrary($0) }
+            // libjpeg and libpng directly too: CVision decodes JPEG and PNG itself (decode.cpp).
+            linkerSettings: (openCVModules + ["jpeg", "png16"]).map { .linkedLibrary($0) }
         ),
 
         // Replacing a file safely (temporary file, fsync, rename, fsync the folder): the one

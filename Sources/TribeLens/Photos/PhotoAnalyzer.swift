@@ -68,7 +68,7 @@ final class PhotoAnalyzer: Sendable {
             // The same faces and crops `PhotoPrediction` (and so `tribelens-cli predict`) makes.
             let faces = try PhotoPrediction.faces(in: image, detector: faceDetector)
             let crops = try FaceCrops.make(used.input, faces: faces, in: image)
-            let hash = (try? Data(contentsOf: url)).map(ContentHash.sha256)
+            let hash = (try? loader.contents(of: url)).map(ContentHash.sha256)  // raw name, bounded
             let preview = PreviewImage(image)
             let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
