@@ -1,39 +1,5 @@
 import CNeuralKernels
 
-/// Keras `MaxPooling2D(pool_size=(2, 2))`: stride 2, `valid` (odd trailing rows/columns dropped).
-public struct MaxPool2D: Layer, BlockedLayoutLayer {
-    public let name: String
-    public var activation: Activation { .linear }
-
-    public init(name: String) { self.name = name }
-
-    public func outputShape(for input: [Int]) throws -> [Int] {
-        guard input.count == 3, input[0] >= 2, input[1] >= 2 else {
-            throw NeuralKitError.shapeMismatch("MaxPool2D '\(name)' needs an HxWxC input with H, W >= 2, got \(input)")
-        }
-        return [input[0] / 2, input[1] / 2, input[2]]
-    }
-
-    public func parameterSpecs(for input: [Int]) -> [ParameterSpec] { [] }
-
-    public func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources) throws -> any LayerKernel {
-        try makeKernel(input: input, batch: batch, training: training, resources: resources, layouts: (.nhwc, .nhwc))
-    }
-
-    func makeKernel(input: [Int], batch: Int, training: Bool, resources: KernelResources,
-                    layouts: (input: ActivationLayout, output: ActivationLayout)) throws -> any LayerKernel {
-        _ = try outputShape(for: input)
-        return MaxPoolKernel(batch: batch, height: input[0], width: input[1], channels: input[2], training: training,
-                             layouts: layouts)
-    }
-
-    func canRead(_ layout: ActivationLayout, input: [Int]) -> Bool {
-        layout == .nhwc || (input.count == 3 && input[2] % 16 == 0)
-    }
-
-    func canWrite(_ layout: ActivationLayout, input: [Int]) -> Bool { canRead(layout, input: input) }
-}
-
 /// Loops over image planes here; each plane of up to 16 channels runs in `nk_maxpool_forward` /
 /// `nk_maxpool_backward` (CNeuralKernels), which use AVX-512 where the CPU has it: Swift, built
 /// for baseline x86-64, ran the forward pass up to 1.7x slower (docs/neuralkit.md).
@@ -122,16 +88,4 @@ final class MaxPoolKernel: LayerKernel {
             nk_maxpool_backward(outputGrad + o, winners + o, s.outLine, s.outPixel, dx + i, s.inLine, s.inPixel, oh, ow, count)
         }
     }
-}
-
-@inline(__always) func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-}
-
-@inline(__always) func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-}
-
-@inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
