@@ -2,6 +2,7 @@ import BackendPluginKit
 import Foundation
 import NeuralKit
 import NeuralPluginSupport
+import TrainingMetrics
 
 /// The write-up's transfer model as a plugin: VGG16 (ImageNet weights from Keras' file) at
 /// 64x64x3, the first `freeze_layers` layers of the combined Keras model frozen (15: input and
@@ -137,22 +138,22 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     /// Features for `count` fetched images, from the cache or computed (and cached) now.
-    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any LabeledSamples {
         guard frozenCount > 0 else {
             // Nothing frozen (freeze_layers 0 or 1): the whole network trains on the images.
-            var images = [Float](repeating: 0, count: count * 12288)
+            var images = [Float](repeating: 0, count: count * imageBytes)
             pixels.withUnsafeBufferPointer { px in
                 images.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<count {
-                        preprocessing.fill(px.baseAddress! + i * 12288, into: dst.baseAddress! + i * 12288, scale: settings.inputScale)
+                        preprocessing.fill(px.baseAddress! + i * imageBytes, into: dst.baseAddress! + i * imageBytes, scale: settings.inputScale)
                     }
                 }
             }
-            return try TensorDataset(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
+            return try TensorSamples(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
         }
         let cache = try featureCache()
         let keys = pixels.withUnsafeBytes { raw in
-            (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
+            (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * imageBytes..<($0 + 1) * imageBytes]), salt: 64) }
         }
         let missing = (0..<count).filter { !cache.contains(keys[$0]) }
         if !missing.isEmpty {
@@ -160,7 +161,7 @@ final class VGG16TransferBackend: SwiftBackend {
             var computed: [[Float]] = []
             try pixels.withUnsafeBufferPointer { px in
                 try prefixRunner().run(count: missing.count, fill: { i, dst in
-                    preprocessing.fill(px.baseAddress! + missing[i] * 12288, into: dst, scale: settings.inputScale)
+                    preprocessing.fill(px.baseAddress! + missing[i] * imageBytes, into: dst, scale: settings.inputScale)
                 }, consume: { _, out in
                     for r in 0..<(out.count / rowLength) { computed.append(Array(out[r * rowLength..<(r + 1) * rowLength])) }
                 })
@@ -172,7 +173,7 @@ final class VGG16TransferBackend: SwiftBackend {
             // copyRow also drops the row's pages from our resident set (see FeatureCache).
             for i in 0..<count { _ = cache.copyRow(keys[i], into: dst.baseAddress! + i * cache.rowLength) }
         }
-        return try TensorDataset(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
+        return try TensorSamples(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
                                  labels: labels.prefix(count).map(Int.init))
     }
 
@@ -190,24 +191,23 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+                    progress: BatchReporter) throws -> PassMetrics {
         let t = try trainer(batchSize: batchSize, learningRate: learningRate)
         defer {
             try? cache?.flush()
             releasePrefixRunner()
         }
-        return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed, progress: progress,
-                                   prepare: features)
+        return try SourcePasses.train(t, source: source, shuffleSeed: shuffleSeed, progress: progress, prepare: features)
     }
 
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics {
         let top = try trainer?.model ?? model.suffix(from: frozenCount)
         defer {
             try? cache?.flush()
             releasePrefixRunner()
         }
-        return try EpochLoop.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
-                                      batchSize: batchSize, progress: progress, prepare: features)
+        return try SourcePasses.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
+                                         progress: progress, prepare: features)
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {

@@ -86,10 +86,10 @@ final class FeatureCacheTests: XCTestCase {
         let pixels = crops(3, seed: 7)
         let model = try backend(weightsSeed: 3)
         XCTAssertFalse(model.hasPrefixRunner)
-        let first = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        let first = try model.features(pixels, [0, 1, 2], 3) as! TensorSamples
         XCTAssertTrue(model.hasPrefixRunner)
         model.releasePrefixRunner()
-        let again = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        let again = try model.features(pixels, [0, 1, 2], 3) as! TensorSamples
         XCTAssertFalse(model.hasPrefixRunner, "every crop hit the cache")
         XCTAssertEqual(again.samples, first.samples)
         _ = try model.features(crops(1, seed: 8), [0], 1)
@@ -99,7 +99,7 @@ final class FeatureCacheTests: XCTestCase {
     /// Random 64x64 "crops" from a seeded generator.
     func crops(_ n: Int, seed: UInt64) -> [UInt8] {
         var g = seed
-        return (0..<(n * 12288)).map { _ in
+        return (0..<(n * imageBytes)).map { _ in
             g &+= 1
             return UInt8(truncatingIfNeeded: ContentKey.mix(g) >> 56)
         }
@@ -116,12 +116,12 @@ final class FeatureCacheTests: XCTestCase {
         let labels: [Int32] = [0, 1, 2, 0, 1]
         let model = try backend(weightsSeed: 1)
 
-        let first = try model.features(pixels, labels, n) as! TensorDataset     // computed, then cached
+        let first = try model.features(pixels, labels, n) as! TensorSamples     // computed, then cached
         let cache = try model.featureCache()
         try cache.flush()
         XCTAssertEqual(cache.misses, n)
         let hitsBefore = cache.hits
-        let second = try model.features(pixels, labels, n) as! TensorDataset    // read from the cache
+        let second = try model.features(pixels, labels, n) as! TensorSamples    // read from the cache
         XCTAssertEqual(cache.misses, n, "nothing recomputed")
         XCTAssertEqual(cache.hits - hitsBefore, n)
         XCTAssertEqual(second.samples, first.samples)
@@ -134,12 +134,12 @@ final class FeatureCacheTests: XCTestCase {
 
         // A fresh process (new backend object) finds them on disk.
         let again = try backend(weightsSeed: 1)
-        XCTAssertEqual((try again.features(pixels, labels, n) as! TensorDataset).samples, first.samples)
+        XCTAssertEqual((try again.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
         XCTAssertEqual(try again.featureCache().misses, 0)
 
         // Other frozen weights: another cache folder, features computed anew.
         let other = try backend(weightsSeed: 2)
-        let otherFeatures = try other.features(pixels, labels, n) as! TensorDataset
+        let otherFeatures = try other.features(pixels, labels, n) as! TensorSamples
         XCTAssertEqual(try other.featureCache().misses, n)
         XCTAssertNotEqual(try other.featureCache().directory, try again.featureCache().directory)
         XCTAssertNotEqual(otherFeatures.samples, first.samples)
@@ -152,8 +152,8 @@ final class FreezePointTests: XCTestCase {
         let config = SwiftBackendConfiguration(classCount: 2, seed: 1, inputScale: 1, hyperParametersJSON: #"{"freeze_layers": 1}"#)
         let backend = try VGG16TransferBackend.create(config)
         XCTAssertEqual(backend.frozenCount, 0)
-        let pixels = [UInt8](repeating: 7, count: 2 * 12288)
-        let data = try backend.features(pixels, [0, 1], 2) as! TensorDataset
+        let pixels = [UInt8](repeating: 7, count: 2 * imageBytes)
+        let data = try backend.features(pixels, [0, 1], 2) as! TensorSamples
         XCTAssertEqual(data.samples.shape, [2, 64, 64, 3])
         XCTAssertEqual(data.samples.scalars.first, 7)
     }
