@@ -10,11 +10,9 @@ final class FeatureCacheTests: XCTestCase {
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("feature-cache-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        setenv("XDG_CACHE_HOME", folder.path, 1)
     }
 
     override func tearDownWithError() throws {
-        unsetenv("XDG_CACHE_HOME")
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -105,8 +103,10 @@ final class FeatureCacheTests: XCTestCase {
         }
     }
 
-    func backend(weightsSeed: UInt64) throws -> VGG16TransferBackend {
-        let config = SwiftBackendConfiguration(classCount: 3, seed: weightsSeed, inputScale: 1, hyperParametersJSON: "{}")
+    /// A backend whose cache folder (from the host, in real use) is this test's folder, or none.
+    func backend(weightsSeed: UInt64, cached: Bool = true) throws -> VGG16TransferBackend {
+        let config = SwiftBackendConfiguration(classCount: 3, seed: weightsSeed, inputScale: 1, hyperParametersJSON: "{}",
+                                               cacheDirectory: cached ? folder.path : nil)
         return try VGG16TransferBackend.create(config)
     }
 
@@ -117,7 +117,7 @@ final class FeatureCacheTests: XCTestCase {
         let model = try backend(weightsSeed: 1)
 
         let first = try model.features(pixels, labels, n) as! TensorSamples     // computed, then cached
-        let cache = try model.featureCache()
+        let cache = try XCTUnwrap(model.featureCache())
         try cache.flush()
         XCTAssertEqual(cache.misses, n)
         let hitsBefore = cache.hits
@@ -135,13 +135,21 @@ final class FeatureCacheTests: XCTestCase {
         // A fresh process (new backend object) finds them on disk.
         let again = try backend(weightsSeed: 1)
         XCTAssertEqual((try again.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
-        XCTAssertEqual(try again.featureCache().misses, 0)
+        XCTAssertEqual(try XCTUnwrap(again.featureCache()).misses, 0)
 
         // Other frozen weights: another cache folder, features computed anew.
         let other = try backend(weightsSeed: 2)
         let otherFeatures = try other.features(pixels, labels, n) as! TensorSamples
-        XCTAssertEqual(try other.featureCache().misses, n)
-        XCTAssertNotEqual(try other.featureCache().directory, try again.featureCache().directory)
+        XCTAssertEqual(try XCTUnwrap(other.featureCache()).misses, n)
+        XCTAssertNotEqual(try XCTUnwrap(other.featureCache()).directory, try XCTUnwrap(again.featureCache()).directory)
+        XCTAssertTrue(try XCTUnwrap(again.featureCache()).directory.path.hasPrefix(folder.path + "/features/"),
+                      "the cache lives in the folder the host gave")
+
+        // No cache folder from the host: the same features, computed every time, nothing cached.
+        let uncached = try backend(weightsSeed: 1, cached: false)
+        XCTAssertNil(try uncached.featureCache())
+        XCTAssertEqual((try uncached.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
+        XCTAssertEqual((try uncached.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
         XCTAssertNotEqual(otherFeatures.samples, first.samples)
     }
 }
