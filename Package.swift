@@ -17,13 +17,13 @@ let embeddingPlugins = ["SFaceEmbedding"]
 let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlugins + embeddingPlugins).map { .library(name: $0, type: .dynamic, targets: [$0]) }
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
-    .target(name: "BackendPluginKit", dependencies: ["BackendABI"], path: "Sources/BackendPluginKit"),
-    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit"], path: "Plugins/TestSwiftBackend"),
-    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit"], path: "Sources/NeuralPluginSupport"),
-    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit"], path: "Plugins/ScratchCNN"),
-    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights", "SafeFiles"],
+    .target(name: "BackendPluginKit", dependencies: ["BackendABI", "TrainingMetrics"], path: "Sources/BackendPluginKit"),
+    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit", "TrainingMetrics"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit", "TrainingMetrics"], path: "Sources/NeuralPluginSupport"),
+    .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "TrainingMetrics"], path: "Plugins/ScratchCNN"),
+    .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights", "SafeFiles", "TrainingMetrics"],
             path: "Plugins/VGG16Transfer"),
-    .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision", "SafeFiles"],
+    .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision", "SafeFiles", "TrainingMetrics"],
             path: "Plugins/SFaceEmbedding"),
 ] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
 
@@ -58,8 +58,11 @@ let package = Package(
         // implementation every module below and above uses, so it depends on nothing.
         .target(name: "SafeFiles", path: "Sources/SafeFiles"),
 
+        // Loss and accuracy of a pass: the one value type NeuralKit, the plugins and FaceKit share.
+        .target(name: "TrainingMetrics", path: "Sources/TrainingMetrics"),
+
         // Tensors, layers, optimisers, weight files.
-        .target(name: "NeuralKit", dependencies: ["CDNNL", "CNeuralKernels", "SafeFiles"], path: "Sources/NeuralKit"),
+        .target(name: "NeuralKit", dependencies: ["CDNNL", "CNeuralKernels", "SafeFiles", "TrainingMetrics"], path: "Sources/NeuralKit"),
         // NeuralKit's AVX-512 inner loops with portable fallbacks, chosen at run time (C: Swift
         // has no per-function target attributes and the package builds for baseline x86-64).
         .target(name: "CNeuralKernels", path: "Sources/CNeuralKernels"),
@@ -68,7 +71,7 @@ let package = Package(
         .target(name: "KerasWeights", dependencies: ["CHDF5", "SafeFiles"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
-        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI", "SafeFiles"], path: "Sources/FaceKit"),
+        .target(name: "FaceKit", dependencies: ["CVision", "BackendABI", "SafeFiles", "TrainingMetrics"], path: "Sources/FaceKit"),
 
         .executableTarget(
             name: "TribeLens",
@@ -84,7 +87,7 @@ let package = Package(
             path: "Sources/tribelens-cli"
         ),
 
-        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/FaceKitTests",
+        .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "SharedTestSupport", "TrainingMetrics"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
                     path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], path: "Tests/SafeFilesTests"),
-        .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"], path: "Tests/NeuralKitTests",
+        .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit", "TrainingMetrics"], path: "Tests/NeuralKitTests",
                     resources: [.copy("Fixtures")]),
 
         // Helpers several test targets share: the built test plugins, ../shared data, temporary

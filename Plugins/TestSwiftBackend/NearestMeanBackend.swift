@@ -1,5 +1,6 @@
 import BackendPluginKit
 import Foundation
+import TrainingMetrics
 
 /// TestSwiftBackend: a plugin written in Swift through BackendPluginKit, so the Swift adapter is
 /// tested end to end the way the ScratchCNN plugin will use it. The model is a nearest class mean
@@ -63,7 +64,7 @@ final class NearestMeanBackend: SwiftBackend {
         return logits.map { $0 / sum }
     }
 
-    private func pass(_ source: SampleBatches, order: [UInt64], batchSize: Int, learn: Bool, progress: BatchReporter) throws -> EpochMetrics {
+    private func pass(_ source: SampleBatches, order: [UInt64], batchSize: Int, learn: Bool, progress: BatchReporter) throws -> PassMetrics {
         var pixels: [UInt8] = [], labels: [Int32] = []
         var sums = [Float](repeating: 0, count: classCount * Self.features)
         var counts = [Int](repeating: 0, count: classCount)
@@ -97,15 +98,15 @@ final class NearestMeanBackend: SwiftBackend {
                 for j in 0..<Self.features { means[k * Self.features + j] = sums[k * Self.features + j] / Float(counts[k]) }
             }
         }
-        return EpochMetrics(loss: seen > 0 ? loss / Double(seen) : 0, accuracy: seen > 0 ? correct / Double(seen) : 0, samples: seen)
+        return PassMetrics(loss: seen > 0 ? loss / Double(seen) : 0, accuracy: seen > 0 ? correct / Double(seen) : 0, samples: seen)
     }
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> EpochMetrics {
+                    progress: BatchReporter) throws -> PassMetrics {
         try pass(source, order: source.shuffledOrder(seed: shuffleSeed), batchSize: batchSize, learn: true, progress: progress)
     }
 
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> EpochMetrics {
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics {
         try pass(source, order: (0..<UInt64(source.count)).map { $0 }, batchSize: batchSize, learn: false, progress: progress)
     }
 

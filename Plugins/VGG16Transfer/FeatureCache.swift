@@ -8,7 +8,7 @@ import Glibc
 /// every epoch: the write-up recomputes VGG16 blocks 1-4 for every image of every epoch, which is
 /// most of its training time.
 ///
-/// On disk (under `$XDG_CACHE_HOME/tribelens/features/<network key>/`, safe to delete):
+/// On disk (in `features/<network key>/` of the cache folder the host gives, safe to delete):
 /// `features.f32` holds rows of `rowLength` floats, appended; `index.bin` maps a crop's content
 /// key to its row and is replaced atomically after the rows it names are on disk, so a crash
 /// leaves at worst unreferenced rows. The feature file is memory-mapped for reading.

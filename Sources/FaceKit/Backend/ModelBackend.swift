@@ -1,4 +1,5 @@
 import Foundation
+import TrainingMetrics
 
 /// What a backend says about itself (from its plugin table, or from a Swift test double).
 public struct BackendInfo: Codable, Sendable, Equatable {
@@ -58,19 +59,6 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         self.inputScale = inputScale
         self.hyperParametersJSON = hyperParametersJSON
         self.cacheDirectory = cacheDirectory
-    }
-}
-
-/// Mean loss and accuracy over one pass (an epoch of training, or an evaluation).
-public struct PassMetrics: Codable, Sendable, Equatable {
-    public var loss: Double
-    public var accuracy: Double
-    public var samples: Int
-
-    public init(loss: Double, accuracy: Double, samples: Int) {
-        self.loss = loss
-        self.accuracy = accuracy
-        self.samples = samples
     }
 }
 

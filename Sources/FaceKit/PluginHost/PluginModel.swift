@@ -1,5 +1,6 @@
 import BackendABI
 import Foundation
+import TrainingMetrics
 
 /// A model living inside a plugin; freed through the plugin when the wrapper goes away.
 final class PluginModel: BackendModel {

@@ -1,5 +1,6 @@
 import BackendABI
 import Foundation
+import TrainingMetrics
 
 /// Hands a Swift `SampleSource` and progress closure to a C plugin as a tl_sample_source and a
 /// tl_progress_fn. Errors thrown by the source are kept and rethrown as they were.
