@@ -74,7 +74,9 @@ let package = Package(
         .executableTarget(
             name: "TribeLens",
             dependencies: ["FaceKit", "SafeFiles", "CGtk"],
-            path: "Sources/TribeLens"
+            path: "Sources/TribeLens",
+            // The stylesheet, compiled into the binary: nothing to find at run time, installed or not.
+            resources: [.embedInCode("Desktop/style.css")]
         ),
         .executableTarget(
             name: "TribeLensCLI",

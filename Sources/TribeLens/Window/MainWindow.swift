@@ -23,7 +23,6 @@ final class MainWindow {
 
     init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
         pipeline = PhotoPipeline(analyzer: analyzer)
-        Styles.load()
         widget = gtk_application_window_new(application)
         gtk_window_set_title(widget.cast(), "TribeLens")
         gtk_window_set_default_size(widget.cast(), 1000, 720)

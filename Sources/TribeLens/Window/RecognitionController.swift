@@ -23,7 +23,6 @@ final class RecognitionController {
     private var focused: Int?
 
     init(window: Widget, canvas: PhotoCanvas, toast: Toast, pipeline: PhotoPipeline) {
-        RecognitionStyles.load()
         self.window = window
         self.canvas = canvas
         self.toast = toast
