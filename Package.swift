@@ -7,10 +7,12 @@ import PackageDescription
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
 
 // Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
-// host is tested with (built as real .so files next to the test bundle).
+// host is tested with (Tests/Plugins; real .so files, built next to the test bundle, which the
+// app's own search skips: it looks for the shipping plugins' names only, PluginSearchPath).
 // BackendPluginKit turns a Swift type into that C table (linked statically into each plugin).
 let testPlugins = ["TestLinearBackend", "TestWrongABI", "TestNoEntry"]
-// The real backends: NeuralKit networks behind the same C table.
+// The real backends: NeuralKit networks behind the same C table. The ones that ship are also
+// listed in PluginSearchPath.shippingPlugins (FaceKit), which the Makefile's PLUGINS reads.
 let neuralPlugins = ["ScratchCNN", "VGG16Transfer"]
 // Face embeddings through OpenCV's SFace (CVision), with a softmax classifier on top.
 let embeddingPlugins = ["SFaceEmbedding"]
@@ -18,14 +20,14 @@ let pluginProducts: [Product] = (testPlugins + ["TestSwiftBackend"] + neuralPlug
 let pluginTargets: [Target] = [
     .target(name: "BackendABI", path: "Sources/BackendABI"),
     .target(name: "BackendPluginKit", dependencies: ["BackendABI", "TrainingMetrics"], path: "Sources/BackendPluginKit"),
-    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit", "TrainingMetrics"], path: "Plugins/TestSwiftBackend"),
+    .target(name: "TestSwiftBackend", dependencies: ["BackendPluginKit", "TrainingMetrics"], path: "Tests/Plugins/TestSwiftBackend"),
     .target(name: "NeuralPluginSupport", dependencies: ["BackendPluginKit", "NeuralKit", "TrainingMetrics"], path: "Sources/NeuralPluginSupport"),
     .target(name: "ScratchCNN", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "TrainingMetrics"], path: "Plugins/ScratchCNN"),
     .target(name: "VGG16Transfer", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "KerasWeights", "SafeFiles", "TrainingMetrics"],
             path: "Plugins/VGG16Transfer"),
     .target(name: "SFaceEmbedding", dependencies: ["NeuralPluginSupport", "BackendPluginKit", "NeuralKit", "CVision", "SafeFiles", "TrainingMetrics"],
             path: "Plugins/SFaceEmbedding"),
-] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Plugins/\($0)") }
+] + testPlugins.map { .target(name: $0, dependencies: ["BackendABI"], path: "Tests/Plugins/\($0)") }
 
 let package = Package(
     name: "TribeLens",
@@ -76,7 +78,9 @@ let package = Package(
         .executableTarget(
             name: "TribeLens",
             dependencies: ["FaceKit", "SafeFiles", "CGtk"],
-            path: "Sources/TribeLens"
+            path: "Sources/TribeLens",
+            // The stylesheet, compiled into the binary: nothing to find at run time, installed or not.
+            resources: [.embedInCode("Desktop/style.css")]
         ),
         .executableTarget(
             name: "TribeLensCLI",
@@ -89,7 +93,7 @@ let package = Package(
 
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "SharedTestSupport", "TrainingMetrics"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens"], path: "Tests/TribeLensTests"),
+        .testTarget(name: "TribeLensTests", dependencies: ["TribeLens", "SharedTestSupport"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
@@ -99,7 +103,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
 
         // Helpers several test targets share: the built test plugins, ../shared data, temporary
-        // folders, synthetic faces and models, a loopback HTTP server. Only test targets use it.
+        // folders, synthetic faces and models, a loopback HTTP server, and the fakes (a detector,
+        // a backend). Only test targets use it.
         .target(name: "SharedTestSupport", dependencies: ["FaceKit"], path: "Tests/Support/SharedTestSupport"),
         // They run the built tribelens-cli as a subprocess (the binary next to the test bundle), so
         // they need FaceKit for the files they check, not the CLI's module.

@@ -3,7 +3,8 @@ import XCTest
 import SharedTestSupport
 
 /// Runs the built `tribelens-cli` as a user would, with the XDG folders and HOME in `home`; the
-/// plugins are the freshly built ones next to it, unless `pluginPath` adds others first.
+/// plugins are the freshly built shipping ones next to it (never the test plugins beside them),
+/// unless `pluginPath` adds others first.
 struct CLIRunner {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
@@ -21,7 +22,7 @@ struct CLIRunner {
         environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
         environment["XDG_CACHE_HOME"] = home.appendingPathComponent("cache").path
         environment["HOME"] = home.path  // no ~/.keras of the real user
-        environment["TRIBELENS_PLUGIN_PATH"] = pluginPath  // nil: the plugins next to the executable
+        environment["TRIBELENS_PLUGIN_PATH"] = pluginPath  // nil: the shipping plugins next to the executable
         process.environment = environment
         let out = home.appendingPathComponent("out-\(UUID().uuidString).txt")
         let err = home.appendingPathComponent("err-\(UUID().uuidString).txt")

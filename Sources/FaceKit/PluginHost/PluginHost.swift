@@ -25,14 +25,15 @@ public struct PluginHost: Sendable {
         self.searchPath = searchPath
     }
 
-    /// Candidate files in search order: `*.so` directly inside each folder, sorted by name so
-    /// the result does not depend on directory order. Missing folders are simply skipped.
+    /// Candidate files in search order: `*.so` directly inside each folder (only the names an
+    /// entry allows), sorted by name so the result does not depend on directory order. Missing
+    /// folders are simply skipped.
     public func candidates() -> [URL] {
         let fm = FileManager.default
         var result: [URL] = []
         for entry in searchPath.entries {
             guard let names = try? fm.contentsOfDirectory(atPath: entry.directory.path) else { continue }
-            for name in names.sorted() where name.hasSuffix(".so") {
+            for name in names.sorted() where name.hasSuffix(".so") && entry.only.map({ $0.contains(name) }) ?? true {
                 let url = entry.directory.appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
                 if fm.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {

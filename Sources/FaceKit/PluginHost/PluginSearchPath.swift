@@ -2,20 +2,28 @@ import Foundation
 
 /// Where plugins are looked for, in order (first match of an id wins):
 /// 1. every absolute entry of `$TRIBELENS_PLUGIN_PATH` (colon-separated),
-/// 2. the folder of the running executable,
+/// 2. the folder of the running executable, for the shipping plugins only (`shippingPlugins`: in
+///    a build folder the test plugins lie beside them, and a user's app must not list those),
 /// 3. `$XDG_DATA_HOME/tribelens/plugins` (default `~/.local/share/tribelens/plugins`),
 /// 4. the install prefix's `lib/tribelens/plugins` (prefix = the executable's folder's parent).
 /// Never the current directory: empty and relative entries are skipped, because in a PATH-like
 /// list they mean "the current directory", which would let a photo folder inject code.
 public struct PluginSearchPath: Sendable, Equatable {
+    /// The plugin products that ship (`make install` installs `lib<name>.so` of each: the
+    /// Makefile's PLUGINS reads this line, so keep it on one line).
+    public static let shippingPlugins = ["SFaceEmbedding", "ScratchCNN", "VGG16Transfer"]
+
     public struct Entry: Sendable, Equatable {
         public enum Origin: String, Sendable, Codable { case environment, executable, userData, prefix }
         public var directory: URL
         public var origin: Origin
+        /// The only file names looked at in `directory`; nil: every `.so` in it.
+        public var only: [String]?
 
-        public init(directory: URL, origin: Origin) {
+        public init(directory: URL, origin: Origin, only: [String]? = nil) {
             self.directory = directory
             self.origin = origin
+            self.only = only
         }
     }
 
@@ -46,7 +54,7 @@ public struct PluginSearchPath: Sendable, Equatable {
         }
         if let exe = executableURL {
             let folder = exe.resolvingSymlinksInPath().deletingLastPathComponent()
-            entries.append(Entry(directory: folder, origin: .executable))
+            entries.append(Entry(directory: folder, origin: .executable, only: shippingPlugins.map { "lib\($0).so" }))
         }
         entries.append(Entry(directory: dataHome(environment).appendingPathComponent("tribelens/plugins", isDirectory: true),
                              origin: .userData))

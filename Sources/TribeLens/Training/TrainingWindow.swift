@@ -20,7 +20,6 @@ final class TrainingWindow {
     private var lastPhase: TrainingPanelModel.Phase = .idle
 
     init(parent: Widget) {
-        TrainingStyles.load()
         widget = gtk_window_new()
         if let application = gtk_window_get_application(parent.cast()) {
             gtk_window_set_application(widget.cast(), application)

@@ -10,13 +10,14 @@ import Foundation
 final class ModelMenuButton {
     let widget: Widget
     private let popover: Widget
-    private let state = RecognitionState.shared
+    private let state: RecognitionState
     private var shownName = ""
 
     /// A model could not be activated: the one-line reason.
     var onProblem: (String) -> Void = { _ in }
 
-    init() {
+    init(state: RecognitionState) {
+        self.state = state
         widget = gtk_menu_button_new()
         popover = gtk_popover_new()
         gtk_menu_button_set_popover(widget.opaque, popover)
@@ -118,7 +119,7 @@ final class ModelMenuButton {
             let next: MemberDirectory.Script = script == .japanese ? .romaji : .japanese
             self.state.script = next
             // Kept in the settings keyfile, shared with Preferences.
-            SettingsStore.shared.update { $0.nameDisplay = AppSettings.NameDisplay(rawValue: next.rawValue) ?? .romaji }
+            self.state.settings.update { $0.nameDisplay = AppSettings.NameDisplay(rawValue: next.rawValue) ?? .romaji }
             self.rebuild()
         }
         append(box, names)

@@ -1,3 +1,5 @@
+import FaceKit
+
 /// A detector that answers from a closure: lets app logic be tested without OpenCV's models.
 public struct FakeFaceDetector: FaceDetector {
     public let name: String
