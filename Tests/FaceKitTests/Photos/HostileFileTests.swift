@@ -1,6 +1,7 @@
 import CVision
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// Issue 16: files that lie about their size, are not files, have names that are not UTF-8, or
@@ -78,7 +79,7 @@ final class HostileFileTests: XCTestCase {
     func testPhotoOverTheBudgetIsRefusedOrDecodedSmaller() throws {
         let dir = try temporaryFolder(self)
         let url = dir.appendingPathComponent("big.png")
-        try PhotoLoaderTests.gradient(width: 400, height: 300).write(to: url)
+        try TestImages.gradient(width: 400, height: 300).write(to: url)
         // 400x300 RGB is 360 kB of result alone: 300 kB does not hold it, a quarter of it fits.
         let small = PhotoLoader(memory: MemoryReservations(capacity: 300_000))
         XCTAssertThrowsError(try small.load(url)) {
@@ -138,23 +139,13 @@ final class HostileFileTests: XCTestCase {
 
     // MARK: Names that are not UTF-8
 
-    /// Creates `folder/<bytes>` with `data`, by its raw name.
-    static func createRaw(_ folder: URL, _ name: [UInt8], _ data: Data) throws -> Int32 {
-        let path = Array(folder.path.utf8) + [UInt8(ascii: "/")] + name
-        let fd = (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
-            open($0.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
-        }
-        guard fd >= 0 else { throw XCTSkip("this file system refuses names that are not UTF-8") }
-        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        return close(fd)
-    }
 
     func testPhotoWithANameThatIsNotUTF8IsFoundAndDecoded() throws {
         let dir = try temporaryFolder(self)
         let member = dir.appendingPathComponent("akira", isDirectory: true)
         try FileManager.default.createDirectory(at: member, withIntermediateDirectories: true)
         let png = PNGWriter.png(width: 1, height: 1, bitDepth: 8, colour: .rgb, rows: [[9, 8, 7]])
-        _ = try Self.createRaw(member, Array("caf".utf8) + [0xE9] + Array(".png".utf8), png)  // Latin-1 é
+        _ = try TestImages.createRaw(member, Array("caf".utf8) + [0xE9] + Array(".png".utf8), png)  // Latin-1 é
         let found = PhotoFiles.collect([dir])
         XCTAssertEqual(found.count, 1)
         XCTAssertEqual(found[0].displayName, "caf\u{FFFD}.png")
@@ -207,26 +198,20 @@ final class HostileFileTests: XCTestCase {
     func testCorruptJPEGDataIsAWarningInOurWords() throws {
         let dir = try temporaryFolder(self)
         let plain = dir.appendingPathComponent("plain.jpg")
-        try PhotoLoaderTests.gradient(width: 64, height: 48).write(to: plain)
+        try TestImages.gradient(width: 64, height: 48).write(to: plain)
         let damaged = dir.appendingPathComponent("damaged.jpg")
-        try Self.cutScan(of: plain, to: damaged)
+        try TestImages.cutScan(of: plain, to: damaged)
         let photo = try loader.decode(damaged, allowReduction: false)
         XCTAssertEqual(photo.warning, "damaged JPEG data, decoded anyway; the decoder said: "
                        + "Corrupt JPEG data: premature end of data segment")
         XCTAssertNil(try loader.decode(plain, allowReduction: false).warning)
     }
 
-    /// Half of the JPEG's scan data, then the end-of-image marker: libjpeg fills in grey and warns.
-    static func cutScan(of jpeg: URL, to damaged: URL) throws {
-        let bytes = try Data(contentsOf: jpeg)
-        let scan = try XCTUnwrap(try PhotoLoader().header(of: jpeg).jpegScanOffset)
-        try (bytes.prefix(scan + (bytes.count - scan) / 2) + Data([0xFF, 0xD9])).write(to: damaged)
-    }
 
     func testDecoderMatchesOpenCVOnEveryOrientationAndTheScrape() throws {
         let dir = try temporaryFolder(self)
         var files: [URL] = []
-        let gradient = PhotoLoaderTests.gradient(width: 37, height: 23)
+        let gradient = TestImages.gradient(width: 37, height: 23)
         for ext in ["png", "jpg", "bmp", "tiff", "webp"] {
             let url = dir.appendingPathComponent("g.\(ext)")
             try gradient.write(to: url)

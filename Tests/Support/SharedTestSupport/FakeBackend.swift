@@ -1,5 +1,6 @@
 import FaceKit
 import Foundation
+import TrainingMetrics
 
 /// An in-process backend for app-logic tests: it learns nothing, and each image's probabilities
 /// come from `answer` (e.g. by the image's colour); an error thrown there fails that prediction.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// `tribelens-cli detect` on a folder where hostile files sit among good photos: the good ones
@@ -10,13 +11,13 @@ final class HostileFilesCLITests: XCTestCase {
         let home = try temporaryFolder(self)
         let photos = home.appendingPathComponent("photos", isDirectory: true)
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        try PhotoLoaderTests.gradient(width: 60, height: 40).write(to: photos.appendingPathComponent("a-good.png"))
+        try TestImages.gradient(width: 60, height: 40).write(to: photos.appendingPathComponent("a-good.png"))
         try PNGWriter.headerOnly(width: .max, height: .max).write(to: photos.appendingPathComponent("b-overflow.png"))
         try PNGWriter.headerOnly(width: 3_037_000_500, height: 3_037_000_500).write(to: photos.appendingPathComponent("c-overflow.png"))
         XCTAssertEqual(mkfifo(photos.appendingPathComponent("d-pipe.jpg").path, 0o600), 0)
         // A strip so thin that shrinking it for Haar rounds to zero rows.
-        try PhotoLoaderTests.gradient(width: 20_000, height: 2).write(to: photos.appendingPathComponent("e-strip.png"))
-        _ = try HostileFileTests.createRaw(photos, Array("f-caf".utf8) + [0xE9] + Array(".png".utf8),
+        try TestImages.gradient(width: 20_000, height: 2).write(to: photos.appendingPathComponent("e-strip.png"))
+        _ = try TestImages.createRaw(photos, Array("f-caf".utf8) + [0xE9] + Array(".png".utf8),
                                            try Data(contentsOf: photos.appendingPathComponent("a-good.png")))
         let result = try CLIRunner(home: home).run(["detect", photos.path])
         XCTAssertEqual(result.status, 1, result.stderr)
@@ -35,9 +36,9 @@ final class HostileFilesCLITests: XCTestCase {
     func testDamagedJPEGWarningIsOursNotLibjpegs() throws {
         let home = try temporaryFolder(self)
         let plain = home.appendingPathComponent("plain.jpg")
-        try PhotoLoaderTests.gradient(width: 64, height: 48).write(to: plain)
+        try TestImages.gradient(width: 64, height: 48).write(to: plain)
         let damaged = home.appendingPathComponent("damaged.jpg")
-        try HostileFileTests.cutScan(of: plain, to: damaged)
+        try TestImages.cutScan(of: plain, to: damaged)
         let result = try CLIRunner(home: home).run(["detect", damaged.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, "warning: damaged.jpg: damaged JPEG data, decoded anyway; the decoder said: "

@@ -3,11 +3,11 @@ import Foundation
 /// Writes minimal PNG files byte by byte (stored deflate blocks, no compression), so tests can
 /// make exactly the colour types and bit depths a scrape contains — palette, grey, grey+alpha,
 /// RGBA, 16-bit — independently of the decoder under test.
-enum PNGWriter {
-    enum ColourType: UInt8 { case grey = 0, rgb = 2, palette = 3, greyAlpha = 4, rgba = 6 }
+public enum PNGWriter {
+    public enum ColourType: UInt8 { case grey = 0, rgb = 2, palette = 3, greyAlpha = 4, rgba = 6 }
 
     /// `rows` holds each scanline's raw samples (without the filter byte).
-    static func png(width: Int, height: Int, bitDepth: UInt8, colour: ColourType, rows: [[UInt8]],
+    public static func png(width: Int, height: Int, bitDepth: UInt8, colour: ColourType, rows: [[UInt8]],
                     palette: [UInt8]? = nil, transparency: [UInt8]? = nil) -> Data {
         var out = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var ihdr = Data()
@@ -24,7 +24,7 @@ enum PNGWriter {
     }
 
     /// Just a signature and an IHDR claiming `width` x `height`: a header-only "bomb".
-    static func headerOnly(width: UInt32, height: UInt32) -> Data {
+    public static func headerOnly(width: UInt32, height: UInt32) -> Data {
         var out = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var ihdr = Data()
         ihdr.append(be32(width))
@@ -34,9 +34,9 @@ enum PNGWriter {
         return out
     }
 
-    static func be32(_ v: UInt32) -> Data { Data([UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]) }
+    public static func be32(_ v: UInt32) -> Data { Data([UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]) }
 
-    static func chunk(_ type: String, _ body: Data) -> Data {
+    public static func chunk(_ type: String, _ body: Data) -> Data {
         var c = be32(UInt32(body.count))
         let typed = Data(type.utf8) + body
         c.append(typed)
@@ -44,7 +44,7 @@ enum PNGWriter {
         return c
     }
 
-    static func zlibStored(_ raw: [UInt8]) -> Data {
+    public static func zlibStored(_ raw: [UInt8]) -> Data {
         var z = Data([0x78, 0x01])
         var offset = 0
         repeat {
@@ -61,7 +61,7 @@ enum PNGWriter {
         return z
     }
 
-    static func crc32(_ data: Data) -> UInt32 {
+    public static func crc32(_ data: Data) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in data {
             crc ^= UInt32(byte)
