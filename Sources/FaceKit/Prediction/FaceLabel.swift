@@ -19,6 +19,9 @@ public struct FaceLabel: Codable, Sendable, Equatable {
     /// How close the face is to the best member's training faces (models with an open-set
     /// threshold); below the model's threshold the face is unknown.
     public var similarity: Double?
+    /// Whether the member may be shown as sure, by the model's calibrated `ConfidenceThreshold`;
+    /// nil when the model has none (the app then goes by the probability).
+    public var sure: Bool?
 }
 
 /// Turns class probabilities into `FaceLabel`s: threshold, group-level fallback, top-k, and

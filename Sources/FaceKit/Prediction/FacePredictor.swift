@@ -55,7 +55,7 @@ public final class FacePredictor {
             : try model.predict(source: try InMemorySamples(pixels: pixels, labels: [Int32](repeating: 0, count: count), imageBytes: input.bytes),
                                 batchSize: 32, similarities: true)
         guard let openSet = manifest.openSet, let similarities else {
-            return policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
+            return calibrated(policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups))
         }
         // The open-set threshold decides before the joint assignment, so a stranger cannot take
         // a member's slot and push the real member's face onto someone else.
@@ -75,6 +75,16 @@ public final class FacePredictor {
                 labels[f].group = nil
             }
         }
-        return labels
+        return calibrated(labels)
+    }
+
+    /// Marks each named face sure or not by the model's calibrated confidence.
+    private func calibrated(_ labels: [FaceLabel]) -> [FaceLabel] {
+        guard let confidence = manifest.confidence else { return labels }
+        return labels.map { label in
+            var label = label
+            label.sure = label.member == nil ? nil : confidence.isSure(label.probability)
+            return label
+        }
     }
 }
