@@ -143,7 +143,7 @@ final class ModelMenuButton {
             let text = wrapped(plugins.refused.map(\.details).joined(separator: "\n\n"), description: "Plugin details")
             Gtk.addClasses(text, "dim-label", "caption")
             gtk_label_set_selectable(text.opaque, 1)
-            gtk_expander_set_child(expander.cast(), text)
+            gtk_expander_set_child(expander.opaque, text)
             append(box, expander)
         }
         gtk_popover_set_child(popover.cast(), box)

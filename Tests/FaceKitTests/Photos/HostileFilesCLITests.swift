@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// `tribelens-cli detect` on a folder where hostile files sit among good photos: the good ones
