@@ -353,8 +353,7 @@ def test_model_switcher(ctx):
     # Issue 15: the user's own broken file in plain words; its path only in the Details expander.
     if "libbroken.so: this file is not a plugin" not in plugins or broken in plugins:
         raise AssertionError("the broken plugin is not said in plain words without its path: %r" % plugins)
-    at.click(at.wait_for(app.accessible, "the Details expander", name="Details",
-                         predicate=lambda n: at.safe(n.getRoleName) != "label"))
+    at.click(at.wait_for(app.accessible, "the Details expander", role="push button", name="Details"))
     at.wait_for(app.accessible, "the plugin details", description="Plugin details",
                 predicate=lambda n: os.path.join(broken, "libbroken.so") in n.name)
     ctx.note("plugins: %r" % plugins.replace("\n", " | ")[:200])

@@ -140,6 +140,8 @@ final class ModelMenuButton {
         if !plugins.refused.isEmpty {
             // The paths and the host's own words, for whoever wants to fix the file.
             let expander = gtk_expander_new(L10n.tr("Details"))!
+            // Without it, assistive technology hears the class name "GtkExpander".
+            tl_accessible_set_label(expander, L10n.tr("Details"))
             let text = wrapped(plugins.refused.map(\.details).joined(separator: "\n\n"), description: "Plugin details")
             Gtk.addClasses(text, "dim-label", "caption")
             gtk_label_set_selectable(text.opaque, 1)
