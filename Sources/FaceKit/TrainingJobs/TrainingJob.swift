@@ -83,11 +83,16 @@ public enum TrainingJob {
             inputScale: request.preset.inputScale,
             hyperParameters: hyper, training: request.configuration, history: result.history,
             stop: result.stop.summary, testMetrics: metrics, datasetFingerprint: request.datasetFingerprint)
-        if let calibration = validation ?? test, backend.info.givesSimilarities {
-            let run = try ModelEvaluation.run(result.model, on: calibration, similarities: true)
-            manifest.openSet = run.similarities.flatMap {
-                OpenSetThreshold.calibrate(similarities: $0, labels: run.labels, classes: request.classes.count)
+        if let calibration = validation ?? test {
+            let similarities = backend.info.givesSimilarities
+            let run = try ModelEvaluation.run(result.model, on: calibration, similarities: similarities)
+            if similarities {
+                manifest.openSet = run.similarities.flatMap {
+                    OpenSetThreshold.calibrate(similarities: $0, labels: run.labels, classes: request.classes.count)
+                }
             }
+            manifest.confidence = ConfidenceThreshold.calibrate(probabilities: run.probabilities, labels: run.labels,
+                                                                classes: request.classes.count)
         }
         // Without a store the caller saves later (the training panel asks for a name first).
         guard let store else { return Outcome(result: result, manifest: manifest, saved: false) }

@@ -20,6 +20,13 @@ final class Recognizer: @unchecked Sendable {
          "tribelens-cli train --dataset NAME --backend scratch-cnn --model NAME --activate"].joined(separator: "\n")
     }
 
+    /// `trainingHint` for a label `width` characters wide: the sentence as it is (the label
+    /// wraps it), each command broken only between options.
+    static func trainingHintLaidOut(width: Int) -> String {
+        let lines = trainingHint.components(separatedBy: "\n")
+        return ([lines[0]] + lines.dropFirst().flatMap { CommandLayout.lines($0, width: width) }).joined(separator: "\n")
+    }
+
     /// The saved models (the user's, `$XDG_DATA_HOME/tribelens/models`, unless given).
     let store: ModelStore
     /// Where the models' rosters are looked up.
@@ -38,11 +45,13 @@ final class Recognizer: @unchecked Sendable {
     }
 
     /// The plugins on the standard search path; a plugin that fails to load is listed as
-    /// refused by the host, it never stops the app.
+    /// refused by the host, it never stops the app. Every refusal goes to the log; the menu
+    /// shows those in the user's own plugin folders.
     @Sendable static func plugins() -> (backends: [any ModelBackend], report: PluginReport) {
         let catalog = PluginHost().discover()
+        for refusal in catalog.refused { log("plugin not loaded: \(refusal.message)") }
         return (catalog.backends, PluginReport(backends: catalog.backends.map(\.info.id),
-                                               refused: catalog.refused.map { "\(URL(fileURLWithPath: $0.path).lastPathComponent): \($0.message)" }))
+                                               refused: RefusedPlugin.shown(catalog.refused, searched: catalog.searched)))
     }
 
     /// Loads `name` (nil: the active model, if any) and reports the new status.
@@ -57,9 +66,9 @@ final class Recognizer: @unchecked Sendable {
     private func loadOnQueue(name: String?) -> ModelStatus {
         generation += 1
         predictor = nil
-        guard let name = name ?? store.activeName() else { return .none }
-        // Discovered once, when a model is first needed.
+        // Discovered once, also with no model, so the model menu can say which backends exist.
         if discovered == nil { discovered = discover() }
+        guard let name = name ?? store.activeName() else { return .none }
         let started = DispatchTime.now()
         do {
             let loaded = try FacePredictor(store: store, name: name, backends: discovered?.backends ?? [])

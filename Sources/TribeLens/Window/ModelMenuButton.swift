@@ -74,7 +74,10 @@ final class ModelMenuButton {
         }
         append(box, wrapped(details, description: "Active model"))
         if showHint {
-            let hint = wrapped(Recognizer.trainingHint, description: "How to train a model")
+            // The sentence wraps; the commands break only between options (CommandLayout).
+            let hint = wrapped(Recognizer.trainingHintLaidOut(width: Self.hintWidth), description: "How to train a model")
+            gtk_label_set_wrap_mode(hint.opaque, PANGO_WRAP_WORD)
+            gtk_label_set_max_width_chars(hint.opaque, Int32(Self.hintWidth))
             Gtk.addClasses(hint, "monospace", "dim-label")
             gtk_label_set_selectable(hint.opaque, 1)
             append(box, hint)
@@ -129,13 +132,27 @@ final class ModelMenuButton {
             : L10n.format(L10n.tr("Backends: %s"), plugins.backends.joined(separator: ", "))
         if !plugins.refused.isEmpty {
             pluginText += "\n" + L10n.format(L10n.tr("Not loaded (%d):"), plugins.refused.count) + "\n"
-                + plugins.refused.map { "• \($0)" }.joined(separator: "\n")
+                + plugins.refused.map { "• \($0.line)" }.joined(separator: "\n")
         }
         let pluginLabel = wrapped(pluginText, description: "Plugins")
         Gtk.addClasses(pluginLabel, "dim-label", "caption")
         append(box, pluginLabel)
+        if !plugins.refused.isEmpty {
+            // The paths and the host's own words, for whoever wants to fix the file.
+            let expander = gtk_expander_new(L10n.tr("Details"))!
+            // Without it, assistive technology hears the class name "GtkExpander".
+            tl_accessible_set_label(expander, L10n.tr("Details"))
+            let text = wrapped(plugins.refused.map(\.details).joined(separator: "\n\n"), description: "Plugin details")
+            Gtk.addClasses(text, "dim-label", "caption")
+            gtk_label_set_selectable(text.opaque, 1)
+            gtk_expander_set_child(expander.opaque, text)
+            append(box, expander)
+        }
         gtk_popover_set_child(popover.cast(), box)
     }
+
+    /// Characters per line of the training hint (the popover is 340 pixels wide).
+    private static let hintWidth = 44
 
     private func append(_ box: Widget, _ child: Widget) { gtk_box_append(box.cast(), child) }
 

@@ -1,16 +1,17 @@
 import Foundation
 import XCTest
-import SharedTestSupport
 
 /// Runs the built `tribelens-cli` as a user would, with the XDG folders and HOME in `home`; the
 /// plugins are the freshly built shipping ones next to it (never the test plugins beside them),
 /// unless `pluginPath` adds others first.
-struct CLIRunner {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+public struct CLIRunner {
+    public struct Result { public var status: Int32; public var stdout: String; public var stderr: String }
 
-    let home: URL
+    public let home: URL
 
-    func run(_ arguments: [String], pluginPath: String? = nil) throws -> Result {
+    public init(home: URL) { self.home = home }
+
+    public func run(_ arguments: [String], pluginPath: String? = nil) throws -> Result {
         let binary = TestPlugins.directory.appendingPathComponent("tribelens-cli")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw XCTSkip("tribelens-cli is not built next to the tests (\(binary.path)); build all products first")
