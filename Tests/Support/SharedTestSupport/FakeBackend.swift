@@ -1,5 +1,4 @@
 import FaceKit
-import TrainingMetrics
 import Foundation
 import TrainingMetrics
 
