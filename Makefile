@@ -7,8 +7,12 @@ SWIFTPM  := $(SWIFT) build -c $(CONFIG)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 APP_ID   := io.github.tribelens.TribeLens
-# Plugins that ship (the Test* ones exist for the host's tests only).
-PLUGINS  := SFaceEmbedding ScratchCNN VGG16Transfer
+# Plugins that ship (Tests/Plugins/Test* exist for the host's tests only): read from
+# PluginSearchPath.shippingPlugins, the list the app's own search of its build folder uses.
+PLUGINS  := $(shell grep -rh 'static let shippingPlugins = \[' Sources/FaceKit | sed 's/.*\[\(.*\)\].*/\1/; s/[",]//g')
+ifeq ($(strip $(PLUGINS)),)
+  $(error no PluginSearchPath.shippingPlugins line found under Sources/FaceKit)
+endif
 
 .PHONY: all deps test-deps build locale run test test-swift test-gnome test-gui bench clean install uninstall pot
 

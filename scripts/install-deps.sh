@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  pkg-config libgtk-4-dev libopencv-dev opencv-data libhdf5-dev libdnnl-dev
+  pkg-config libgtk-4-dev libopencv-dev opencv-data libhdf5-dev libdnnl-dev libjpeg-dev libpng-dev
   fonts-noto-cjk gettext
 )
 if [ "${1:-}" = "--test" ]; then

@@ -1,9 +1,9 @@
 import NeuralKit
 
-/// Normalised embeddings (rows of `SFaceNetwork.dimension`) and labels as a NeuralKit
-/// `Dataset`, multiplied by `scale` on the way in: unit vectors spread enough that the softmax
+/// Normalised embeddings (rows of `SFaceNetwork.dimension`) and labels as NeuralKit
+/// `LabeledSamples`, multiplied by `scale` on the way in: unit vectors spread enough that the softmax
 /// layer trains in a few epochs of plain SGD.
-struct EmbeddingBatch: Dataset {
+struct EmbeddingBatch: LabeledSamples {
     let embeddings: [Float]
     let labels: [Int32]
     let scale: Float

@@ -1,5 +1,6 @@
 import BackendPluginKit
 import Foundation
+import SafeFiles
 
 /// Embeddings by sample key (the host's 128-bit content key of a crop), in memory for the
 /// model's life and on disk under the host's cache folder, one file per SFace network
@@ -46,8 +47,9 @@ final class EmbeddingCache {
         if rows.updateValue(embedding, forKey: key) == nil { unsaved += 1 }
     }
 
-    /// Writes the file again when it gained rows (temporary file + rename: a reader never sees
-    /// half a cache). A cache that cannot be written is only slower next time.
+    /// Writes the file again when it gained rows (`AtomicFile`: a reader never sees half a cache;
+    /// not flushed to disk, it is derived data). A cache that cannot be written is only slower
+    /// next time.
     func flush() {
         guard unsaved > 0, let file else { return }
         var data = Data(Self.magic)
@@ -57,16 +59,7 @@ final class EmbeddingCache {
             withUnsafeBytes(of: key.low.littleEndian) { data.append(contentsOf: $0) }
             for value in row { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         }
-        let folder = file.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            guard rename(temporary.path, file.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            unsaved = 0
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-        }
+        if (try? AtomicFile.write(data, to: file, durable: false, createFolder: true)) != nil { unsaved = 0 }
     }
 
     private static func read(_ url: URL) -> [Key: [Float]] {

@@ -2,6 +2,7 @@ import BackendPluginKit
 import Foundation
 import NeuralKit
 import NeuralPluginSupport
+import TrainingMetrics
 
 /// Face embeddings as a plugin (`sface`): OpenCV's SFace network, trained on millions of faces,
 /// turns each aligned 112x112 face into a 128-d embedding once (cached by the host's sample
@@ -176,20 +177,19 @@ final class SFaceBackend: SwiftBackend {
     // MARK: Training
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+                    progress: BatchReporter) throws -> PassMetrics {
         let steps = (source.count + batchSize - 1) / batchSize
         let (all, labels) = try embeddings(of: source, remember: true, progress: progress, batchesAfter: steps)
         updatePrototypes(all, labels: labels)
-        return try EpochLoop.train(try classifier.trainer(batchSize: batchSize, learningRate: learningRate),
-                                   dataset: EmbeddingBatch(embeddings: all, labels: labels, scale: scale),
-                                   order: source.shuffledOrder(seed: shuffleSeed), batchSize: batchSize, progress: progress)
+        return try SourcePasses.train(try classifier.trainer(batchSize: batchSize, learningRate: learningRate),
+                                      samples: EmbeddingBatch(embeddings: all, labels: labels, scale: scale),
+                                      order: source.shuffledOrder(seed: shuffleSeed), progress: progress)
     }
 
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics {
         let (all, labels) = try embeddings(of: source, remember: true, progress: progress)
-        let m = try Predictor(model: currentModel, batchSize: max(1, batchSize))
+        return try Predictor(model: currentModel, batchSize: max(1, batchSize))
             .evaluate(EmbeddingBatch(embeddings: all, labels: labels, scale: scale))
-        return .init(loss: m.loss, accuracy: m.accuracy, samples: m.samples)
     }
 
     private func updatePrototypes(_ embeddings: [Float], labels: [Int32]) {

@@ -2,6 +2,7 @@ import BackendPluginKit
 import Foundation
 import NeuralKit
 import NeuralPluginSupport
+import TrainingMetrics
 
 /// The write-up's scratch CNN as a plugin: 3 x [Conv 32 3x3 same, no activation; MaxPool 2x2]
 /// -> Dense 256 sigmoid -> Dense 128 sigmoid -> Dense N softmax, trained with Keras' SGD.
@@ -42,26 +43,25 @@ final class ScratchCNNBackend: SwiftBackend {
 
     private var currentModel: Sequential { network.current }
 
-    private func batch(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) -> any NeuralKit.Dataset {
+    private func batch(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) -> any LabeledSamples {
         ScaledImageBatch(pixels: pixels, labels: labels, count: count, scale: settings.inputScale)
     }
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+                    progress: BatchReporter) throws -> PassMetrics {
         let t = try network.trainer(batchSize: batchSize, learningRate: learningRate)
-        return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed,
-                                   progress: progress, prepare: batch)
+        return try SourcePasses.train(t, source: source, shuffleSeed: shuffleSeed, progress: progress, prepare: batch)
     }
 
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
-        try EpochLoop.evaluate(Predictor(model: currentModel, batchSize: max(1, batchSize)), source: source,
-                               batchSize: batchSize, progress: progress, prepare: batch)
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics {
+        try SourcePasses.evaluate(Predictor(model: currentModel, batchSize: max(1, batchSize)), source: source,
+                                  progress: progress, prepare: batch)
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {
         let scale = settings.inputScale
         try ModelFiles.predict(currentModel, pixels: pixels, count: count, into: probabilities) { image, dst in
-            for k in 0..<12288 { dst[k] = Float(image[k]) * scale }
+            for k in 0..<imageBytes { dst[k] = Float(image[k]) * scale }
         }
     }
 

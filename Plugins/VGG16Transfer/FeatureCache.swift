@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// every epoch: the write-up recomputes VGG16 blocks 1-4 for every image of every epoch, which is
 /// most of its training time.
 ///
-/// On disk (under `$XDG_CACHE_HOME/tribelens/features/<network key>/`, safe to delete):
+/// On disk (in `features/<network key>/` of the cache folder the host gives, safe to delete):
 /// `features.f32` holds rows of `rowLength` floats, appended; `index.bin` maps a crop's content
 /// key to its row and is replaced atomically after the rows it names are on disk, so a crash
 /// leaves at worst unreferenced rows. The feature file is memory-mapped for reading.
@@ -119,12 +120,8 @@ final class FeatureCache {
             append(key)
             append(UInt64(row))
         }
-        let temporary = directory.appendingPathComponent(".index.\(UUID().uuidString).tmp")
-        try data.write(to: temporary)
-        guard rename(temporary.path, indexURL.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
+        // Not flushed: the rows it names are, and a lost index only costs recomputing them.
+        try AtomicFile.write(data, to: indexURL, durable: false)
     }
 
     private func loadIndex() throws {

@@ -2,13 +2,15 @@ import BackendPluginKit
 import Foundation
 import NeuralKit
 import NeuralPluginSupport
+import TrainingMetrics
 
 /// The write-up's transfer model as a plugin: VGG16 (ImageNet weights from Keras' file) at
 /// 64x64x3, the first `freeze_layers` layers of the combined Keras model frozen (15: input and
 /// blocks 1-4), then Flatten -> Dense 256 sigmoid -> Dense N softmax, SGD lr 1e-4, momentum 0.9.
 ///
-/// Training runs the frozen prefix once per crop through a `FeatureCache` and trains only the
-/// rest; prediction runs the whole network.
+/// Training runs the frozen prefix once per crop through a `FeatureCache` in the host's cache
+/// folder and trains only the rest (without a cache folder the prefix runs for every batch, as in
+/// the write-up); prediction runs the whole network.
 final class VGG16TransferBackend: SwiftBackend {
     static let id = "vgg16-transfer"
     static let version = "1.0.0"
@@ -24,15 +26,18 @@ final class VGG16TransferBackend: SwiftBackend {
     /// Leading NeuralKit layers that are frozen (Keras' count minus its input layer).
     let frozenCount: Int
     private var model: Sequential
+    /// The folder the host gave for derived data (ABI 1.1); nil: no feature cache on disk.
+    private let cacheFolder: String?
     private var trainer: Trainer?
     private var cache: FeatureCache?
     private var prefixPredictor: Predictor?
 
     var classCount: Int { settings.classes }
 
-    init(settings: SavedSettings, model: Sequential) throws {
+    init(settings: SavedSettings, model: Sequential, cacheFolder: String?) throws {
         self.settings = settings
         self.model = model
+        self.cacheFolder = cacheFolder
         preprocessing = VGG16Preprocessing(rawValue: settings.extra["preprocess"] ?? "raw") ?? .raw
         frozenCount = Int(settings.extra["frozen_layers"] ?? "14") ?? 14
     }
@@ -71,14 +76,22 @@ final class VGG16TransferBackend: SwiftBackend {
                                      momentum: Float(momentum),
                                      extra: ["preprocess": preprocess.rawValue, "frozen_layers": String(max(0, freeze - 1)),
                                              "weights": weights == "none" ? "none (random initialisation)" : weights])
-        return try Self(settings: settings, model: model)
+        return try Self(settings: settings, model: model, cacheFolder: configuration.cacheDirectory)
     }
 
     static func load(from directory: String) throws -> Self {
+        try read(directory, cacheFolder: nil)
+    }
+
+    static func load(from directory: String, configuration: SwiftBackendConfiguration) throws -> Self {
+        try read(directory, cacheFolder: configuration.cacheDirectory)
+    }
+
+    private static func read(_ directory: String, cacheFolder: String?) throws -> Self {
         let settings = try SavedSettings.read(directory, file: settingsFile, plugin: id)
         var model = try network(classes: settings.classes, seed: 0, frozen: Int(settings.extra["frozen_layers"] ?? "14") ?? 14)
         try ModelFiles.loadWeights(into: &model, from: directory, plugin: id)
-        return try Self(settings: settings, model: model)
+        return try Self(settings: settings, model: model, cacheFolder: cacheFolder)
     }
 
     // MARK: The frozen prefix and its cache
@@ -92,11 +105,15 @@ final class VGG16TransferBackend: SwiftBackend {
         }
     }
 
-    func featureCache() throws -> FeatureCache {
+    /// The cache of the frozen prefix's features, in `features/<network key>/` of the host's cache
+    /// folder; nil when the host gave none.
+    func featureCache() throws -> FeatureCache? {
         if let cache { return cache }
+        guard let cacheFolder else { return nil }
         let prefix = try model.prefix(frozenCount)
         let key = try Self.networkKey(prefix, preprocessing: preprocessing, scale: settings.inputScale)
-        let made = try FeatureCache(directory: Self.cacheRoot.appendingPathComponent(String(format: "%016llx", key)),
+        let made = try FeatureCache(directory: URL(fileURLWithPath: cacheFolder, isDirectory: true)
+                                        .appendingPathComponent("features/" + String(format: "%016llx", key), isDirectory: true),
                                     rowLength: prefix.outputShape.reduce(1, *))
         cache = made
         return made
@@ -118,13 +135,6 @@ final class VGG16TransferBackend: SwiftBackend {
     /// Whether the prefix's executor currently exists (for tests).
     var hasPrefixRunner: Bool { prefixPredictor != nil }
 
-    static var cacheRoot: URL {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
-            ?? URL(fileURLWithPath: env["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
-        return base.appendingPathComponent("tribelens/features/vgg16", isDirectory: true)
-    }
-
     /// Everything that decides the prefix's output: its layers, their weights, the input mapping.
     static func networkKey(_ prefix: Sequential, preprocessing: VGG16Preprocessing, scale: Float) throws -> UInt64 {
         var key = ContentKey.mix(UInt64(scale.bitPattern) ^ (preprocessing == .caffe ? 0xCAFE : 0))
@@ -137,22 +147,33 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     /// Features for `count` fetched images, from the cache or computed (and cached) now.
-    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any NeuralKit.Dataset {
+    func features(_ pixels: [UInt8], _ labels: [Int32], _ count: Int) throws -> any LabeledSamples {
         guard frozenCount > 0 else {
             // Nothing frozen (freeze_layers 0 or 1): the whole network trains on the images.
-            var images = [Float](repeating: 0, count: count * 12288)
+            var images = [Float](repeating: 0, count: count * imageBytes)
             pixels.withUnsafeBufferPointer { px in
                 images.withUnsafeMutableBufferPointer { dst in
                     for i in 0..<count {
-                        preprocessing.fill(px.baseAddress! + i * 12288, into: dst.baseAddress! + i * 12288, scale: settings.inputScale)
+                        preprocessing.fill(px.baseAddress! + i * imageBytes, into: dst.baseAddress! + i * imageBytes, scale: settings.inputScale)
                     }
                 }
             }
-            return try TensorDataset(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
+            return try TensorSamples(samples: Tensor(shape: [count, 64, 64, 3], scalars: images), labels: labels.prefix(count).map(Int.init))
         }
-        let cache = try featureCache()
+        let featureShape = [count] + model.layerOutputShapes[frozenCount - 1]
+        guard let cache = try featureCache() else {
+            // No cache folder: the frozen prefix runs on every image of every pass.
+            var rows: [Float] = []
+            rows.reserveCapacity(featureShape.reduce(1, *))
+            try pixels.withUnsafeBufferPointer { px in
+                try prefixRunner().run(count: count, fill: { i, dst in
+                    preprocessing.fill(px.baseAddress! + i * imageBytes, into: dst, scale: settings.inputScale)
+                }, consume: { _, out in rows.append(contentsOf: out) })
+            }
+            return try TensorSamples(samples: Tensor(shape: featureShape, scalars: rows), labels: labels.prefix(count).map(Int.init))
+        }
         let keys = pixels.withUnsafeBytes { raw in
-            (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * 12288..<($0 + 1) * 12288]), salt: 64) }
+            (0..<count).map { ContentKey.of(UnsafeRawBufferPointer(rebasing: raw[$0 * imageBytes..<($0 + 1) * imageBytes]), salt: 64) }
         }
         let missing = (0..<count).filter { !cache.contains(keys[$0]) }
         if !missing.isEmpty {
@@ -160,7 +181,7 @@ final class VGG16TransferBackend: SwiftBackend {
             var computed: [[Float]] = []
             try pixels.withUnsafeBufferPointer { px in
                 try prefixRunner().run(count: missing.count, fill: { i, dst in
-                    preprocessing.fill(px.baseAddress! + missing[i] * 12288, into: dst, scale: settings.inputScale)
+                    preprocessing.fill(px.baseAddress! + missing[i] * imageBytes, into: dst, scale: settings.inputScale)
                 }, consume: { _, out in
                     for r in 0..<(out.count / rowLength) { computed.append(Array(out[r * rowLength..<(r + 1) * rowLength])) }
                 })
@@ -172,8 +193,7 @@ final class VGG16TransferBackend: SwiftBackend {
             // copyRow also drops the row's pages from our resident set (see FeatureCache).
             for i in 0..<count { _ = cache.copyRow(keys[i], into: dst.baseAddress! + i * cache.rowLength) }
         }
-        return try TensorDataset(samples: Tensor(shape: [count] + model.layerOutputShapes[frozenCount - 1], scalars: rows),
-                                 labels: labels.prefix(count).map(Int.init))
+        return try TensorSamples(samples: Tensor(shape: featureShape, scalars: rows), labels: labels.prefix(count).map(Int.init))
     }
 
     // MARK: SwiftBackend
@@ -190,24 +210,23 @@ final class VGG16TransferBackend: SwiftBackend {
     }
 
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+                    progress: BatchReporter) throws -> PassMetrics {
         let t = try trainer(batchSize: batchSize, learningRate: learningRate)
         defer {
             try? cache?.flush()
             releasePrefixRunner()
         }
-        return try EpochLoop.train(t, source: source, batchSize: batchSize, shuffleSeed: shuffleSeed, progress: progress,
-                                   prepare: features)
+        return try SourcePasses.train(t, source: source, shuffleSeed: shuffleSeed, progress: progress, prepare: features)
     }
 
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> BackendPluginKit.EpochMetrics {
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics {
         let top = try trainer?.model ?? model.suffix(from: frozenCount)
         defer {
             try? cache?.flush()
             releasePrefixRunner()
         }
-        return try EpochLoop.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
-                                      batchSize: batchSize, progress: progress, prepare: features)
+        return try SourcePasses.evaluate(Predictor(model: top, batchSize: max(1, batchSize)), source: source,
+                                         progress: progress, prepare: features)
     }
 
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws {

@@ -1,4 +1,5 @@
 import BackendABI
+import TrainingMetrics
 
 /// What a backend written in Swift implements; `BackendExport` turns it into the C table of
 /// tribelens_backend.h. This module is linked statically into each plugin, and only C types
@@ -27,8 +28,8 @@ public protocol SwiftBackend: AnyObject {
     /// One epoch in `source.shuffledOrder(seed:)` order; call `progress` after every batch and
     /// stop (throw `SwiftBackendError.cancelled`) when it returns false.
     func trainEpoch(_ source: SampleBatches, batchSize: Int, learningRate: Float, shuffleSeed: UInt64,
-                    progress: BatchReporter) throws -> EpochMetrics
-    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> EpochMetrics
+                    progress: BatchReporter) throws -> PassMetrics
+    func evaluate(_ source: SampleBatches, batchSize: Int, progress: BatchReporter) throws -> PassMetrics
     /// Writes `count * classCount` probabilities.
     func predict(pixels: UnsafeBufferPointer<UInt8>, count: Int, into probabilities: UnsafeMutableBufferPointer<Float>) throws
     /// ABI 1.1 (`predict_source`): probabilities for every sample of `source` in index order and,
@@ -100,18 +101,6 @@ public struct SwiftBackendConfiguration: Sendable {
         self.hyperParametersJSON = hyperParametersJSON
         self.cacheDirectory = cacheDirectory
         self.hostABIMinor = hostABIMinor
-    }
-}
-
-public struct EpochMetrics: Sendable, Equatable {
-    public var loss: Double
-    public var accuracy: Double
-    public var samples: Int
-
-    public init(loss: Double, accuracy: Double, samples: Int) {
-        self.loss = loss
-        self.accuracy = accuracy
-        self.samples = samples
     }
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
 #include "cvision.h"
 
 namespace cvision {
@@ -20,7 +21,14 @@ int guarded(char *err, size_t err_len, Body &&body) {
     try {
         return body();
     } catch (const cv::Exception &e) {
-        return fail(err, err_len, e.err.empty() ? e.what() : e.err.c_str());
+        // In our words, with OpenCV's function and text kept for the curious: a bare
+        // "!dsize.empty()" tells a person nothing.
+        const std::string detail = e.err.empty() ? std::string(e.what()) : e.err;
+        const std::string where = e.func.empty() ? std::string("OpenCV") : "OpenCV's " + e.func;
+        const std::string text = e.code == cv::Error::StsNoMem
+            ? "out of memory (" + detail + ")"
+            : "internal error in " + where + " (" + detail + ")";
+        return fail(err, err_len, text.c_str());
     } catch (const std::bad_alloc &) {
         return fail(err, err_len, "out of memory");
     } catch (const std::exception &e) {
@@ -37,6 +45,10 @@ inline cv::Mat wrap_rgb(const uint8_t *rgb, int32_t width, int32_t height) {
 
 // Moves a continuous 8UC3 matrix into a malloc'd cvision_image.
 int export_rgb(const cv::Mat &rgb, cvision_image *out, char *err, size_t err_len);
+
+// Any depth, 1-4 channels (BGR(A), or RGB(A) when `rgb_order`) -> continuous 8-bit RGB, alpha
+// composited over white.
+cv::Mat to_rgb8(const cv::Mat &decoded, bool rgb_order);
 
 // Copies boxes into a malloc'd array for the C API.
 int export_boxes(const std::vector<cvision_box> &found, cvision_box **boxes, int32_t *count,

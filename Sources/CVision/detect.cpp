@@ -22,7 +22,14 @@ namespace {
 cv::Mat working_copy(const cv::Mat &src, double scale) {
     if (scale >= 1.0 || scale <= 0.0) return src;
     cv::Mat work;
-    cv::resize(src, work, cv::Size(), scale, scale, cv::INTER_AREA);
+    if (cvRound(src.cols * scale) >= 1 && cvRound(src.rows * scale) >= 1) {
+        cv::resize(src, work, cv::Size(), scale, scale, cv::INTER_AREA);
+    } else {
+        // A 100000x3 strip scaled by 0.0128 rounds to 0 rows, and OpenCV refuses an empty
+        // target size: keep at least one pixel a side.
+        const cv::Size size(std::max(1, cvRound(src.cols * scale)), std::max(1, cvRound(src.rows * scale)));
+        cv::resize(src, work, size, 0, 0, cv::INTER_AREA);
+    }
     return work;
 }
 

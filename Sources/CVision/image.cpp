@@ -29,11 +29,10 @@ int export_boxes(const std::vector<cvision_box> &found, cvision_box **boxes, int
     return 0;
 }
 
-namespace {
-
-// Any depth, 1-4 channels, in OpenCV's BGR(A) order -> 8-bit RGB. Alpha is composited over white
-// so transparent scrape backgrounds do not turn into black blobs the detector trips on.
-cv::Mat to_rgb8(const cv::Mat &decoded) {
+// Any depth, 1-4 channels, in OpenCV's BGR(A) order (or RGB(A) with `rgb_order`) -> 8-bit RGB.
+// Alpha is composited over white so transparent scrape backgrounds do not turn into black blobs
+// the detector trips on.
+cv::Mat to_rgb8(const cv::Mat &decoded, bool rgb_order) {
     cv::Mat m8;
     switch (decoded.depth()) {
         case CV_8U: m8 = decoded; break;
@@ -44,7 +43,9 @@ cv::Mat to_rgb8(const cv::Mat &decoded) {
     cv::Mat rgb;
     switch (m8.channels()) {
         case 1: cv::cvtColor(m8, rgb, cv::COLOR_GRAY2RGB); break;
-        case 3: cv::cvtColor(m8, rgb, cv::COLOR_BGR2RGB); break;
+        case 3:
+            if (rgb_order) m8.copyTo(rgb); else cv::cvtColor(m8, rgb, cv::COLOR_BGR2RGB);
+            break;
         case 4: {
             cv::Mat bgr, alpha;
             cv::cvtColor(m8, bgr, cv::COLOR_BGRA2BGR);
@@ -55,13 +56,15 @@ cv::Mat to_rgb8(const cv::Mat &decoded) {
             bgr.convertTo(colour, CV_32FC3);
             cv::Mat blended = colour.mul(a) + white.mul(cv::Scalar::all(1.0) - a);
             blended.convertTo(bgr, CV_8UC3);
-            cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+            if (rgb_order) rgb = bgr; else cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
             break;
         }
         default: throw std::runtime_error("unsupported channel count");
     }
     return rgb;
 }
+
+namespace {
 
 // EXIF orientation 1-8 -> upright image.
 cv::Mat orient(const cv::Mat &img, int orientation) {
@@ -84,7 +87,7 @@ int finish_decode(const cv::Mat &decoded, int orientation, int64_t max_pixels, c
     if (decoded.empty()) return fail(err, err_len, "not a decodable image");
     if (static_cast<int64_t>(decoded.cols) * decoded.rows > max_pixels)
         return fail(err, err_len, "image is larger than the pixel limit");
-    cv::Mat rgb = orient(to_rgb8(decoded), orientation);
+    cv::Mat rgb = orient(to_rgb8(decoded, false), orientation);
     return export_rgb(rgb, out, err, err_len);
 }
 

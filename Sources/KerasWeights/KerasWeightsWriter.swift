@@ -1,8 +1,9 @@
 import CHDF5
 import Foundation
+import SafeFiles
 
 /// Writes weights in Keras' legacy HDF5 layout: for test fixtures and for exporting a model to
-/// Keras. Written to a temporary file and renamed, so a failure never leaves half a file.
+/// Keras. Written atomically (`SafeFiles.AtomicFile`), so a failure never leaves half a file.
 public enum KerasWeightsWriter {
     /// `weightPath(layer, tensor)` gives each dataset's path inside its layer group; the default
     /// is Keras 2's `layer/tensor:0` (nested groups), which readers must follow via `weight_names`.
@@ -10,9 +11,25 @@ public enum KerasWeightsWriter {
         _ file: KerasWeightsFile, to url: URL,
         weightPath: (String, String) -> String = { layer, tensor in "\(layer)/\(tensor):0" }
     ) throws(KerasWeightsError) {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        let ok: Bool = HDF5.locked {
+        do {
+            try AtomicFile.write(to: url) { temporary throws(KerasWeightsError) in
+                guard create(file, at: temporary, weightPath: weightPath) else {
+                    throw KerasWeightsError("\(url.lastPathComponent): could not write the HDF5 file")
+                }
+            }
+        } catch let error as KerasWeightsError {
+            throw error
+        } catch let error as SafeFileError where error.step == .rename || error.step == .sync {
+            throw KerasWeightsError("\(url.lastPathComponent): could not move the new file into place: \(error.reason)")
+        } catch {
+            // No temporary file could be made where libhdf5 would have failed to create one.
+            throw KerasWeightsError("\(url.lastPathComponent): could not write the HDF5 file")
+        }
+    }
+
+    /// libhdf5 writes the file by name; false if any of its calls fails.
+    private static func create(_ file: KerasWeightsFile, at temporary: URL, weightPath: (String, String) -> String) -> Bool {
+        HDF5.locked {
             let h5 = H5Fcreate(temporary.path, tl_h5f_acc_trunc(), tl_h5p_default(), tl_h5p_default())
             guard h5 >= 0 else { return false }
             defer { H5Fclose(h5) }
@@ -42,16 +59,6 @@ public enum KerasWeightsWriter {
                 }
             }
             return true
-        }
-        guard ok else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw KerasWeightsError("\(url.lastPathComponent): could not write the HDF5 file")
-        }
-        // rename(2) replaces atomically: readers see the old file or the new one, never a mix.
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw KerasWeightsError("\(url.lastPathComponent): could not move the new file into place: \(reason)")
         }
     }
 }

@@ -13,7 +13,7 @@ public enum ModelFiles {
                                fill: (_ image: UnsafePointer<UInt8>, _ destination: UnsafeMutablePointer<Float>) -> Void) throws {
         let classes = model.outputShape.reduce(1, *)
         let predictor = try Predictor(model: model, batchSize: min(max(count, 1), 32))
-        try predictor.run(count: count, fill: { i, dst in fill(pixels.baseAddress! + i * 12288, dst) },
+        try predictor.run(count: count, fill: { i, dst in fill(pixels.baseAddress! + i * imageBytes, dst) },
                           consume: { first, out in
             for (k, v) in out.enumerated() { probabilities[first * classes + k] = v }
         })

@@ -1,8 +1,9 @@
+import BackendPluginKit
 import NeuralKit
 
-/// One fetched batch of 64x64 RGB bytes as a NeuralKit `Dataset`, multiplied by the model's input
-/// scale on the way in (1 = the write-up's raw 0-255, 1/255 = [0, 1]).
-public struct ScaledImageBatch: Dataset {
+/// One fetched batch of 64x64 RGB bytes as NeuralKit `LabeledSamples`, multiplied by the model's
+/// input scale on the way in (1 = the write-up's raw 0-255, 1/255 = [0, 1]).
+public struct ScaledImageBatch: LabeledSamples {
     public let pixels: [UInt8]
     public let labels: [Int32]
     public let count: Int
@@ -19,10 +20,9 @@ public struct ScaledImageBatch: Dataset {
     public func label(at index: Int) -> Int { Int(labels[index]) }
 
     public func copySample(at index: Int, into destination: UnsafeMutablePointer<Float>) {
-        let size = 64 * 64 * 3
         pixels.withUnsafeBufferPointer { p in
-            let src = p.baseAddress! + index * size
-            for i in 0..<size { destination[i] = Float(src[i]) * scale }
+            let src = p.baseAddress! + index * imageBytes
+            for i in 0..<imageBytes { destination[i] = Float(src[i]) * scale }
         }
     }
 }

@@ -24,22 +24,35 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         let detector = try detectorOptions.makeDetector()
-        let loader = PhotoLoader()
+        var loader = PhotoLoader()
+        loader.budget = DetectorMemory.budget(detectorName: detector.name)
         var results: [DetectionReport] = []
         var failures = 0
-        for url in PhotoFiles.collect(photos.map { URL(fileURLWithPath: $0) }) {
+        let (files, problems) = PhotoFiles.collectReporting(photos.map { URL(fileURLWithPath: FileSystemPath.argument($0)) })
+        for problem in problems { Console.error("warning: \(problem)") }
+        for url in files {
             do {
                 let clock = ContinuousClock()
-                var image: RGBImage!
-                let decode = try clock.measure { image = try loader.load(url) }
+                var photo: DecodedPhoto!
+                // A photo too large for the memory budget is decoded at 1/2, 1/4 or 1/8 size.
+                let decode = try clock.measure { photo = try loader.decode(url, allowReduction: true) }
+                if let warning = photo.warning { Console.error("warning: \(url.displayName): \(warning)") }
+                if photo.reduction > 1 {
+                    Console.error("note: \(url.displayName): searched at 1/\(photo.reduction) size "
+                                  + "(\(photo.image.width)x\(photo.image.height)) to stay within the memory budget")
+                }
                 var faces: [FaceBox] = []
-                let detect = try clock.measure { faces = try detector.detect(in: image) }
+                let detect = try clock.measure {
+                    do { faces = try detector.detect(in: photo.image) } catch {
+                        throw PhotoError(url, "face detection failed (\(error))")
+                    }
+                }
                 if timing {
-                    Console.error("\(url.lastPathComponent): decode \(decode.milliseconds) ms, "
+                    Console.error("\(url.displayName): decode \(decode.milliseconds) ms, "
                                   + "detect \(detect.milliseconds) ms (\(detector.name))")
                 }
-                let report = DetectionReport(file: url.path, width: image.width, height: image.height,
-                                             faces: faces.map(DetectionReport.Face.init))
+                let report = DetectionReport(file: url.displayPath, width: photo.fullWidth, height: photo.fullHeight,
+                                             faces: faces.map { DetectionReport.Face(photo.fullSizeBox($0)) })
                 if json { results.append(report) } else { Console.out(report.text) }
             } catch {
                 failures += 1

@@ -16,6 +16,8 @@ struct PluginsCommand: ParsableCommand {
         struct Folder: Encodable {
             var directory: String
             var origin: String
+            /// The only files looked for there (the executable's folder: the shipping plugins).
+            var only: [String]?
         }
         struct Refused: Encodable {
             var path: String
@@ -38,7 +40,7 @@ struct PluginsCommand: ParsableCommand {
         let catalog = PluginHost().discover()
         let report = Report(
             hostABI: "\(PluginABI.hostMajor).\(PluginABI.hostMinor)",
-            searchPath: catalog.searched.map { .init(directory: $0.directory.path, origin: $0.origin.rawValue) },
+            searchPath: catalog.searched.map { .init(directory: $0.directory.path, origin: $0.origin.rawValue, only: $0.only) },
             backends: catalog.backends.map(\.info),
             refused: catalog.refused.map { .init(path: $0.path, reason: $0.reason.rawValue, message: $0.message) },
             notes: catalog.notes)
@@ -49,7 +51,9 @@ struct PluginsCommand: ParsableCommand {
             return
         }
         Console.out("Plugin ABI \(report.hostABI). Searched, in order:")
-        for folder in report.searchPath { Console.out("  \(folder.directory)  (\(folder.origin))") }
+        for folder in report.searchPath {
+            Console.out("  \(folder.directory)  (\(folder.origin)\(folder.only.map { ": only " + $0.joined(separator: ", ") } ?? ""))")
+        }
         if report.backends.isEmpty {
             Console.out("No backends found. Put a plugin (.so) in one of these folders or set TRIBELENS_PLUGIN_PATH.")
         } else {

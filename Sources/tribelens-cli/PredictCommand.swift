@@ -79,21 +79,35 @@ struct PredictCommand: ParsableCommand {
         } catch {
             throw ModelCommand.Failure(description: "\(error)")
         }
-        let loader = PhotoLoader()
+        var loader = PhotoLoader()
+        loader.budget = DetectorMemory.budget(detectorName: faceDetector.name)
         var reports: [PhotoReport] = []
         var failures = 0
-        for url in PhotoFiles.collect(photos.map { URL(fileURLWithPath: $0) }) {
+        let (files, problems) = PhotoFiles.collectReporting(photos.map { URL(fileURLWithPath: FileSystemPath.argument($0)) })
+        for problem in problems { Console.error("warning: \(problem)") }
+        for url in files {
             do {
-                let faces = try PhotoPrediction.predict(image: try loader.load(url), detector: faceDetector, predictor: predictor)
-                let report = PhotoReport(file: url.path, faces: faces.map {
+                // A photo too large for the memory budget is searched at 1/2, 1/4 or 1/8 size.
+                let photo = try loader.decode(url, allowReduction: true)
+                if let warning = photo.warning { Console.error("warning: \(url.displayName): \(warning)") }
+                let faces = try PhotoPrediction.predict(image: photo.image, detector: faceDetector, predictor: predictor)
+                    .map { face -> PredictedFace in
+                        var full = face
+                        full.box = photo.fullSizeBox(face.box)
+                        return full
+                    }
+                let report = PhotoReport(file: url.displayPath, faces: faces.map {
                     .init(box: .init(x: $0.box.x, y: $0.box.y, w: $0.box.width, h: $0.box.height), member: $0.label.member,
                           groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top, group: $0.label.group,
                           similarity: $0.label.similarity)
                 }, unknownBelow: predictor.manifest.openSet?.similarity)
                 if json { reports.append(report) } else { Console.out(Self.text(report)) }
+            } catch let error as PhotoError {
+                failures += 1
+                Console.error("error: \(error)")  // names the file already
             } catch {
                 failures += 1
-                Console.error("error: \(url.path): \(error)")
+                Console.error("error: \(url.displayPath): \(error)")
             }
         }
         if json {

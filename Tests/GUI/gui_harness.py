@@ -82,7 +82,14 @@ def drag(ctx, paths, target_title_regex):
     window whose title matches. Returns the target window's geometry."""
     here = os.path.dirname(os.path.abspath(__file__))
     target = window_geometry(target_title_regex)
-    ctx.spawn(["/usr/bin/python3", os.path.join(here, "drag_source.py"), "1060", "80"] + list(paths), "drag-source")
+    # An earlier drag source lives on (60 s) with the same title: end it (its window goes with
+    # the process), or the window search below finds it and the old files are dropped again.
+    for earlier in ctx.drag_sources:
+        if earlier.poll() is None:
+            earlier.terminate()
+            earlier.wait(timeout=10)
+    ctx.drag_sources = [ctx.spawn(["/usr/bin/python3", os.path.join(here, "drag_source.py"), "1060", "80"] + list(paths),
+                                  "drag-source")]
     source_box = window_geometry("^TribeLens test drag source$")
     start = (source_box[0] + source_box[2] // 2, source_box[1] + source_box[3] // 2)
     end = (target[0] + target[2] // 2, target[1] + target[3] // 2)
@@ -113,6 +120,7 @@ class Context:
     def __init__(self, binary, shared, artifacts):
         self.binary, self.shared, self.artifacts = binary, shared, artifacts
         self.apps, self.helpers, self.notes = [], [], []
+        self.drag_sources = []
         self.scratch = tempfile.mkdtemp(prefix="tribelens-gui-")
 
     def start(self, args, name, env=None):

@@ -350,6 +350,12 @@ def test_model_switcher(ctx):
     plugins = at.wait_for(app.accessible, "the plugin list", description="Plugins").name
     if "scratch-cnn" not in plugins or "libbroken.so" not in plugins:
         raise AssertionError("plugin list lacks scratch-cnn or the broken plugin: %r" % plugins)
+    # Issue 15: the user's own broken file in plain words; its path only in the Details expander.
+    if "libbroken.so: this file is not a plugin" not in plugins or broken in plugins:
+        raise AssertionError("the broken plugin is not said in plain words without its path: %r" % plugins)
+    at.click(at.wait_for(app.accessible, "the Details expander", role="push button", name="Details"))
+    at.wait_for(app.accessible, "the plugin details", description="Plugin details",
+                predicate=lambda n: os.path.join(broken, "libbroken.so") in n.name)
     ctx.note("plugins: %r" % plugins.replace("\n", " | ")[:200])
     ctx.shot("model-menu")
     at.click(choice)
@@ -382,6 +388,16 @@ def test_no_model_hint(ctx):
     for needed in ("tribelens-cli dataset build", "tribelens-cli train"):
         if needed not in hint:
             raise AssertionError("the hint lacks %r: %r" % (needed, hint))
+    # Issue 15: command lines break between options only (" \\" continuations that fit the
+    # label, so GTK never wraps them mid-option), and the backends are known with no model.
+    for line in hint.split("\n")[1:]:
+        if len(line) > 44 or line.rstrip(" \\").endswith("--"):
+            raise AssertionError("a command line does not fit or breaks mid-option: %r" % line)
+    if "--backend scratch-cnn" not in hint.replace(" \\\n    ", " "):
+        raise AssertionError("the hint's train command is broken mid-option: %r" % hint)
+    plugins = at.wait_for(app.accessible, "the plugin list", description="Plugins",
+                          predicate=lambda n: n.name.startswith("Backends: ") and "none found" not in n.name).name
+    ctx.note("plugins without a model: %r" % plugins.replace("\n", " | ")[:160])
     ctx.shot("no-model")
 
 

@@ -16,6 +16,7 @@ import gi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
+import pyatspi  # noqa: E402
 import recognition_tests as rt  # noqa: E402
 from gui_harness import drag, drop, expect, face_count, window_geometry, xdotool  # noqa: E402
 
@@ -152,6 +153,21 @@ def test_training_panel_end_to_end(ctx):
     # Save under a new name and make it active; the main window relabels with it.
     entry = at.wait_for(app.accessible, "the model name", role="text", name="Model name")
     entry.queryEditableText().setTextContents("panel-model")
+    # Issue 15: the panel says what the active model (gui-a) scored and what this one scored, and
+    # ticks "Use it to label photos" only when this one is at least as good; the user chooses.
+    new = re.match(r"Test accuracy (\d+%)", headline).group(1)
+    old = rt.percent(m.manifest("gui-a")["test_metrics"]["accuracy"])
+    comparison = at.wait_for(app.accessible, "the model comparison", description="Model comparison").name
+    expect(comparison, "The active model \u201cgui-a\u201d scored %s; this one scored %s." % (old, new), "the comparison")
+    use = at.wait_for(app.accessible, "Use it to label photos", role="check box", name="Use it to label photos")
+    ticked = use.getState().contains(pyatspi.STATE_CHECKED)
+    expect(ticked, int(new[:-1]) >= int(old[:-1]), "Use it to label photos ticked (%s vs %s)" % (new, old))
+    ctx.note("comparison: %r, ticked %s" % (comparison, ticked))
+    if not ticked:
+        at.click(use)
+        deadline = time.monotonic() + 5
+        while not use.getState().contains(pyatspi.STATE_CHECKED) and time.monotonic() < deadline:
+            time.sleep(0.1)
     at.click(at.wait_for(app.accessible, "Save Model", role="push button", name="Save Model"))
     at.wait_for_text(app.accessible, "Save status", lambda t: "panel-model" in t, "the saved model", 30)
     expect(active_model(m), "panel-model", "the active model after Save")

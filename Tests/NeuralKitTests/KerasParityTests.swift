@@ -24,12 +24,12 @@ final class KerasParityTests: XCTestCase {
         return out
     }
 
-    func makeModel() throws -> (Sequential, TensorDataset) {
+    func makeModel() throws -> (Sequential, TensorSamples) {
         let x = fixture["input"]!
         let labels = fixture["labels"]!.scalars.map { Int($0) }
         var model = try Architectures.scratchCNN(inputShape: Array(x.shape.dropFirst()), classes: 5)
         try model.loadWeights(weights("init"), source: "fixture")
-        return (model, try TensorDataset(samples: x, labels: labels))
+        return (model, try TensorSamples(samples: x, labels: labels))
     }
 
     func testPredictionsMatchKeras() throws {

@@ -1,11 +1,12 @@
 import XCTest
 @testable import NeuralKit
+import TrainingMetrics
 
 /// Keras training semantics: initialisation, the SGD rule, shuffling, epoch metrics, freezing,
 /// and training a suffix on cached prefix features.
 final class TrainingTests: XCTestCase {
-    func smallData(count: Int, shape: [Int] = [6, 6, 2], classes: Int = 3, seed: UInt64 = 1) throws -> TensorDataset {
-        try TensorDataset(samples: Tensor(shape: [count] + shape, scalars: randomFloats(count * shape.reduce(1, *), seed: seed, range: 0...4)),
+    func smallData(count: Int, shape: [Int] = [6, 6, 2], classes: Int = 3, seed: UInt64 = 1) throws -> TensorSamples {
+        try TensorSamples(samples: Tensor(shape: [count] + shape, scalars: randomFloats(count * shape.reduce(1, *), seed: seed, range: 0...4)),
                           labels: (0..<count).map { $0 % classes })
     }
 
@@ -113,6 +114,98 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(try a.evaluate(data).samples, 10)
     }
 
+    /// The one epoch loop with an order and a batch source, as the plugins drive it: the same
+    /// steps as `fitEpoch(data)` on that order, fetched batches (indices from 0) included; the
+    /// callback sees every batch with the running means; false stops after that batch.
+    func testEpochLoopOverAnOrderReportsEachBatchAndStopsWhenAsked() throws {
+        let data = try smallData(count: 10)
+        let model = try smallModel()
+        let order = [3, 1, 4, 0, 5, 9, 2, 6, 8, 7]
+        let viaSource = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4)
+        var reports: [(done: Int, total: Int, running: PassMetrics)] = []
+        let size = data.sampleShape.reduce(1, *)
+        let metrics = try viaSource.fitEpoch(order: order, batch: { indices in
+            // A "fetched" batch: a copy of just these samples.
+            var values: [Float] = []
+            for i in indices { values += data.samples.scalars[(i * size)..<((i + 1) * size)] }
+            let fetched = try TensorSamples(samples: Tensor(shape: [indices.count] + data.sampleShape, scalars: values),
+                                            labels: indices.map { data.labels[$0] })
+            return (fetched, Array(0..<indices.count))
+        }, afterBatch: { done, total, running in
+            reports.append((done, total, running))
+            return true
+        })
+        let direct = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4)
+        var loss = 0.0, correct = 0
+        for start in stride(from: 0, to: 10, by: 4) {
+            let idx = Array(order[start..<min(start + 4, 10)])
+            let r = try direct.trainStep(data, indices: idx)
+            loss += r.loss * Double(idx.count)
+            correct += r.correct
+        }
+        XCTAssertEqual(metrics.loss, loss / 10, accuracy: 1e-9)
+        XCTAssertEqual(metrics.accuracy, Double(correct) / 10)
+        XCTAssertEqual(metrics.samples, 10)
+        for n in model.parameterNames { XCTAssertEqual(try viaSource.model.parameter(n), try direct.model.parameter(n)) }
+        XCTAssertEqual(reports.map(\.done), [1, 2, 3])
+        XCTAssertEqual(reports.map(\.total), [3, 3, 3])
+        XCTAssertEqual(reports.map(\.running.samples), [4, 8, 10])
+        XCTAssertEqual(reports.last?.running, metrics)
+
+        let stopped = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4)
+        var calls = 0
+        XCTAssertThrowsError(try stopped.fitEpoch(data, afterBatch: { done, _, _ in
+            calls += 1
+            return done < 2
+        })) { XCTAssertEqual($0 as? NeuralKitError, .cancelled) }
+        XCTAssertEqual(calls, 2, "no batch after the one that was told to stop")
+        XCTAssertThrowsError(try stopped.fitEpoch(order: [], batch: { (data, Array($0)) }))
+    }
+
+    /// A non-finite loss stops the epoch at that batch, naming it and the learning rate.
+    func testEpochLoopStopsOnANonFiniteLoss() throws {
+        var values = randomFloats(6 * 4, seed: 4)
+        values[5 * 4] = .nan  // sample 5, in the third batch; no ReLU on the way could drop it
+        let data = try TensorSamples(samples: Tensor(shape: [6, 4], scalars: values), labels: [0, 1, 2, 0, 1, 2])
+        let model = try Sequential(inputShape: [4], layers: [Dense(3, activation: .softmax, name: "d")], seed: 1)
+        let trainer = try Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 2)
+        var batches = 0
+        XCTAssertThrowsError(try trainer.fitEpoch(data, shuffle: false, afterBatch: { _, _, _ in
+            batches += 1
+            return true
+        })) { error in
+            guard case .diverged(let message)? = error as? NeuralKitError else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("at batch 3") && message.contains("learning rate 0.1"), message)
+        }
+        XCTAssertEqual(batches, 2)
+    }
+
+    /// Evaluation over batches fetched one range at a time gives `evaluate(data)`'s numbers.
+    func testBatchedEvaluationEqualsEvaluatingEverything() throws {
+        let data = try smallData(count: 10)
+        let predictor = try Predictor(model: try smallModel(), batchSize: 4)
+        var ranges: [Range<Int>] = [], totals: [Int] = []
+        let size = data.sampleShape.reduce(1, *)
+        let batched = try predictor.evaluate(count: data.count, batch: { range in
+            ranges.append(range)
+            return try TensorSamples(samples: Tensor(shape: [range.count] + data.sampleShape,
+                                                     scalars: Array(data.samples.scalars[(range.lowerBound * size)..<(range.upperBound * size)])),
+                                     labels: Array(data.labels[range]))
+        }, afterBatch: { _, total, _ in
+            totals.append(total)
+            return true
+        })
+        let whole = try predictor.evaluate(data)
+        XCTAssertEqual(ranges, [0..<4, 4..<8, 8..<10])
+        XCTAssertEqual(totals, [3, 3, 3])
+        XCTAssertEqual(batched.samples, 10)
+        XCTAssertEqual(batched.loss, whole.loss, accuracy: 1e-9)
+        XCTAssertEqual(batched.accuracy, whole.accuracy, accuracy: 1e-12)
+        XCTAssertThrowsError(try predictor.evaluate(count: 10, batch: { _ in data }, afterBatch: { _, _, _ in false })) {
+            XCTAssertEqual($0 as? NeuralKitError, .cancelled)
+        }
+    }
+
     func testFrozenLayersDoNotChange() throws {
         var model = try smallModel()
         try model.setTrainable(false, layers: ["c1", "d1"])
@@ -145,7 +238,7 @@ final class TrainingTests: XCTestCase {
         let prefix = try model.prefix(2), suffix = try model.suffix(from: 2)
         XCTAssertEqual(suffix.inputShape, [3, 3, 4])
         let features = try Predictor(model: prefix, batchSize: 3).predict(data.samples)
-        let cached = try TensorDataset(samples: features, labels: data.labels)
+        let cached = try TensorSamples(samples: features, labels: data.labels)
         let top = try Trainer(model: suffix, optimizer: SGD(learningRate: 0.1, momentum: 0.9), batchSize: 4, seed: 2)
         for _ in 0..<3 { _ = try top.fitEpoch(cached) }
         var merged = model
@@ -212,10 +305,10 @@ final class TrainingTests: XCTestCase {
         let trainer = try Trainer(model: model, optimizer: SGD(), batchSize: 2)
         let wrongShape = try smallData(count: 2, shape: [5, 5, 2])
         XCTAssertThrowsError(try trainer.trainStep(wrongShape, indices: [0, 1]))
-        let badLabels = try TensorDataset(samples: Tensor(zeros: [1, 6, 6, 2]), labels: [7])
+        let badLabels = try TensorSamples(samples: Tensor(zeros: [1, 6, 6, 2]), labels: [7])
         XCTAssertThrowsError(try trainer.trainStep(badLabels, indices: [0]))
         XCTAssertThrowsError(try Trainer(model: try Sequential(inputShape: [3], layers: [Dense(2, name: "d")]), optimizer: SGD()))
         XCTAssertThrowsError(try Tensor(shape: [2, 2], scalars: [1]))
-        XCTAssertThrowsError(try ByteImageDataset(pixels: [1, 2, 3], labels: [0], sampleShape: [2, 2, 1]))
+        XCTAssertThrowsError(try ByteImageSamples(pixels: [1, 2, 3], labels: [0], sampleShape: [2, 2, 1]))
     }
 }

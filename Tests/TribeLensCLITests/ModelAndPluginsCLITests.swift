@@ -27,7 +27,10 @@ final class ModelAndPluginsCLITests: XCTestCase {
         let extra = home.appendingPathComponent("plugins")
         try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestPlugins.url("TestLinearBackend"), to: extra.appendingPathComponent("libmine.so"))
-        let result = try cli(["plugins", "--json"], pluginPath: extra.path)
+        // The test and broken plugins come from their own folder on purpose: the executable's
+        // folder is searched for the shipping plugins only.
+        let pluginPath = "\(extra.path):\(TestPlugins.directory.path)"
+        let result = try cli(["plugins", "--json"], pluginPath: pluginPath)
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let backends = try XCTUnwrap(json["backends"] as? [[String: Any]])
@@ -41,9 +44,25 @@ final class ModelAndPluginsCLITests: XCTestCase {
         XCTAssertEqual(search.first?["directory"] as? String, extra.path)
         XCTAssertEqual(search.first?["origin"] as? String, "environment")
 
-        let text = try cli(["plugins"], pluginPath: extra.path)
+        let text = try cli(["plugins"], pluginPath: pluginPath)
         XCTAssertTrue(text.stdout.contains("test-linear 1.0.0"), text.stdout)
         XCTAssertTrue(text.stdout.contains("built for plugin ABI 99.0"), text.stdout)
+    }
+
+    /// A user running the build (`make run`, or the CLI from .build/release) sees the plugins
+    /// that ship, not the test plugins SwiftPM builds into the same folder.
+    func testFromTheBuildFolderOnlyTheShippingPluginsAreListed() throws {
+        try requireCommand("plugins")
+        let result = try cli(["plugins", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let backends = try XCTUnwrap(json["backends"] as? [[String: Any]])
+        XCTAssertEqual(Set(backends.compactMap { $0["id"] as? String }), ["sface", "scratch-cnn", "vgg16-transfer"])
+        XCTAssertEqual(Set(backends.compactMap { ($0["path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }),
+                       ["libSFaceEmbedding.so", "libScratchCNN.so", "libVGG16Transfer.so"])
+        XCTAssertEqual((json["refused"] as? [[String: Any]])?.count, 0, "\(json["refused"] ?? "")")
+        let text = try cli(["plugins"])
+        XCTAssertFalse(text.stdout.contains("test-"), text.stdout)
     }
 
     func testModelListShowActivateDelete() throws {

@@ -43,6 +43,16 @@ final class RecognitionTests: XCTestCase {
                                       directory: Self.directory, script: .romaji).tone, .sure)
     }
 
+    func testTheColourFollowsTheModelsCalibratedConfidenceNotTheSoftmax() {
+        // A wrong member at 97% from a model whose calibration says 97% is not sure: orange.
+        var wrong = Self.label("naoki", 0.97)
+        wrong.sure = false
+        XCTAssertEqual(FaceAnnotation(index: 0, label: wrong, correction: nil, directory: Self.directory, script: .romaji).tone, .likely)
+        var calibrated = Self.label("naoki", 0.7)
+        calibrated.sure = true
+        XCTAssertEqual(FaceAnnotation(index: 0, label: calibrated, correction: nil, directory: Self.directory, script: .romaji).tone, .sure)
+    }
+
     func testBelowTheThresholdAFaceIsUnknownWithItsGroupWhenClear() {
         let group = FaceAnnotation(index: 1, label: Self.label(nil, 0.9, groups: ["EXILE"], group: "EXILE"),
                                    correction: nil, directory: Self.directory, script: .romaji)

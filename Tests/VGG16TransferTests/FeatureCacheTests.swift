@@ -10,11 +10,9 @@ final class FeatureCacheTests: XCTestCase {
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("feature-cache-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        setenv("XDG_CACHE_HOME", folder.path, 1)
     }
 
     override func tearDownWithError() throws {
-        unsetenv("XDG_CACHE_HOME")
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -86,10 +84,10 @@ final class FeatureCacheTests: XCTestCase {
         let pixels = crops(3, seed: 7)
         let model = try backend(weightsSeed: 3)
         XCTAssertFalse(model.hasPrefixRunner)
-        let first = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        let first = try model.features(pixels, [0, 1, 2], 3) as! TensorSamples
         XCTAssertTrue(model.hasPrefixRunner)
         model.releasePrefixRunner()
-        let again = try model.features(pixels, [0, 1, 2], 3) as! TensorDataset
+        let again = try model.features(pixels, [0, 1, 2], 3) as! TensorSamples
         XCTAssertFalse(model.hasPrefixRunner, "every crop hit the cache")
         XCTAssertEqual(again.samples, first.samples)
         _ = try model.features(crops(1, seed: 8), [0], 1)
@@ -99,14 +97,16 @@ final class FeatureCacheTests: XCTestCase {
     /// Random 64x64 "crops" from a seeded generator.
     func crops(_ n: Int, seed: UInt64) -> [UInt8] {
         var g = seed
-        return (0..<(n * 12288)).map { _ in
+        return (0..<(n * imageBytes)).map { _ in
             g &+= 1
             return UInt8(truncatingIfNeeded: ContentKey.mix(g) >> 56)
         }
     }
 
-    func backend(weightsSeed: UInt64) throws -> VGG16TransferBackend {
-        let config = SwiftBackendConfiguration(classCount: 3, seed: weightsSeed, inputScale: 1, hyperParametersJSON: "{}")
+    /// A backend whose cache folder (from the host, in real use) is this test's folder, or none.
+    func backend(weightsSeed: UInt64, cached: Bool = true) throws -> VGG16TransferBackend {
+        let config = SwiftBackendConfiguration(classCount: 3, seed: weightsSeed, inputScale: 1, hyperParametersJSON: "{}",
+                                               cacheDirectory: cached ? folder.path : nil)
         return try VGG16TransferBackend.create(config)
     }
 
@@ -116,12 +116,12 @@ final class FeatureCacheTests: XCTestCase {
         let labels: [Int32] = [0, 1, 2, 0, 1]
         let model = try backend(weightsSeed: 1)
 
-        let first = try model.features(pixels, labels, n) as! TensorDataset     // computed, then cached
-        let cache = try model.featureCache()
+        let first = try model.features(pixels, labels, n) as! TensorSamples     // computed, then cached
+        let cache = try XCTUnwrap(model.featureCache())
         try cache.flush()
         XCTAssertEqual(cache.misses, n)
         let hitsBefore = cache.hits
-        let second = try model.features(pixels, labels, n) as! TensorDataset    // read from the cache
+        let second = try model.features(pixels, labels, n) as! TensorSamples    // read from the cache
         XCTAssertEqual(cache.misses, n, "nothing recomputed")
         XCTAssertEqual(cache.hits - hitsBefore, n)
         XCTAssertEqual(second.samples, first.samples)
@@ -134,14 +134,22 @@ final class FeatureCacheTests: XCTestCase {
 
         // A fresh process (new backend object) finds them on disk.
         let again = try backend(weightsSeed: 1)
-        XCTAssertEqual((try again.features(pixels, labels, n) as! TensorDataset).samples, first.samples)
-        XCTAssertEqual(try again.featureCache().misses, 0)
+        XCTAssertEqual((try again.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
+        XCTAssertEqual(try XCTUnwrap(again.featureCache()).misses, 0)
 
         // Other frozen weights: another cache folder, features computed anew.
         let other = try backend(weightsSeed: 2)
-        let otherFeatures = try other.features(pixels, labels, n) as! TensorDataset
-        XCTAssertEqual(try other.featureCache().misses, n)
-        XCTAssertNotEqual(try other.featureCache().directory, try again.featureCache().directory)
+        let otherFeatures = try other.features(pixels, labels, n) as! TensorSamples
+        XCTAssertEqual(try XCTUnwrap(other.featureCache()).misses, n)
+        XCTAssertNotEqual(try XCTUnwrap(other.featureCache()).directory, try XCTUnwrap(again.featureCache()).directory)
+        XCTAssertTrue(try XCTUnwrap(again.featureCache()).directory.path.hasPrefix(folder.path + "/features/"),
+                      "the cache lives in the folder the host gave")
+
+        // No cache folder from the host: the same features, computed every time, nothing cached.
+        let uncached = try backend(weightsSeed: 1, cached: false)
+        XCTAssertNil(try uncached.featureCache())
+        XCTAssertEqual((try uncached.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
+        XCTAssertEqual((try uncached.features(pixels, labels, n) as! TensorSamples).samples, first.samples)
         XCTAssertNotEqual(otherFeatures.samples, first.samples)
     }
 }
@@ -152,8 +160,8 @@ final class FreezePointTests: XCTestCase {
         let config = SwiftBackendConfiguration(classCount: 2, seed: 1, inputScale: 1, hyperParametersJSON: #"{"freeze_layers": 1}"#)
         let backend = try VGG16TransferBackend.create(config)
         XCTAssertEqual(backend.frozenCount, 0)
-        let pixels = [UInt8](repeating: 7, count: 2 * 12288)
-        let data = try backend.features(pixels, [0, 1], 2) as! TensorDataset
+        let pixels = [UInt8](repeating: 7, count: 2 * imageBytes)
+        let data = try backend.features(pixels, [0, 1], 2) as! TensorSamples
         XCTAssertEqual(data.samples.shape, [2, 64, 64, 3])
         XCTAssertEqual(data.samples.scalars.first, 7)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// The user's decisions about face crops: rejected (wrong person, not a face), re-labelled to
 /// another member, or accepted (a crop the `recommended` preset held back for review).
@@ -69,7 +70,7 @@ public struct CurationStore: Sendable, Equatable {
         let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map { ($0.key.description, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(try encoder.encode(stored), to: file, durable: true)
+        try AtomicFile.write(try encoder.encode(stored), to: file, createFolder: true)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Named datasets under `$XDG_DATA_HOME/tribelens/datasets/<name>/manifest.json`.
 public struct DatasetStore: Sendable {
@@ -24,7 +25,7 @@ public struct DatasetStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        try writeAtomically(try encoder.encode(manifest), to: manifestURL(name: manifest.name), durable: true)
+        try AtomicFile.write(try encoder.encode(manifest), to: manifestURL(name: manifest.name), createFolder: true)
     }
 
     public func load(name: String) throws -> DatasetManifest {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// What extraction found in one photo. Cached per (face source, photo content hash) under
 /// `$XDG_CACHE_HOME/tribelens/faces/<source>/`, with the 64x64 box crops in a sibling `.rgb`
@@ -13,6 +14,8 @@ public struct PhotoFaces: Sendable, Codable, Equatable {
     public var perceptualHash: PerceptualHash?
     /// Why the photo gave nothing (cannot be decoded, too small, ...); nil when it was read.
     public var failure: String?
+    /// The decoder's complaint about a photo it still decoded (damaged JPEG data), if any.
+    public var warning: String? = nil
 }
 
 /// Finds faces in photos and crops them (64x64 box crops, and the aligned crops face
@@ -34,6 +37,7 @@ public struct FaceExtractor: Sendable {
         self.source = source
         self.storage = storage
         self.workers = max(1, workers)
+        loader.budget = DetectorMemory.budget(detectorName: source.detectorName, wholeImage: source.wholeImage)
     }
 
     public struct Statistics: Sendable, Equatable {
@@ -100,12 +104,11 @@ public struct FaceExtractor: Sendable {
     }
 
     private func makeCrops(_ spec: InputSpec, of faces: PhotoFaces, from photo: URL) throws -> [UInt8] {
-        guard let data = try? Data(contentsOf: photo), ContentHash.sha256(data) == faces.contentHash else {
+        guard let data = try? loader.contents(of: photo), ContentHash.sha256(data) == faces.contentHash else {
             throw DatasetError("\(photo.path): the photo changed or is gone since its faces were found; run `tribelens-cli dataset build` again")
         }
-        let image = try loader.load(photo)
-        let bytes = try FaceCrops.make(spec, faces: faces.faces, in: image)
-        try? writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec))
+        let bytes = try loader.withPhoto(photo, contents: data) { try FaceCrops.make(spec, faces: faces.faces, in: $0.image) }
+        try? writeCacheFile(Data(bytes), to: cropsURL(faces.contentHash, spec))
         return bytes
     }
 
@@ -128,10 +131,10 @@ public struct FaceExtractor: Sendable {
     private func faces(in url: URL, detector: (any FaceDetector)?) throws -> (PhotoFaces, cached: Bool) {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try loader.contents(of: url)  // raw name, regular files only, bounded
         } catch {
             return (PhotoFaces(contentHash: "", byteCount: 0, width: 0, height: 0, faces: [], perceptualHash: nil,
-                               failure: "cannot read the file"), false)
+                               failure: error.reason), false)
         }
         let hash = ContentHash.sha256(data)
         let entry = entryURL(hash)
@@ -139,20 +142,25 @@ public struct FaceExtractor: Sendable {
         var result = PhotoFaces(contentHash: hash, byteCount: data.count, width: 0, height: 0, faces: [], perceptualHash: nil, failure: nil)
         var crops: [InputSpec: [UInt8]] = [:]
         do {
-            let image = try loader.load(url)
-            result.width = image.width
-            result.height = image.height
-            result.perceptualHash = try PerceptualHash(of: image)
-            var boxes: [FaceBox] = []
-            if min(image.width, image.height) < FaceExtractor.minimumCropSide {
-                // Icons and spacer images of scraped pages: say so rather than "no face found".
-                result.failure = "too small to hold a face (\(image.width)x\(image.height))"
-            } else {
-                // The boxes prediction uses too (nil detector: the whole photo).
-                boxes = try PhotoPrediction.faces(in: image, detector: detector)
+            // The photo's memory stays reserved while its faces are found and cropped, so that
+            // workers together stay under the process's ceiling (MemoryReservations).
+            try loader.withPhoto(url, contents: data) { decoded in
+                let image = decoded.image
+                result.warning = decoded.warning
+                result.width = image.width
+                result.height = image.height
+                result.perceptualHash = try PerceptualHash(of: image)
+                var boxes: [FaceBox] = []
+                if min(image.width, image.height) < FaceExtractor.minimumCropSide {
+                    // Icons and spacer images of scraped pages: say so rather than "no face found".
+                    result.failure = "too small to hold a face (\(image.width)x\(image.height))"
+                } else {
+                    // The boxes prediction uses too (nil detector: the whole photo).
+                    boxes = try FaceFinder.faces(in: image, detector: detector)
+                }
+                for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
+                result.faces = boxes
             }
-            for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
-            result.faces = boxes
         } catch let error as PhotoError {
             result.failure = error.reason
         } catch let error as DatasetError {
@@ -170,13 +178,19 @@ public struct FaceExtractor: Sendable {
             .appendingPathComponent(hash)
     }
 
+    /// Cache files replace atomically but are not flushed to disk: they are derived data, a crash
+    /// only loses the newest entries, and a dataset build writes thousands of them.
+    private func writeCacheFile(_ data: Data, to url: URL) throws {
+        try AtomicFile.write(data, to: url, durable: false, createFolder: true)
+    }
+
     private func store(_ faces: PhotoFaces, crops: [InputSpec: [UInt8]], at entry: URL) throws {
         do {
             // Crops first: a metadata file is only ever next to complete crops.
             if !faces.faces.isEmpty {
-                for (spec, bytes) in crops { try writeAtomically(Data(bytes), to: cropsURL(faces.contentHash, spec)) }
+                for (spec, bytes) in crops { try writeCacheFile(Data(bytes), to: cropsURL(faces.contentHash, spec)) }
             }
-            try writeAtomically(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
+            try writeCacheFile(try JSONEncoder().encode(faces), to: entry.appendingPathExtension("json"))
         } catch {
             throw DatasetError("\(entry.deletingLastPathComponent().path): cannot write the face cache (\(error.localizedDescription))")
         }

@@ -37,19 +37,17 @@ public struct PhotoImport: Sendable {
 
     /// Scans `root` (recursively inside each member folder; hidden files are ignored).
     public static func scan(root: URL, roster: Roster) throws -> PhotoImport {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        // POSIX walk (PhotoTree): names need not be UTF-8, and member folders may be symbolic
+        // links to folders elsewhere (photo libraries); each one's target is its own root.
+        guard PhotoTree.entry(root, name: root.lastPathComponent).kind == .folder, let entries = PhotoTree.list(root) else {
             throw ImportError.notAFolder(root.path)
         }
         let root = root.standardizedFileURL
         var result = PhotoImport(root: root, photos: [], memberFolders: [], unmatchedFolders: [], emptyFolders: [], skippedFiles: [])
-        let entries = try fm.contentsOfDirectory(at: root, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        for entry in entries {
-            let name = entry.lastPathComponent
-            guard (try? entry.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true else {
-                result.skippedFiles.append((name, "not inside a member folder"))
+        for entry in entries.sorted(by: { $0.name < $1.name }) {
+            let name = entry.name
+            guard entry.kind == .folder else {
+                result.skippedFiles.append((name, Self.reason(entry) ?? "not inside a member folder"))
                 continue
             }
             guard let member = roster.member(matchingFolder: name) else {
@@ -57,22 +55,30 @@ public struct PhotoImport: Sendable {
                 continue
             }
             var count = 0
-            for file in files(under: entry) {
-                let relative = name + "/" + file.path.dropFirst(entry.path.count + 1)
-                if PhotoFiles.extensions.contains(file.pathExtension.lowercased()) {
-                    result.photos.append(Photo(relativePath: relative, url: file, memberID: member.id))
+            let walk = PhotoTree.files(under: root.appendingPathComponent(name, isDirectory: true), roots: [root])
+            for file in walk.items.sorted(by: { $0.relativePath < $1.relativePath }) {
+                let relative = name + "/" + file.relativePath
+                let url = file.url.standardizedFileURL
+                if PhotoFiles.extensions.contains(url.pathExtension.lowercased()) {
+                    result.photos.append(Photo(relativePath: relative, url: url, memberID: member.id))
                     count += 1
                 } else {
-                    result.skippedFiles.append((relative, "not a photo file (\(file.pathExtension.isEmpty ? "no extension" : "." + file.pathExtension))"))
+                    result.skippedFiles.append((relative, "not a photo file (\(url.pathExtension.isEmpty ? "no extension" : "." + url.pathExtension))"))
                 }
             }
+            result.skippedFiles += walk.problems.map { (name + "/" + $0.path, $0.reason) }
             result.memberFolders.append(MemberFolder(memberID: member.id, folderName: name, photoCount: count))
             if count == 0 { result.emptyFolders.append(name) }
         }
         return result
     }
 
-    private static func files(under folder: URL) -> [URL] {
-        PhotoFiles.files(under: folder).sorted { $0.path < $1.path }
+    /// Why a top-level entry that is not a folder is skipped, when it is a broken or looping link.
+    private static func reason(_ entry: PhotoTree.Entry) -> String? {
+        switch entry.kind {
+        case .broken: return "broken symbolic link (its target is gone)"
+        case .loop: return "symbolic link loop: not followed"
+        default: return nil
+        }
     }
 }

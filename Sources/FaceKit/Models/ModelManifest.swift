@@ -45,6 +45,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// Set for backends that give similarities: below it a face is unknown.
     public var openSet: OpenSetThreshold?
+    /// When a named face is shown as sure (calibrated on the validation faces); nil in models
+    /// saved before it existed or trained with too few validation faces.
+    public var confidence: ConfidenceThreshold?
 
     public init(backend: Backend, classes: [String], roster: String, memberGroups: [String: [String]], preset: String,
                 preprocessing: [String: JSONValue] = [:], inputScale: Float, hyperParameters: [String: JSONValue], training: TrainingConfiguration,
@@ -71,7 +74,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case format, backend, classes, roster, preset, preprocessing, training, history, stop
         case memberGroups = "member_groups", inputScale = "input_scale", hyperParameters = "hyper_parameters"
         case testMetrics = "test_metrics", datasetFingerprint = "dataset_fingerprint", createdAt = "created_at"
-        case openSet = "open_set"
+        case openSet = "open_set", confidence
     }
 
     static let encoder: JSONEncoder = {

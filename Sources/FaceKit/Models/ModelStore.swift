@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SafeFiles
 #endif
 
 /// Saved models under `$XDG_DATA_HOME/tribelens/models/NAME/` (model.json + the backend's files).
@@ -68,7 +69,7 @@ public struct ModelStore: Sendable {
                 throw ModelStoreError("the backend wrote its own \(ModelManifest.fileName), which is reserved for the host")
             }
             try manifest.encoded().write(to: temp.appendingPathComponent(ModelManifest.fileName))
-            AtomicFiles.syncTree(temp)
+            FileSync.syncTree(temp)
             try install(temp, as: name)
         } catch {
             try? fm.removeItem(at: temp)
@@ -81,19 +82,24 @@ public struct ModelStore: Sendable {
         let final = directory(of: name)
         let fm = FileManager.default
         if !fm.fileExists(atPath: final.path) {
-            try AtomicFiles.rename(temp, final)
-        } else if AtomicFiles.exchange(temp, final) {
+            try rename(temp, final)
+        } else if AtomicRename.exchange(temp, final) {
             // `temp` now holds the previous model.
             try? fm.removeItem(at: temp)
         } else {
             // No RENAME_EXCHANGE: park the old model under a name `recover()` knows, then move
             // the new one in. A crash between the two renames is repaired on the next use.
             let parked = root.appendingPathComponent(".old-\(name)-\(getpid())-\(UUID().uuidString)", isDirectory: true)
-            try AtomicFiles.rename(final, parked)
-            try AtomicFiles.rename(temp, final)
+            try rename(final, parked)
+            try rename(temp, final)
             try? fm.removeItem(at: parked)
         }
-        AtomicFiles.sync(root)
+        FileSync.sync(root)
+    }
+
+    /// The store's errors are `ModelStoreError`s, whatever step failed.
+    private func rename(_ from: URL, _ to: URL) throws(ModelStoreError) {
+        do { try AtomicRename.rename(from, to: to) } catch { throw ModelStoreError(error.description) }
     }
 
     private func createRoot() throws {
@@ -118,7 +124,7 @@ public struct ModelStore: Sendable {
                 let url = root.appendingPathComponent(entry)
                 let name = parts[..<(parts.count - 6)].joined(separator: "-")
                 if prefix == ".old-", !fm.fileExists(atPath: directory(of: name).path) {
-                    try? AtomicFiles.rename(url, directory(of: name))
+                    try? rename(url, directory(of: name))
                 } else {
                     try? fm.removeItem(at: url)
                 }
@@ -192,7 +198,7 @@ public struct ModelStore: Sendable {
         let wasActive = activeName() == name
         // Rename first so the model disappears at once even if removing its files is slow or fails.
         let trash = root.appendingPathComponent(".trash-\(name)-\(getpid())-\(UUID().uuidString)", isDirectory: true)
-        try AtomicFiles.rename(url, trash)
+        try rename(url, trash)
         try? FileManager.default.removeItem(at: trash)
         // Otherwise a later model saved under the same name would silently become active.
         if wasActive { try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.activeFile)) }
@@ -201,7 +207,11 @@ public struct ModelStore: Sendable {
     /// Makes `name` the model `predict` and the app use when none is given.
     public func activate(name: String) throws {
         _ = try manifest(of: name)
-        try AtomicFiles.write(Data((name + "\n").utf8), to: root.appendingPathComponent(Self.activeFile))
+        do {
+            try AtomicFile.write(Data((name + "\n").utf8), to: root.appendingPathComponent(Self.activeFile))
+        } catch {
+            throw ModelStoreError(error.description)
+        }
     }
 
     /// The active model's name, if set and still present.

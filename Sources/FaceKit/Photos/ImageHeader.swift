@@ -15,8 +15,18 @@ public struct ImageHeader: Sendable, Equatable {
     /// JPEG only: where the first scan's entropy-coded data begins, so the loader can check that
     /// an end-of-image marker follows it (libjpeg silently fills a truncated file with grey).
     var jpegScanOffset: Int? = nil
+    /// What a decoder holds per pixel, for the memory budget (`DecodeBudget`): channels after
+    /// expansion (palette -> RGB(A), grey+alpha -> RGBA) and bytes per sample.
+    var channels = 3
+    var sampleBytes = 1
+    /// PNG Adam7 and progressive JPEG need the whole image (or its coefficients) in memory at once.
+    var interlaced = false
 
-    public var pixelCount: Int { width * height }
+    /// Saturates instead of trapping: sizes come from the file and may be anything up to 2^32-1.
+    public var pixelCount: Int { Checked.product(width, height) }
+
+    /// No decoder TribeLens uses accepts a longer side (OpenCV's CV_IO_MAX_IMAGE_WIDTH).
+    public static let maxSide = 1 << 20
 
     /// Sizes after orientation (orientations 5-8 swap width and height).
     public var uprightSize: (width: Int, height: Int) {
@@ -29,41 +39,18 @@ struct ImageHeaderReader {
     /// How far into a JPEG we look for its frame header (EXIF blocks can be large).
     static let jpegScanLimit = 4 << 20
 
-    let handle: FileHandle
-    let fileSize: Int
+    let file: PhotoFile
+    var fileSize: Int { file.size }
 
     init(url: URL) throws(PhotoError) {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            // Follow symbolic links: the size and type that matter are the photo's, not the link's.
-            attributes = try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
-        } catch {
-            throw PhotoError(url, FileManager.default.fileExists(atPath: url.path)
-                             ? "cannot be read (permission denied?)" : "no such file")
-        }
-        if attributes[.type] as? FileAttributeType == .typeDirectory {
-            throw PhotoError(url, "is a folder, not an image")
-        }
-        fileSize = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        if fileSize == 0 { throw PhotoError(url, "empty file (0 bytes)") }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw PhotoError(url, "cannot be opened for reading")
-        }
-        self.handle = handle
+        file = try PhotoFile(url)
     }
 
-    func bytes(at offset: Int, count: Int) -> [UInt8] {
-        guard offset >= 0, offset < fileSize, count > 0 else { return [] }
-        do {
-            try handle.seek(toOffset: UInt64(offset))
-            return [UInt8](try handle.read(upToCount: count) ?? Data())
-        } catch {
-            return []
-        }
-    }
+    init(file: PhotoFile) { self.file = file }
+
+    func bytes(at offset: Int, count: Int) -> [UInt8] { file.bytes(at: offset, count: count) }
 
     func read(_ url: URL) throws(PhotoError) -> ImageHeader {
-        defer { try? handle.close() }
         let head = bytes(at: 0, count: 64)
         let parsed: ImageHeader?
         switch Self.sniff(head) {
@@ -79,6 +66,10 @@ struct ImageHeaderReader {
         }
         guard header.width > 0, header.height > 0 else {
             throw PhotoError(url, "header gives an empty image (\(header.width)x\(header.height))")
+        }
+        guard header.width <= ImageHeader.maxSide, header.height <= ImageHeader.maxSide else {
+            throw PhotoError(url, "too large: the header claims \(header.width)x\(header.height) pixels "
+                             + "(no decoder takes more than \(ImageHeader.maxSide) a side)")
         }
         return header
     }
@@ -123,15 +114,22 @@ struct ImageHeaderReader {
     static func le32(_ b: [UInt8], _ i: Int) -> Int { le16(b, i + 2) << 16 | le16(b, i) }
 
     static func parsePNG(_ b: [UInt8]) -> ImageHeader? {
-        guard b.count >= 24, Array(b[12..<16]) == Array("IHDR".utf8) else { return nil }
-        return ImageHeader(format: .png, width: be32(b, 16), height: be32(b, 20))
+        guard b.count >= 29, Array(b[12..<16]) == Array("IHDR".utf8) else { return nil }
+        var header = ImageHeader(format: .png, width: be32(b, 16), height: be32(b, 20))
+        // Colour type 3 (palette) may carry transparency: count it as RGBA.
+        header.channels = [0: 1, 2: 3, 3: 4, 4: 4, 6: 4][Int(b[25])] ?? 4
+        header.sampleBytes = b[24] > 8 ? 2 : 1
+        header.interlaced = b[28] != 0
+        return header
     }
 
     static func parseBMP(_ b: [UInt8]) -> ImageHeader? {
         guard b.count >= 26 else { return nil }
         let width = Int(Int32(bitPattern: UInt32(le32(b, 18))))
         let height = Int(Int32(bitPattern: UInt32(le32(b, 22))))  // negative: stored top-down
-        return ImageHeader(format: .bmp, width: width, height: abs(height))
+        var header = ImageHeader(format: .bmp, width: width, height: abs(height))  // Int: abs(Int32.min) fits
+        header.channels = b.count >= 30 && le16(b, 28) == 32 ? 4 : 3
+        return header
     }
 
     static func parseWebP(_ b: [UInt8]) -> ImageHeader? {
@@ -141,11 +139,15 @@ struct ImageHeaderReader {
             return ImageHeader(format: .webp, width: le16(b, 26) & 0x3FFF, height: le16(b, 28) & 0x3FFF)
         case "VP8L":
             let bits = le32(b, 21)
-            return ImageHeader(format: .webp, width: (bits & 0x3FFF) + 1, height: ((bits >> 14) & 0x3FFF) + 1)
+            var header = ImageHeader(format: .webp, width: (bits & 0x3FFF) + 1, height: ((bits >> 14) & 0x3FFF) + 1)
+            header.channels = 4
+            return header
         case "VP8X":
             let w = Int(b[24]) | Int(b[25]) << 8 | Int(b[26]) << 16
             let h = Int(b[27]) | Int(b[28]) << 8 | Int(b[29]) << 16
-            return ImageHeader(format: .webp, width: w + 1, height: h + 1)
+            var header = ImageHeader(format: .webp, width: w + 1, height: h + 1)
+            header.channels = 4
+            return header
         default:
             return nil
         }
@@ -156,6 +158,8 @@ struct ImageHeaderReader {
         var offset = 2
         var orientation = 1
         var size: (Int, Int)? = nil
+        var components = 3
+        var progressive = false
         while offset + 4 <= min(fileSize, Self.jpegScanLimit) {
             let marker = bytes(at: offset, count: 4)
             guard marker.count == 4, marker[0] == 0xFF else { return nil }
@@ -166,9 +170,12 @@ struct ImageHeaderReader {
             guard length >= 2 else { return nil }
             let isFrame = (0xC0...0xCF).contains(type) && ![0xC4, 0xC8, 0xCC].contains(type)
             if isFrame {
-                let frame = bytes(at: offset + 4, count: 5)
-                guard frame.count == 5 else { return nil }
+                let frame = bytes(at: offset + 4, count: 6)
+                guard frame.count == 6 else { return nil }
                 size = (Self.be16(frame, 3), Self.be16(frame, 1))
+                components = Int(frame[5])
+                // Progressive and multi-scan frames keep every coefficient until the end.
+                progressive = ![0xC0, 0xC1].contains(type)
             } else if type == 0xE1 {
                 let app1 = bytes(at: offset + 4, count: min(length - 2, 65_533))
                 if let o = Self.exifOrientation(app1) { orientation = o }
@@ -176,6 +183,8 @@ struct ImageHeaderReader {
                 guard let (w, h) = size else { return nil }
                 var header = ImageHeader(format: .jpeg, width: w, height: h, orientation: orientation)
                 header.jpegScanOffset = offset + 2 + length
+                header.channels = components
+                header.interlaced = progressive
                 return header
             }
             offset += 2 + length
@@ -227,8 +236,13 @@ struct ImageHeaderReader {
         guard window.count >= 2 else { return nil }
         // Re-base the IFD at offset 8 of a synthetic TIFF header so `tiffTags` can read it.
         let synthetic = Array(head[0..<4]) + (little ? [8, 0, 0, 0] : [0, 0, 0, 8]) + window
-        let tags = Self.tiffTags(synthetic, wanted: [256, 257, 0x0112])
+        let tags = Self.tiffTags(synthetic, wanted: [256, 257, 258, 277, 0x0112])
         guard let w = tags[256], let h = tags[257] else { return nil }
-        return ImageHeader(format: .tiff, width: w, height: h, orientation: tags[0x0112] ?? 1)
+        var header = ImageHeader(format: .tiff, width: w, height: h, orientation: tags[0x0112] ?? 1)
+        // BitsPerSample with several values holds an offset here: then assume 16 bits.
+        header.channels = min(max(tags[277] ?? 3, 1), 4)
+        let bits = tags[258] ?? 8
+        header.sampleBytes = !(1...64).contains(bits) ? 2 : bits <= 8 ? 1 : bits <= 16 ? 2 : 4
+        return header
     }
 }

@@ -10,5 +10,5 @@ public struct PhotoError: Error, CustomStringConvertible, Sendable, Equatable {
         self.reason = reason
     }
 
-    public var description: String { "\(file.lastPathComponent): \(reason)" }
+    public var description: String { "\(file.displayName): \(reason)" }
 }

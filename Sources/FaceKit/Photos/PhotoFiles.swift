@@ -15,30 +15,29 @@ public enum PhotoFiles {
     /// expanded recursively to the photos inside, in a stable, human order. Hidden files and
     /// folders are skipped.
     public static func collect(_ urls: [URL]) -> [URL] {
-        var result: [URL] = []
+        collectReporting(urls).photos
+    }
+
+    /// `collect`, with what the walk did not follow (link loops, links leaving the folder).
+    public static func collectReporting(_ urls: [URL]) -> (photos: [URL], problems: [String]) {
+        var result: [URL] = [], problems: [String] = []
         for url in urls {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+            guard PhotoTree.entry(url, name: url.lastPathComponent).kind == .folder else {
                 result.append(url)
                 continue
             }
-            result += files(under: url).filter(isPhoto)
+            let walk = PhotoTree.files(under: url)
+            result += walk.items.map(\.url).filter(isPhoto).map(\.standardizedFileURL)
                 .sorted { $0.path.localizedStandardCompare($1.path) == .orderedAscending }
+            problems += walk.problems.map { "\(url.appendingPathComponent($0.path).displayPath): \($0.reason)" }
         }
-        return result
+        return (result, problems)
     }
 
     /// Every regular file below `folder` (hidden ones skipped), including symbolic links to
-    /// regular files: people link photos into member folders rather than copy them.
+    /// regular files (people link photos into member folders rather than copy them) and to
+    /// folders inside `folder` (`PhotoTree`); names need not be UTF-8.
     public static func files(under folder: URL) -> [URL] {
-        guard let walker = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return [] }
-        var found: [URL] = []
-        while let item = walker.nextObject() as? URL {
-            if (try? item.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                found.append(item.standardizedFileURL)
-            }
-        }
-        return found
+        PhotoTree.files(under: folder).items.map(\.url.standardizedFileURL)
     }
 }

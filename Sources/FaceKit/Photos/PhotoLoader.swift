@@ -4,14 +4,26 @@ import Foundation
 /// Turns a photo file into an upright `RGBImage`, or a `PhotoError` saying why not.
 ///
 /// The header is read first, so a file whose header claims more than `maxPixels` (a decompression
-/// bomb, or a 200 MP panorama) is refused before any pixel data is read.
+/// bomb, or a 200 MP panorama) is refused before any pixel data is read, and a decode is planned in
+/// bytes (`DecodeBudget`) against the process's photo memory (`MemoryReservations`): a photo that
+/// does not fit is decoded smaller where the caller allows it (`decode(_:allowReduction:)`), or
+/// refused with the bytes it needs.
 public struct PhotoLoader: Sendable {
     public static let defaultMaxPixels = 100_000_000
 
     public let maxPixels: Int
+    /// What the caller needs per decoded pixel after the decode (detectors' copies).
+    public var budget = DecodeBudget()
+    let memory: MemoryReservations
 
     public init(maxPixels: Int = PhotoLoader.defaultMaxPixels) {
+        self.init(maxPixels: maxPixels, memory: .shared)
+    }
+
+    /// `memory`: the reservations decodes share (tests give a small one).
+    public init(maxPixels: Int = PhotoLoader.defaultMaxPixels, memory: MemoryReservations) {
         self.maxPixels = maxPixels
+        self.memory = memory
     }
 
     /// The header alone: format, size and orientation.
@@ -19,41 +31,136 @@ public struct PhotoLoader: Sendable {
         try ImageHeaderReader(url: url).read(url)
     }
 
+    /// The photo at full size, or a refusal.
     public func load(_ url: URL) throws(PhotoError) -> RGBImage {
-        let header = try header(of: url)
+        try decode(url, allowReduction: false).image
+    }
+
+    /// Like `load(_:)` with the file's bytes already read (`contents` must be the whole file).
+    public func load(_ url: URL, contents: Data) throws(PhotoError) -> RGBImage {
+        let file = try PhotoFile(url)
+        let header = try readHeader(file, url)
+        let plan = try self.plan(header, file: file, url: url, allowReduction: false)
+        return try memory.holding(plan.bytes) { () throws(PhotoError) in
+            try decode(url, header: header, plan: plan, data: contents)
+        }.image
+    }
+
+    /// The photo, reduced (1/2, 1/4, 1/8 a side) when `allowReduction` and the full size does not
+    /// fit the memory budget. Memory is reserved while decoding only.
+    public func decode(_ url: URL, allowReduction: Bool) throws(PhotoError) -> DecodedPhoto {
+        let file = try PhotoFile(url)
+        let header = try readHeader(file, url)
+        let plan = try self.plan(header, file: file, url: url, allowReduction: allowReduction)
+        return try memory.holding(plan.bytes) { () throws(PhotoError) in
+            try decode(url, header: header, plan: plan, data: try file.contents())
+        }
+    }
+
+    /// Runs `body` on the decoded photo with its memory reserved until `body` returns, so that
+    /// workers decoding at the same time stay within the ceiling together (dataset extraction).
+    public func withPhoto<R>(_ url: URL, allowReduction: Bool = false, contents: Data? = nil,
+                             _ body: (DecodedPhoto) throws -> R) throws -> R {
+        let file = try PhotoFile(url)
+        let header = try readHeader(file, url)
+        let plan = try self.plan(header, file: file, url: url, allowReduction: allowReduction)
+        return try memory.holding(plan.bytes) { () throws -> R in
+            try body(try decode(url, header: header, plan: plan, data: try contents ?? file.contents()))
+        }
+    }
+
+    /// A photo file's bytes (for hashing), opened by its raw name; refused when it is not a
+    /// regular file or larger than the memory photos may use.
+    public func contents(of url: URL) throws(PhotoError) -> Data {
+        let file = try PhotoFile(url)
+        guard file.size <= memory.capacity else {
+            throw PhotoError(url, "too large a file: \(ByteCount.text(file.size)), more than the "
+                             + "\(ByteCount.text(memory.capacity)) TribeLens allows itself for photos (docs/reliability.md)")
+        }
+        return try file.contents()
+    }
+
+    // MARK: - Steps
+
+    private func readHeader(_ file: PhotoFile, _ url: URL) throws(PhotoError) -> ImageHeader {
+        let header = try ImageHeaderReader(file: file).read(url)
         guard header.pixelCount <= maxPixels else {
             let mp = Double(header.pixelCount) / 1e6, limit = Double(maxPixels) / 1e6
             throw PhotoError(url, "too large: \(header.width)x\(header.height) is "
                              + "\(mp.formatted(1)) MP, over the \(limit.formatted(0)) MP limit")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw PhotoError(url, "cannot be read: \(error.localizedDescription)")
+        return header
+    }
+
+    func plan(_ header: ImageHeader, file: PhotoFile, url: URL, allowReduction: Bool) throws(PhotoError) -> DecodePlan {
+        guard file.size <= memory.capacity else {
+            throw PhotoError(url, "too large a file: \(ByteCount.text(file.size)), more than the "
+                             + "\(ByteCount.text(memory.capacity)) TribeLens allows itself for photos (docs/reliability.md)")
         }
+        if let plan = budget.plan(header, fileBytes: file.size, available: memory.capacity, allowReduction: allowReduction) {
+            return plan
+        }
+        let need = budget.cost(header, fileBytes: file.size, reduction: allowReduction ? 8 : 1)
+        throw PhotoError(url, "too large for the memory budget: \(header.width)x\(header.height) "
+                         + "\(header.format.rawValue.uppercased()) needs about \(ByteCount.text(need))"
+                         + "\(allowReduction ? " even at 1/8 size" : "") and TribeLens allows itself "
+                         + "\(ByteCount.text(memory.capacity)) for photos (docs/reliability.md)")
+    }
+
+    private func decode(_ url: URL, header: ImageHeader, plan: DecodePlan, data: Data) throws(PhotoError) -> DecodedPhoto {
         if let scan = header.jpegScanOffset, !Self.hasEndOfImage(data, after: scan) {
             throw PhotoError(url, "truncated JPEG (the file ends before the image data does)")
         }
-        do {
-            let image = try data.withUnsafeBytes { raw in
-                try VisionCall.image { out, err, len in
-                    cvision_decode_memory(raw.bindMemory(to: UInt8.self).baseAddress, raw.count,
-                                          Int32(header.orientation), Int64(maxPixels), out, err, len)
+        let count = Checked.product(plan.width, plan.height, 3)
+        guard count < Int.max, MemoryProbe.canAllocate(count) else {
+            throw PhotoError(url, "not enough memory to decode \(header.width)x\(header.height) "
+                             + "(\(ByteCount.text(count)) for the pixels)")
+        }
+        let format: Int32 = header.format == .jpeg ? Int32(CVISION_DECODE_JPEG)
+            : header.format == .png ? Int32(CVISION_DECODE_PNG) : Int32(CVISION_DECODE_OTHER)
+        var status: Int32 = 0
+        var found = (Int32(0), Int32(0))
+        var warningCount: Int32 = 0
+        var warning = [CChar](repeating: 0, count: VisionCall.messageCapacity)
+        var message = [CChar](repeating: 0, count: VisionCall.messageCapacity)
+        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised in
+            status = data.withUnsafeBytes { raw in
+                warning.withUnsafeMutableBufferPointer { w in
+                    message.withUnsafeMutableBufferPointer { m in
+                        cvision_decode_into(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, format,
+                                            Int32(header.width), Int32(header.height), Int32(header.orientation),
+                                            Int32(plan.reduction), buffer.baseAddress, count, &found.0, &found.1,
+                                            w.baseAddress, w.count, &warningCount, m.baseAddress, m.count)
+                    }
                 }
             }
+            initialised = status == 0 ? count : 0
+        }
+        let reason = VisionCall.text(message)
+        switch Int(status) {
+        case Int(CVISION_DECODE_OK):
+            break
+        case Int(CVISION_DECODE_SIZE_MISMATCH):
             let upright = header.uprightSize
-            guard image.width == upright.width, image.height == upright.height else {
-                throw PhotoError(url, "corrupt image: decoded \(image.width)x\(image.height) but "
-                                 + "the header says \(upright.width)x\(upright.height)")
-            }
-            return image
-        } catch let error as PhotoError {
-            throw error
-        } catch {
-            let reason = (error as? VisionError)?.description ?? "\(error)"
+            let decoded = header.orientation >= 5 ? (found.1, found.0) : (found.0, found.1)
+            throw PhotoError(url, "corrupt image: decoded \(decoded.0)x\(decoded.1) but "
+                             + "the header says \(upright.width)x\(upright.height)")
+        case Int(CVISION_DECODE_NO_MEMORY):
+            throw PhotoError(url, "not enough memory to decode \(header.width)x\(header.height) (\(reason))")
+        default:
             throw PhotoError(url, "corrupt or truncated \(header.format.rawValue.uppercased()) data (\(reason))")
         }
+        let upright = header.uprightSize
+        return DecodedPhoto(image: RGBImage(width: plan.width, height: plan.height, pixels: pixels),
+                            reduction: plan.reduction, fullWidth: upright.width, fullHeight: upright.height,
+                            warning: warningCount > 0 ? Self.warningText(VisionCall.text(warning), count: Int(warningCount),
+                                                                          format: header.format) : nil)
+    }
+
+    /// A decoder's warnings in one line of our own words.
+    static func warningText(_ first: String, count: Int, format: ImageHeader.Format) -> String {
+        let more = count > 1 ? " (and \(count - 1) more)" : ""
+        return "damaged \(format.rawValue.uppercased()) data, decoded anyway; the decoder said: \(first)\(more)"
     }
 
     /// Whether an EOI marker (FF D9) follows the first scan. Entropy-coded data stuffs every FF
@@ -68,6 +175,28 @@ public struct PhotoLoader: Sendable {
             }
             return false
         }
+    }
+}
+
+/// A decoded photo and how it relates to the file: `image` is the file's upright picture divided
+/// by `reduction` a side, so a box found in it is multiplied by `reduction` (`fullSizeBox`) to
+/// give the file's pixels.
+public struct DecodedPhoto: Sendable {
+    public var image: RGBImage
+    public var reduction: Int
+    public var fullWidth: Int
+    public var fullHeight: Int
+    /// The decoder's complaints about a photo it still decoded ("Corrupt JPEG data"), in one line.
+    public var warning: String?
+
+    /// `box` (in `image`'s pixels) in the file's upright pixels.
+    public func fullSizeBox(_ box: FaceBox) -> FaceBox {
+        guard reduction > 1 else { return box }
+        let r = reduction
+        var out = box
+        out.x = box.x * r; out.y = box.y * r; out.width = box.width * r; out.height = box.height * r
+        out.landmarks = box.landmarks.map { $0.map { $0 * Float(r) } }
+        return out
     }
 }
 

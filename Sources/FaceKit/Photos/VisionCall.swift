@@ -24,7 +24,7 @@ enum VisionCall {
         return handle
     }
 
-    private static func text(_ buffer: [CChar]) -> String {
+    static func text(_ buffer: [CChar]) -> String {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -41,6 +41,13 @@ enum VisionCall {
         return RGBImage(width: w, height: h, pixels: pixels)
     }
 
+    /// A detector's coordinate as whole pixels; NaN and out-of-range values (a network's output on
+    /// a hostile image) become 0 or are clamped instead of trapping in `Int(_:)`.
+    static func pixel(_ value: Float) -> Int {
+        guard value.isFinite else { return 0 }
+        return Int(min(max(value.rounded(), -1e9), 1e9))
+    }
+
     /// Runs a detector call and converts its malloc'd boxes.
     static func boxes(
         _ body: (UnsafeMutablePointer<UnsafeMutablePointer<cvision_box>?>, UnsafeMutablePointer<Int32>,
@@ -53,8 +60,7 @@ enum VisionCall {
         return (0..<Int(count)).map { i in
             let b = raw![i]
             let points = withUnsafeBytes(of: b.landmarks) { Array($0.bindMemory(to: Float.self)) }
-            return FaceBox(x: Int(b.x.rounded()), y: Int(b.y.rounded()),
-                           width: Int(b.width.rounded()), height: Int(b.height.rounded()),
+            return FaceBox(x: pixel(b.x), y: pixel(b.y), width: pixel(b.width), height: pixel(b.height),
                            score: b.score < 0 ? nil : Double(b.score),
                            landmarks: b.has_landmarks != 0 && points.allSatisfy(\.isFinite) ? points : nil)
         }

@@ -19,6 +19,9 @@ public struct FaceLabel: Codable, Sendable, Equatable {
     /// How close the face is to the best member's training faces (models with an open-set
     /// threshold); below the model's threshold the face is unknown.
     public var similarity: Double?
+    /// Whether the member may be shown as sure, by the model's calibrated `ConfidenceThreshold`;
+    /// nil when the model has none (the app then goes by the probability).
+    public var sure: Bool?
 }
 
 /// Turns class probabilities into `FaceLabel`s: threshold, group-level fallback, top-k, and
@@ -39,20 +42,23 @@ public struct PredictionPolicy: Sendable, Equatable {
         self.jointAssignment = jointAssignment
     }
 
-    /// Labels all faces of one photo. `probabilities` is row-major `faces x classes.count`.
-    public func label(probabilities: [Float], classes: [String], memberGroups: [String: [String]]) -> [FaceLabel] {
+    /// Labels all faces of one photo. `probabilities` is row-major `faces x classes.count`;
+    /// `eligible` (same shape) is false where a face may not be named as that member.
+    public func label(probabilities: [Float], classes: [String], memberGroups: [String: [String]],
+                      eligible: [Bool]? = nil) -> [FaceLabel] {
         let c = classes.count
         guard c > 0 else { return [] }
         let faces = probabilities.count / c
         let chosen: [Int?]
         if jointAssignment {
             chosen = JointAssignment.assign(probabilities: probabilities, faces: faces, members: c,
-                                            unknownProbability: threshold > 0 ? threshold : nil)
+                                            unknownProbability: threshold > 0 ? threshold : nil, eligible: eligible)
         } else {
             chosen = (0..<faces).map { f in
                 let row = probabilities[f * c ..< (f + 1) * c]
                 let best = EvaluationReport.argmax(row) - row.startIndex
-                return Double(row[row.startIndex + best]) >= threshold ? best : nil
+                let allowed = eligible?[f * c + best] ?? true
+                return allowed && Double(row[row.startIndex + best]) >= threshold ? best : nil
             }
         }
         return (0..<faces).map { f in

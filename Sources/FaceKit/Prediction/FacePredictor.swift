@@ -54,8 +54,14 @@ public final class FacePredictor {
             ? (try model.predict(pixels: pixels, count: count), nil)
             : try model.predict(source: try InMemorySamples(pixels: pixels, labels: [Int32](repeating: 0, count: count), imageBytes: input.bytes),
                                 batchSize: 32, similarities: true)
-        var labels = policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups)
-        guard let openSet = manifest.openSet, let similarities else { return labels }
+        guard let openSet = manifest.openSet, let similarities else {
+            return calibrated(policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups))
+        }
+        // The open-set threshold decides before the joint assignment, so a stranger cannot take
+        // a member's slot and push the real member's face onto someone else.
+        let eligible = similarities.map { Double($0) >= openSet.similarity }
+        var labels = policy.label(probabilities: probabilities, classes: manifest.classes,
+                                  memberGroups: manifest.memberGroups, eligible: eligible)
         let c = manifest.classes.count
         for f in labels.indices {
             let row = probabilities[f * c ..< (f + 1) * c]
@@ -69,6 +75,16 @@ public final class FacePredictor {
                 labels[f].group = nil
             }
         }
-        return labels
+        return calibrated(labels)
+    }
+
+    /// Marks each named face sure or not by the model's calibrated confidence.
+    private func calibrated(_ labels: [FaceLabel]) -> [FaceLabel] {
+        guard let confidence = manifest.confidence else { return labels }
+        return labels.map { label in
+            var label = label
+            label.sure = label.member == nil ? nil : confidence.isSure(label.probability)
+            return label
+        }
     }
 }

@@ -11,19 +11,17 @@ public enum PhotoPrediction {
     /// - Parameter detector: the model's (`FacePredictor.makeDetector`); nil means the whole
     ///   photo is one face.
     public static func predict(image: RGBImage, detector: (any FaceDetector)?, predictor: FacePredictor) throws -> [PredictedFace] {
-        let boxes = try faces(in: image, detector: detector)
+        let boxes = try FaceFinder.faces(in: image, detector: detector)
         guard !boxes.isEmpty else { return [] }
         let pixels = try FaceCrops.make(predictor.input, faces: boxes, in: image)
         let labels = try predictor.labelFaces(pixels: pixels, count: boxes.count)
         return zip(boxes, labels).map { PredictedFace(box: $0, label: $1) }
     }
 
-    /// The detector's boxes that still hold pixels of the photo (nil detector: the whole photo).
+    /// `FaceFinder.faces`: the detector's boxes that still hold pixels of the photo (nil
+    /// detector: the whole photo). Kept here for the app's photo analysis, which calls it by this name.
     public static func faces(in image: RGBImage, detector: (any FaceDetector)?) throws -> [FaceBox] {
-        let boxes = try detector.map { try $0.detect(in: image) } ?? [FaceBox(x: 0, y: 0, width: image.width, height: image.height)]
-        return boxes.filter {
-            $0.width > 0 && $0.height > 0 && $0.x < image.width && $0.y < image.height && $0.x + $0.width > 0 && $0.y + $0.height > 0
-        }
+        try FaceFinder.faces(in: image, detector: detector)
     }
 }
 

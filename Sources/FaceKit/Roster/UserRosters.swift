@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// The user's own rosters, `$XDG_DATA_HOME/tribelens/rosters/<id>.json`: where `RosterLoader`
 /// looks first and what the training panel lists. Saving never replaces a roster: a new one
@@ -26,12 +27,7 @@ public enum UserRosters {
         guard !FileManager.default.fileExists(atPath: file.path) else {
             throw RosterError(source: file.path, location: "", problem: "a roster with this id exists already")
         }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw RosterError(source: folder.path, location: "", problem: "cannot create the folder (\(error.localizedDescription))")
-        }
-        try AtomicFiles.write(data, to: file)
+        try AtomicFile.write(data, to: file, createFolder: true)
         return file
     }
 

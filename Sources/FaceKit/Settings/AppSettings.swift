@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// The user's preferences, kept in `$XDG_CONFIG_HOME/io.github.tribelens.TribeLens/settings.ini`
 /// (a GLib-style key file, so it is readable and editable by hand):
@@ -90,8 +91,7 @@ public struct AppSettings: Codable, Equatable, Sendable {
         if let trainingRoster { file.set("Training", "roster", trainingRoster) }
         if let trainingBackend { file.set("Training", "backend", trainingBackend) }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFiles.write(Data(file.text.utf8), to: url)
+            try AtomicFile.write(Data(file.text.utf8), to: url, createFolder: true)
         } catch {
             throw SettingsError("cannot save settings to \(url.path): \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TrainingMetrics
 
 /// What the session reports while it runs (on the training thread).
 public enum TrainingEvent: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Model files the user chose and said to use although their checksum is not a known one
 /// (the GUI's confirmation, `weights add --allow-unverified-model`): each by kind, size and
@@ -31,7 +32,6 @@ public enum FaceModelApprovals {
         list.append(entry)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFiles.write(try encoder.encode(list), to: file)
+        try AtomicFile.write(try encoder.encode(list), to: file, createFolder: true)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Finds and checks the ONNX files handed to OpenCV (SFace, YuNet). OpenCV's ONNX importer is not
 /// hardened against hostile input, so a file is used only when its SHA-256 is a known one
@@ -90,7 +91,7 @@ public enum FaceModels {
         }
         guard checked.standardizedFileURL.path != destination.standardizedFileURL.path else { return destination }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try AtomicFiles.write(try Data(contentsOf: checked, options: .alwaysMapped), to: destination)
+        try AtomicFile.write(try Data(contentsOf: checked, options: .alwaysMapped), to: destination)
         return destination
     }
 

@@ -1,12 +1,13 @@
 import Foundation
+import SafeFiles
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// Downloads a pretrained weights file: progress, resume after an interruption (HTTP Range on a
-/// `.part` file), size and checksum check (MD5 or SHA-256, as the weights' entry says), then an
-/// atomic rename into place. A file that fails its
-/// check is never installed.
+/// `.part` file), size and checksum check (MD5 or SHA-256, as the weights' entry says), then
+/// `AtomicFile.publish` (flushed, renamed into place). A file that fails its check is never
+/// installed.
 public struct WeightsFetcher: Sendable {
     public struct Progress: Sendable {
         public let received: Int64
@@ -57,8 +58,10 @@ public struct WeightsFetcher: Sendable {
             }
             return destination
         }
-        guard rename(partial.path, destination.path) == 0 else {
-            throw FetchError("cannot move the download into \(destination.path): \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.publish(partial, as: destination)
+        } catch {
+            throw FetchError("cannot move the download into \(destination.path): \(error.reason)")
         }
         return destination
     }

@@ -5,6 +5,10 @@ public enum NeuralKitError: Error, Equatable, CustomStringConvertible {
     case unknownParameter(String)
     case invalidWeightsFile(String)
     case backend(String)
+    /// A training step's loss was not finite; the message says where.
+    case diverged(String)
+    /// A pass's `BatchCallback` asked to stop.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -13,6 +17,8 @@ public enum NeuralKitError: Error, Equatable, CustomStringConvertible {
         case .unknownParameter(let m): return "unknown parameter: \(m)"
         case .invalidWeightsFile(let m): return "invalid weights file: \(m)"
         case .backend(let m): return "compute backend error: \(m)"
+        case .diverged(let m): return "training diverged: \(m)"
+        case .cancelled: return "cancelled"
         }
     }
 }

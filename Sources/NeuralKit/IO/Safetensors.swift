@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Reads and writes the safetensors format (an 8-byte little-endian header length, a JSON header
 /// of name -> dtype/shape/data_offsets, then raw little-endian data). Only F32 tensors are
@@ -117,13 +118,13 @@ public enum Safetensors {
         return out
     }
 
-    /// Writes atomically: a temporary file in the same folder, then a rename.
+    /// Writes atomically (`SafeFiles.AtomicFile`): readers see the old file or the new one.
     public static func write(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:]) throws {
         let data = try encode(tensors, metadata: metadata)
         do {
-            try data.write(to: url, options: .atomic)
+            try AtomicFile.write(data, to: url)
         } catch {
-            throw NeuralKitError.invalidWeightsFile("cannot write \(url.path): \(error.localizedDescription)")
+            throw NeuralKitError.invalidWeightsFile("cannot write \(url.path): \(error.reason)")
         }
     }
 }

@@ -36,14 +36,8 @@ public enum Architectures {
         return layers
     }
 
-    /// The write-up's transfer network: VGG16 blocks 1-5 at `inputShape`, then Flatten ->
-    /// Dense 256 sigmoid -> Dense `classes` softmax, with blocks 1-4 frozen.
-    public static func vgg16Transfer(inputShape: [Int] = [64, 64, 3], classes: Int, seed: UInt64 = 0) throws -> Sequential {
-        var m = try Sequential(inputShape: inputShape, layers: vgg16Blocks(1...5) + vgg16Top(classes: classes), seed: seed)
-        try m.setTrainable(false, layers: vgg16Blocks(1...4).map(\.name))
-        return m
-    }
-
+    /// The write-up's transfer top: Flatten -> Dense 256 sigmoid -> Dense `classes` softmax (the
+    /// VGG16 plugin puts it on blocks 1-5 and freezes what its hyper-parameters say).
     public static func vgg16Top(classes: Int) -> [any Layer] {
         [Flatten(name: "flatten"), Dense(256, activation: .sigmoid, name: "dense"),
          Dense(classes, activation: .softmax, name: "dense_1")]

@@ -1,3 +1,5 @@
+import TrainingMetrics
+
 /// Inference without gradient buffers: the frozen VGG16 prefix runs through this once to build a
 /// feature cache, and `evaluate` reports Keras-style loss/accuracy.
 public final class Predictor {
@@ -55,11 +57,11 @@ public final class Predictor {
         guard Array(x.shape.dropFirst()) == model.inputShape, let n = x.shape.first else {
             throw NeuralKitError.shapeMismatch("input is \(x.shape), network wants [n] + \(model.inputShape)")
         }
-        let data = try TensorDataset(samples: x, labels: [Int](repeating: 0, count: n))
+        let data = try TensorSamples(samples: x, labels: [Int](repeating: 0, count: n))
         return try predict(data)
     }
 
-    public func predict(_ data: any Dataset) throws -> Tensor {
+    public func predict(_ data: any LabeledSamples) throws -> Tensor {
         guard data.sampleShape == model.inputShape else {
             throw NeuralKitError.shapeMismatch("samples are \(data.sampleShape), network wants \(model.inputShape)")
         }
@@ -69,7 +71,7 @@ public final class Predictor {
         return try Tensor(shape: [data.count] + model.outputShape, scalars: out)
     }
 
-    public func evaluate(_ data: any Dataset) throws -> EpochMetrics {
+    public func evaluate(_ data: any LabeledSamples) throws -> PassMetrics {
         let classes = model.outputShape.reduce(1, *)
         var lossSum = 0.0, correct = 0
         guard data.sampleShape == model.inputShape else {
@@ -83,7 +85,27 @@ public final class Predictor {
             lossSum += r.loss * Double(n)
             correct += r.correct
         })
-        return EpochMetrics(loss: lossSum / Double(max(data.count, 1)), accuracy: Double(correct) / Double(max(data.count, 1)),
+        return PassMetrics(loss: lossSum / Double(max(data.count, 1)), accuracy: Double(correct) / Double(max(data.count, 1)),
                             samples: data.count)
+    }
+
+    /// Loss and accuracy over `count` samples in index order, `batchSize` at a time: `batch`
+    /// gives the samples of a range of indices (fetched for it, so indexed from 0). The means are
+    /// weighted by samples; `afterBatch` is told after each batch and stops the pass
+    /// (`NeuralKitError.cancelled`) when it returns false.
+    public func evaluate(count: Int, batch: (_ indices: Range<Int>) throws -> any LabeledSamples,
+                         afterBatch: BatchCallback = { _, _, _ in true }) throws -> PassMetrics {
+        guard count > 0 else { throw NeuralKitError.invalidConfiguration("no samples to evaluate") }
+        let batches = (count + batchSize - 1) / batchSize
+        var lossSum = 0.0, correct = 0.0, seen = 0
+        for b in 0..<batches {
+            let metrics = try evaluate(try batch(b * batchSize..<min(count, (b + 1) * batchSize)))
+            lossSum += metrics.loss * Double(metrics.samples)
+            correct += metrics.accuracy * Double(metrics.samples)
+            seen += metrics.samples
+            let running = PassMetrics(loss: lossSum / Double(seen), accuracy: correct / Double(seen), samples: seen)
+            if !afterBatch(b + 1, batches, running) { throw NeuralKitError.cancelled }
+        }
+        return PassMetrics(loss: lossSum / Double(seen), accuracy: correct / Double(seen), samples: seen)
     }
 }

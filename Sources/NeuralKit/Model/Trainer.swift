@@ -1,18 +1,14 @@
 import Foundation
-
-/// Loss and accuracy as Keras reports them for an epoch: means over all samples (each batch's
-/// mean loss weighted by its size).
-public struct EpochMetrics: Sendable, Equatable {
-    public var loss: Double
-    public var accuracy: Double
-    public var samples: Int
-}
+import TrainingMetrics
 
 /// Trains a `Sequential` whose last layer ends in softmax, with categorical cross-entropy fused
 /// with the softmax (gradient softmax - onehot, as Keras computes it from the logits) and SGD.
 /// Buffers are allocated once per batch size (plus once for a smaller last batch); each batch is
-/// split over the cores (see `Parallel`). A trainer is not thread-safe; `Dataset.copySample` is
-/// called from several threads at once and must only read.
+/// split over the cores (see `Parallel`). A trainer is not thread-safe; `LabeledSamples.copySample`
+/// is called from several threads at once and must only read.
+///
+/// `fitEpoch(order:batch:afterBatch:)` is the one epoch loop: the plugins (through
+/// NeuralPluginSupport), the benchmarks and the tests all train through it.
 public final class Trainer {
     public private(set) var optimizer: SGD
     public let batchSize: Int
@@ -21,7 +17,6 @@ public final class Trainer {
     private let shards: [Shard]
     private var generator: SeededGenerator
     private let classes: Int
-    private var batchIndices: [Int] = []
     private var batchLabels: [Int] = []
 
     public init(model: Sequential, optimizer: SGD, batchSize: Int = 32, seed: UInt64 = 0) throws {
@@ -39,7 +34,6 @@ public final class Trainer {
         shards = (0..<min(Parallel.workers, batchSize)).map { _ in Shard(model: model, training: true) }
         generator = SeededGenerator(seed: seed)
         classes = model.outputShape[0]
-        batchIndices.reserveCapacity(batchSize)
         batchLabels.reserveCapacity(batchSize)
         // Build the full-batch plans now so that configuration errors surface here.
         let parts = Parallel.split(batchSize, parts: shards.count)
@@ -65,7 +59,7 @@ public final class Trainer {
     /// One SGD step on samples `indices` of `data`. Returns the batch's mean loss and how many
     /// samples were classified correctly (both from the forward pass before the update).
     @discardableResult
-    public func trainStep(_ data: any Dataset, indices: [Int]) throws -> (loss: Double, correct: Int) {
+    public func trainStep(_ data: any LabeledSamples, indices: [Int]) throws -> (loss: Double, correct: Int) {
         guard !indices.isEmpty else { throw NeuralKitError.invalidConfiguration("empty batch") }
         guard data.sampleShape == template.inputShape else {
             throw NeuralKitError.shapeMismatch("samples are \(data.sampleShape), network wants \(template.inputShape)")
@@ -110,27 +104,51 @@ public final class Trainer {
         return (used.reduce(0.0) { $0 + $1.lossSum } / Double(indices.count), used.reduce(0) { $0 + $1.correct })
     }
 
-    /// One epoch over `data` in mini-batches, shuffled with the trainer's seeded generator.
-    public func fitEpoch(_ data: any Dataset, shuffle: Bool = true) throws -> EpochMetrics {
+    /// One epoch: the samples `order` names, in mini-batches of `batchSize` in that order (the last
+    /// may be smaller), one SGD step each. `batch` gives a batch's samples and their indices in
+    /// them: the same data and the indices themselves, or a batch fetched for them (indices from
+    /// 0). After every batch `afterBatch` gets the batches done and in all and the running means;
+    /// returning false stops the epoch (`NeuralKitError.cancelled`). A non-finite batch loss stops
+    /// it too (`NeuralKitError.diverged`): the parameters are then already broken.
+    /// The metrics are Keras' epoch numbers: the sample-weighted mean of the batch losses, and
+    /// correct / samples, both from each batch's forward pass before its update.
+    public func fitEpoch(
+        order: [Int], batch: (_ indices: ArraySlice<Int>) throws -> (samples: any LabeledSamples, indices: [Int]),
+        afterBatch: BatchCallback = { _, _, _ in true }
+    ) throws -> PassMetrics {
+        guard !order.isEmpty else { throw NeuralKitError.invalidConfiguration("empty training set") }
+        let batches = (order.count + batchSize - 1) / batchSize
+        var lossSum = 0.0, correct = 0, seen = 0
+        for b in 0..<batches {
+            let (data, indices) = try batch(order[b * batchSize..<min(order.count, (b + 1) * batchSize)])
+            let step = try trainStep(data, indices: indices)
+            guard step.loss.isFinite else {
+                throw NeuralKitError.diverged("loss is \(step.loss) at batch \(b + 1) with learning rate \(learningRate)")
+            }
+            lossSum += step.loss * Double(indices.count)
+            correct += step.correct
+            seen += indices.count
+            let running = PassMetrics(loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), samples: seen)
+            if !afterBatch(b + 1, batches, running) { throw NeuralKitError.cancelled }
+        }
+        return PassMetrics(loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), samples: seen)
+    }
+
+    /// One epoch over all of `data`, shuffled with the trainer's seeded generator (a new order
+    /// every epoch) or in index order.
+    public func fitEpoch(_ data: any LabeledSamples, shuffle: Bool = true,
+                         afterBatch: BatchCallback = { _, _, _ in true }) throws -> PassMetrics {
         guard data.count > 0 else { throw NeuralKitError.invalidConfiguration("empty training set") }
         let order = shuffle ? generator.permutation(data.count) : Array(0..<data.count)
-        var lossSum = 0.0, correct = 0
-        var start = 0
-        while start < order.count {
-            let end = min(start + batchSize, order.count)
-            batchIndices.removeAll(keepingCapacity: true)
-            batchIndices.append(contentsOf: order[start..<end])
-            let r = try trainStep(data, indices: batchIndices)
-            lossSum += r.loss * Double(end - start)
-            correct += r.correct
-            start = end
-        }
-        return EpochMetrics(loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count),
-                            samples: data.count)
+        return try fitEpoch(order: order, batch: { (data, Array($0)) }, afterBatch: afterBatch)
     }
 
     /// Loss and accuracy without updating (Keras `evaluate`), in inference mode.
-    public func evaluate(_ data: any Dataset) throws -> EpochMetrics {
+    public func evaluate(_ data: any LabeledSamples) throws -> PassMetrics {
         try Predictor(model: model, batchSize: batchSize).evaluate(data)
     }
 }
+
+/// Told after each batch of a pass (`Trainer.fitEpoch`, `Predictor.evaluate`): batches done, batches
+/// in all, and the means over the samples so far. Returning false stops the pass.
+public typealias BatchCallback = (_ batchesDone: Int, _ batchesTotal: Int, _ running: PassMetrics) -> Bool

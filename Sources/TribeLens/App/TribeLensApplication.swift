@@ -64,7 +64,7 @@ final class TribeLensApplication {
            let window = windows.first(where: { $0.widget == UnsafeMutableRawPointer(active).assumingMemoryBound(to: GtkWidget.self) }) {
             return window
         }
-        let window = MainWindow(application: app, analyzer: analyzer)
+        let window = MainWindow(application: app, analyzer: analyzer, state: .shared, corrections: .shared)
         DesktopIntegration.windowCreated(window.widget)
         windows.append(window)
         Signals.connect(window.widget, "destroy") { [weak self, weak window] in

@@ -17,6 +17,7 @@ enum DesktopIntegration {
     ]
 
     static func startup(_ app: UnsafeMutablePointer<GtkApplication>) {
+        Stylesheet.load()  // before any window: every widget's style rules are in it
         addUninstalledIcons()
         gtk_window_set_default_icon_name(TribeLensIdentity.appID)
         colorScheme = ColorSchemeFollower()

@@ -11,9 +11,12 @@ final class SettingsStore {
     /// Why parts of the file were ignored at start (shown once as a message).
     let loadProblems: [String]
     private var observers: [(AppSettings) -> Void] = []
+    private let file: URL
 
-    private init() {
-        (settings, loadProblems) = AppSettings.loadLeniently()
+    /// `file`: the settings keyfile (the XDG one; tests pass a temporary file).
+    init(file: URL = AppSettings.defaultURL) {
+        self.file = file
+        (settings, loadProblems) = AppSettings.loadLeniently(from: file)
         for problem in loadProblems { FileHandle.standardError.write(Data("tribelens: \(problem)\n".utf8)) }
     }
 
@@ -24,7 +27,7 @@ final class SettingsStore {
         guard next != settings else { return }
         settings = next
         do {
-            try settings.save()
+            try settings.save(to: file)
         } catch {
             FileHandle.standardError.write(Data("tribelens: \(error)\n".utf8))
         }

@@ -9,6 +9,8 @@ import Foundation
 /// cascade or a network takes time): the Preferences' one, and those active models name.
 final class PhotoAnalyzer: Sendable {
     typealias DetectorFactory = @Sendable () throws -> any FaceDetector
+    /// Makes the detector a model's preparation names.
+    typealias PreparedDetectorFactory = @Sendable (FacePreparation) throws -> any FaceDetector
 
     /// One analysis: the new state and, when the photo decoded, its preview and thumbnail.
     struct Outcome: Sendable {
@@ -24,9 +26,15 @@ final class PhotoAnalyzer: Sendable {
 
     /// `makeDetector`: the detector used while no model is active (the Preferences' choice).
     /// `yunetModel`: a YuNet file named by the user (TRIBELENS_YUNET_MODEL), for models that use YuNet.
-    init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory, yunetModel: String? = nil) {
+    convenience init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory, yunetModel: String? = nil) {
+        self.init(loader: loader, makeDetector: makeDetector) { try $0.makeDetector(yunetModel: yunetModel) }
+    }
+
+    /// `makeModelDetector`: the detector of an active model's preparation (tests pass fakes).
+    init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory,
+         makeModelDetector: @escaping PreparedDetectorFactory) {
         self.loader = loader
-        self.detectors = DetectorCache(fallback: makeDetector, yunetModel: yunetModel)
+        self.detectors = DetectorCache(fallback: makeDetector, prepared: makeModelDetector)
     }
 
     /// Expands folders into the photos inside them (recursively), keeping files as given.
@@ -68,7 +76,7 @@ final class PhotoAnalyzer: Sendable {
             // The same faces and crops `PhotoPrediction` (and so `tribelens-cli predict`) makes.
             let faces = try PhotoPrediction.faces(in: image, detector: faceDetector)
             let crops = try FaceCrops.make(used.input, faces: faces, in: image)
-            let hash = (try? Data(contentsOf: url)).map(ContentHash.sha256)
+            let hash = (try? loader.contents(of: url)).map(ContentHash.sha256)  // raw name, bounded
             let preview = PreviewImage(image)
             let thumbnail = PreviewImage(image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
@@ -84,18 +92,18 @@ final class PhotoAnalyzer: Sendable {
 /// The detectors, each created on first use. Only touched from the analysis queue (serial).
 private final class DetectorCache: @unchecked Sendable {
     private let fallback: PhotoAnalyzer.DetectorFactory
-    private let yunetModel: String?
+    private let prepared: PhotoAnalyzer.PreparedDetectorFactory
     private var made: [FacePreparation?: Result<any FaceDetector, any Error>] = [:]
 
-    init(fallback: @escaping PhotoAnalyzer.DetectorFactory, yunetModel: String?) {
+    init(fallback: @escaping PhotoAnalyzer.DetectorFactory, prepared: @escaping PhotoAnalyzer.PreparedDetectorFactory) {
         self.fallback = fallback
-        self.yunetModel = yunetModel
+        self.prepared = prepared
     }
 
     /// `preparation` nil: the Preferences' detector.
     func get(_ preparation: FacePreparation?) throws -> any FaceDetector {
         if made[preparation] == nil {
-            made[preparation] = Result { try preparation?.makeDetector(yunetModel: yunetModel) ?? fallback() }
+            made[preparation] = Result { try preparation.map(prepared) ?? fallback() }
         }
         return try made[preparation]!.get()
     }

@@ -1,9 +1,11 @@
 import Dispatch
 import Foundation
 
-/// Connects a window's photos to the analyzer: decides what to analyse next (the photo on
-/// screen first, then the ones after it), keeps previews cached, and reports every change and
-/// failure. The window shows `session` and `preview(for:)`; it never calls the analyzer itself.
+/// Connects a window's photos to the analyzer and the model: decides what to analyse next (the
+/// photo on screen first, then the ones after it) and what to label, keeps previews cached, and
+/// reports every change and failure. The window shows `session` and `preview(for:)`; it never
+/// calls the analyzer itself. No GTK here (results come back through the GLib main loop), so the
+/// unit tests drive it with a fake detector and a fake backend.
 @MainActor
 final class PhotoPipeline {
     let session = PhotoSession()
@@ -13,13 +15,15 @@ final class PhotoPipeline {
     private var analyzing: Int?              // id of the photo being analysed
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
     private var labelling: Int?              // id of the photo the model is labelling
-    private let recognition = RecognitionState.shared
+    private let recognition: RecognitionState
 
     /// A photo could not be opened, or an opened folder held no photos.
     var onProblem: (String) -> Void = { _ in }
 
-    init(analyzer: PhotoAnalyzer) {
+    /// `recognition`: the model that names the faces (the app's `RecognitionState.shared`).
+    init(analyzer: PhotoAnalyzer, recognition: RecognitionState) {
         self.analyzer = analyzer
+        self.recognition = recognition
         // A new model (or none) makes every label stale: label again, shown photo first.
         recognition.observe { [weak self] in self?.labelNext() }
         recognition.start()
@@ -105,7 +109,7 @@ final class PhotoPipeline {
         }
         labelling = photo.id
         let started = DispatchTime.now()
-        Recognizer.shared.label(crops: analysis.crops, count: analysis.faces.count, generation: model.generation) {
+        recognition.label(crops: analysis.crops, count: analysis.faces.count, generation: model.generation) {
             [weak self] result in
             guard let self else { return }
             self.labelling = nil

@@ -8,7 +8,8 @@ struct FaceAnnotation: Sendable, Equatable {
     enum Tone: Sendable, Equatable {
         /// No model: the plain detector box.
         case detected
-        /// A member at or above `FaceAnnotation.sureProbability`.
+        /// A member the model's calibration calls sure (`FaceLabel.sure`); for a model without
+        /// one, at or above `FaceAnnotation.sureProbability`.
         case sure
         /// A member between the threshold and `sureProbability`.
         case likely
@@ -87,7 +88,8 @@ struct FaceAnnotation: Sendable, Equatable {
         if let member = label.member {
             title = directory.name(of: member, script: script)
             detail = [directory.groupText(label.groups), percent].filter { !$0.isEmpty }.joined(separator: " · ")
-            tone = label.probability >= Self.sureProbability ? .sure : .likely
+            // The model's calibrated confidence where it has one: a raw softmax of 97% can be wrong.
+            tone = label.sure ?? (label.probability >= Self.sureProbability) ? .sure : .likely
         } else if let group = label.group {
             title = L10n.tr("unknown")
             detail = L10n.format(L10n.tr("probably %s"), directory.groupText([group])) + " · " + percent

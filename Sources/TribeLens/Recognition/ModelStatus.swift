@@ -29,8 +29,9 @@ struct LoadedModelInfo: Sendable, Equatable {
     var unknownBelow: Double? = nil
 }
 
-/// What the plugin host found, for the model menu: backend ids and the files it refused.
+/// What the plugin host found, for the model menu: backend ids and the refused files a user
+/// can act on (`RefusedPlugin.shown`).
 struct PluginReport: Sendable, Equatable {
     var backends: [String] = []
-    var refused: [String] = []
+    var refused: [RefusedPlugin] = []
 }

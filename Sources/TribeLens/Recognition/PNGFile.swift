@@ -1,9 +1,10 @@
 import CGtk
 import Foundation
+import SafeFiles
 
 /// PNG files the app writes (annotated photos, charts): cairo surface to PNG bytes, and bytes to
-/// a file atomically — a hidden temporary file next to the destination, fsync, rename over it,
-/// fsync the folder — so readers see the old file or the new one, never half a PNG.
+/// a file atomically through SafeFiles, so readers see the old file or the new one, never half a
+/// PNG.
 enum PNGFile {
     /// PNG bytes of a cairo image surface.
     static func encode(_ surface: OpaquePointer) throws(ExportError) -> Data {
@@ -19,44 +20,23 @@ enum PNGFile {
         return withExtendedLifetime(sink) { sink.data }
     }
 
-    /// Temporary file in the destination's folder, fsync, rename over the destination, fsync the
-    /// folder. Errors name the file or folder and the system's reason ("Permission denied").
+    /// Replaces `url` atomically (`SafeFiles.AtomicFile`). Errors name the file or folder and the
+    /// system's reason ("Permission denied").
     static func writeAtomically(_ data: Data, to url: URL) throws(ExportError) {
         let name = url.lastPathComponent
         let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard !name.isEmpty, name != "/" else { throw ExportError(message: "cannot save to \(url.path): no file name") }
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ExportError(message: "cannot save \(name): the folder \(folder) does not exist", reason: "the folder does not exist")
-        }
-        let temporary = folder + "/.\(name).\(getpid()).\(UUID().uuidString).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { let why = reason(); throw ExportError(message: "cannot save \(name) in \(folder): \(why)", reason: why) }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = reason(); return
-                }
-                offset += written
+        do {
+            try AtomicFile.write(data, to: url)
+        } catch {
+            switch error.step {
+            case .noFileName: throw ExportError(message: "cannot save to \(url.path): no file name")
+            case .missingFolder:
+                throw ExportError(message: "cannot save \(name): the folder \(folder) does not exist", reason: "the folder does not exist")
+            case .createTemporary: throw ExportError(message: "cannot save \(name) in \(folder): \(error.reason)", reason: error.reason)
+            default: throw ExportError(message: "cannot save \(url.path): \(error.reason)", reason: error.reason)
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = reason() }
-        if close(fd) != 0, failure == nil { failure = reason() }
-        if let failure { throw ExportError(message: "cannot save \(url.path): \(failure)", reason: failure) }
-        guard rename(temporary, url.path) == 0 else { let why = reason(); throw ExportError(message: "cannot save \(url.path): \(why)", reason: why) }
-        renamed = true
-        // The rename itself is only durable once the folder is synced.
-        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
     }
-
-    private static func reason() -> String { String(cString: strerror(errno)) }
 
     private final class Sink {
         var data = Data()

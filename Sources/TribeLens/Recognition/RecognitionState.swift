@@ -3,10 +3,15 @@ import Foundation
 
 /// The model every window labels with, and the name preference. Main-actor state shared by the
 /// windows (the active model is a per-user setting, as in `tribelens-cli model activate`);
-/// loading happens in `Recognizer`, off the GTK thread.
+/// loading and labelling happen in `recognizer`, off the GTK thread.
 @MainActor
 final class RecognitionState {
-    static let shared = RecognitionState()
+    /// The app's: the user's models, plugins and settings.
+    static let shared = RecognitionState(recognizer: Recognizer(), settings: .shared)
+
+    let recognizer: Recognizer
+    /// The settings the name preference is read from and saved to.
+    let settings: SettingsStore
 
     private(set) var status: ModelStatus = .loading(nil)
     private(set) var plugins = PluginReport()
@@ -20,10 +25,11 @@ final class RecognitionState {
     private var appliedNameDisplay: AppSettings.NameDisplay?
     private var started = false
 
-    private init() {
-        let environment = ProcessInfo.processInfo.environment
+    init(recognizer: Recognizer, settings: SettingsStore, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.recognizer = recognizer
+        self.settings = settings
         script = Self.initialScript(names: environment["TRIBELENS_NAMES"],
-                                    chosen: SettingsStore.shared.settings.nameDisplay,
+                                    chosen: settings.settings.nameDisplay,
                                     locale: environment["LC_ALL"] ?? environment["LC_MESSAGES"] ?? environment["LANG"])
     }
 
@@ -49,8 +55,8 @@ final class RecognitionState {
         started = true
         // Preferences > Member names applies at once; saving any other setting leaves the
         // names alone.
-        appliedNameDisplay = SettingsStore.shared.settings.nameDisplay
-        SettingsStore.shared.observe { [weak self] settings in
+        appliedNameDisplay = settings.settings.nameDisplay
+        settings.observe { [weak self] settings in
             MainActor.assumeIsolated {
                 guard let self, settings.nameDisplay != self.appliedNameDisplay else { return }
                 self.appliedNameDisplay = settings.nameDisplay
@@ -62,7 +68,7 @@ final class RecognitionState {
 
     /// Makes `name` the active model (as `tribelens-cli model activate` does) and loads it.
     func activate(_ name: String) throws {
-        try ModelStore.standard().activate(name: name)
+        try recognizer.store.activate(name: name)
         load(name)
     }
 
@@ -70,7 +76,7 @@ final class RecognitionState {
     func load(_ name: String?) {
         status = .loading(name)
         notify()
-        Recognizer.shared.load(name: name) { [weak self] status, plugins in
+        recognizer.load(name: name) { [weak self] status, plugins in
             guard let self else { return }
             self.status = status
             self.plugins = plugins
@@ -78,9 +84,16 @@ final class RecognitionState {
         }
     }
 
+    /// Labels one photo's faces with the loaded model (`generation`: the model the caller saw;
+    /// another one answers with a stale failure).
+    func label(crops: [UInt8], count: Int, generation: Int,
+               then deliver: @escaping @MainActor @Sendable (Result<[FaceLabel], PredictionFailure>) -> Void) {
+        recognizer.label(crops: crops, count: count, generation: generation, then: deliver)
+    }
+
     /// The saved models, for the switcher (small JSON files; read when the menu opens).
     func savedModels() -> [(summary: ModelSummary?, name: String, problem: String?, active: Bool)] {
-        ModelStore.standard().list().map { entry in
+        recognizer.store.list().map { entry in
             (entry.manifest.map { ModelSummary(name: entry.name, manifest: $0) }, entry.name, entry.problem, entry.isActive)
         }
     }

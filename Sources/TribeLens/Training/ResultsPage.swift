@@ -16,6 +16,7 @@ final class ResultsPage {
     private let saveButton: Widget
     private let saveStatus: Widget
     private let stale = TrainingPage.staleNote(description: "Results freshness")
+    private let comparison: Widget
     private let heatMap = ConfusionHeatMapView()
     private let exportButton: Widget
     private let window: Widget
@@ -50,6 +51,11 @@ final class ResultsPage {
         Gtk.addClasses(saveButton, "suggested-action")
         saveRow.append(saveButton)
         box.append(saveRow)
+        comparison = Gtk.label("", classes: ["dim-label"], description: "Model comparison")
+        gtk_label_set_xalign(comparison.opaque, 0)
+        gtk_label_set_wrap(comparison.opaque, 1)
+        gtk_widget_set_visible(comparison, 0)
+        box.append(comparison)
         saveStatus = Gtk.label("", classes: ["dim-label"], description: "Save status")
         gtk_label_set_xalign(saveStatus.opaque, 0)
         box.append(saveStatus)
@@ -114,6 +120,11 @@ final class ResultsPage {
             return
         }
         gtk_editable_set_text(nameEntry.opaque, model.suggestedModelName())
+        // Ticked only when the new model is at least as good as the active one (or none is).
+        let advice = ActivationAdvice(newAccuracy: manifest.testMetrics?.accuracy, active: model.activeModelSummary())
+        gtk_check_button_set_active(activate.cast(), advice.activateByDefault ? 1 : 0)
+        gtk_label_set_text(comparison.opaque, advice.comparison ?? "")
+        gtk_widget_set_visible(comparison, advice.comparison == nil ? 0 : 1)
         guard let report = manifest.testMetrics else {
             gtk_label_set_text(headline.opaque, L10n.tr("Trained; no test photos to measure it on."))
             return

@@ -21,7 +21,6 @@ final class ReviewPage {
 
     init(model: TrainingPanelModel) {
         self.model = model
-        CurationStyles.load()
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 12)!
         Gtk.margins(box, 18)
         box.append(TrainingPage.heading(L10n.tr("Review")))

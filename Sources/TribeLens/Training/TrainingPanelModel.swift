@@ -473,6 +473,13 @@ final class TrainingPanelModel {
         return "\(base)-\(n)"
     }
 
+    /// The active model as saved, for comparing a new one with it (nil when none is active or
+    /// its model.json cannot be read).
+    func activeModelSummary() -> ModelSummary? {
+        guard let name = worker.store.activeName(), let manifest = try? worker.store.manifest(of: name) else { return nil }
+        return ModelSummary(name: name, manifest: manifest)
+    }
+
     func save(as name: String, activate: Bool) {
         guard let outcome, let model = outcome.model, let manifest = outcome.manifest else { return }
         do { try ModelStore.validate(name: name) } catch {

@@ -141,7 +141,8 @@ final class TrainingSetupPage {
         backendList.update(backends.map { ChoiceList.Choice(title: "\($0.displayName) (\($0.id))", detail: $0.description) },
                            selected: backends.firstIndex { $0.id == model.backendID })
         if let catalog = model.catalog {
-            let refused = catalog.refused.map { "• \(URL(fileURLWithPath: $0.path).lastPathComponent): \($0.message)" }
+            // As the model menu says it: the user's own plugin files, in a user's words.
+            let refused = RefusedPlugin.shown(catalog.refused, searched: catalog.searched).map { "• \($0.line)" }
             gtk_label_set_text(refusedLabel.opaque, refused.isEmpty ? ""
                                : L10n.tr("Not loaded:") + "\n" + refused.joined(separator: "\n"))
             Gtk.setVisible(refusedLabel, !refused.isEmpty)

@@ -29,7 +29,6 @@ final class TrainingWindow {
         self.model = model
         lastPhase = model.phase
         shownAnalysis = model.analysisCount
-        TrainingStyles.load()
         widget = gtk_window_new()
         if let application = gtk_window_get_application(parent.cast()) {
             gtk_window_set_application(widget.cast(), application)
@@ -42,9 +41,6 @@ final class TrainingWindow {
         review = ReviewPage(model: model)
         setup = TrainingSetupPage(model: model, window: widget)
         results = ResultsPage(model: model, window: widget)
-        // After the pages' own style rules: among providers of one priority the last added
-        // wins, whatever the selectors' specificity.
-        FanTrainingStyles.load()
 
         stack = gtk_stack_new()
         gtk_stack_set_transition_type(stack.opaque, GTK_STACK_TRANSITION_TYPE_CROSSFADE)

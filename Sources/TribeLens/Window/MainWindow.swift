@@ -21,14 +21,16 @@ final class MainWindow {
     private let recognition: RecognitionController
     private lazy var training = TrainingPanelHost(parent: widget)
 
-    init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer) {
-        pipeline = PhotoPipeline(analyzer: analyzer)
-        Styles.load()
+    /// `state` (the model and name preference) and `corrections`: the app's, shared by its windows.
+    init(application: UnsafeMutablePointer<GtkApplication>, analyzer: PhotoAnalyzer,
+         state: RecognitionState, corrections: CorrectionBook) {
+        pipeline = PhotoPipeline(analyzer: analyzer, recognition: state)
         widget = gtk_application_window_new(application)
         gtk_window_set_title(widget.cast(), "TribeLens")
         gtk_window_set_default_size(widget.cast(), 1000, 720)
         gtk_window_set_titlebar(widget.cast(), header.widget)
-        recognition = RecognitionController(window: widget, canvas: canvas, toast: toast, pipeline: pipeline)
+        recognition = RecognitionController(window: widget, canvas: canvas, toast: toast, pipeline: pipeline,
+                                            naming: FaceNaming(state: state, corrections: corrections))
         gtk_header_bar_pack_end(header.widget.opaque, recognition.exportButton)
         gtk_header_bar_pack_end(header.widget.opaque, recognition.modelButton.widget)
 

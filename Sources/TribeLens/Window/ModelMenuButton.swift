@@ -10,13 +10,14 @@ import Foundation
 final class ModelMenuButton {
     let widget: Widget
     private let popover: Widget
-    private let state = RecognitionState.shared
+    private let state: RecognitionState
     private var shownName = ""
 
     /// A model could not be activated: the one-line reason.
     var onProblem: (String) -> Void = { _ in }
 
-    init() {
+    init(state: RecognitionState) {
+        self.state = state
         widget = gtk_menu_button_new()
         popover = gtk_popover_new()
         gtk_menu_button_set_popover(widget.opaque, popover)
@@ -73,7 +74,10 @@ final class ModelMenuButton {
         }
         append(box, wrapped(details, description: "Active model"))
         if showHint {
-            let hint = wrapped(Recognizer.trainingHint, description: "How to train a model")
+            // The sentence wraps; the commands break only between options (CommandLayout).
+            let hint = wrapped(Recognizer.trainingHintLaidOut(width: Self.hintWidth), description: "How to train a model")
+            gtk_label_set_wrap_mode(hint.opaque, PANGO_WRAP_WORD)
+            gtk_label_set_max_width_chars(hint.opaque, Int32(Self.hintWidth))
             Gtk.addClasses(hint, "monospace", "dim-label")
             gtk_label_set_selectable(hint.opaque, 1)
             append(box, hint)
@@ -118,7 +122,7 @@ final class ModelMenuButton {
             let next: MemberDirectory.Script = script == .japanese ? .romaji : .japanese
             self.state.script = next
             // Kept in the settings keyfile, shared with Preferences.
-            SettingsStore.shared.update { $0.nameDisplay = AppSettings.NameDisplay(rawValue: next.rawValue) ?? .romaji }
+            self.state.settings.update { $0.nameDisplay = AppSettings.NameDisplay(rawValue: next.rawValue) ?? .romaji }
             self.rebuild()
         }
         append(box, names)
@@ -128,13 +132,27 @@ final class ModelMenuButton {
             : L10n.format(L10n.tr("Backends: %s"), plugins.backends.joined(separator: ", "))
         if !plugins.refused.isEmpty {
             pluginText += "\n" + L10n.format(L10n.tr("Not loaded (%d):"), plugins.refused.count) + "\n"
-                + plugins.refused.map { "• \($0)" }.joined(separator: "\n")
+                + plugins.refused.map { "• \($0.line)" }.joined(separator: "\n")
         }
         let pluginLabel = wrapped(pluginText, description: "Plugins")
         Gtk.addClasses(pluginLabel, "dim-label", "caption")
         append(box, pluginLabel)
+        if !plugins.refused.isEmpty {
+            // The paths and the host's own words, for whoever wants to fix the file.
+            let expander = gtk_expander_new(L10n.tr("Details"))!
+            // Without it, assistive technology hears the class name "GtkExpander".
+            tl_accessible_set_label(expander, L10n.tr("Details"))
+            let text = wrapped(plugins.refused.map(\.details).joined(separator: "\n\n"), description: "Plugin details")
+            Gtk.addClasses(text, "dim-label", "caption")
+            gtk_label_set_selectable(text.opaque, 1)
+            gtk_expander_set_child(expander.opaque, text)
+            append(box, expander)
+        }
         gtk_popover_set_child(popover.cast(), box)
     }
+
+    /// Characters per line of the training hint (the popover is 340 pixels wide).
+    private static let hintWidth = 44
 
     private func append(_ box: Widget, _ child: Widget) { gtk_box_append(box.cast(), child) }
 

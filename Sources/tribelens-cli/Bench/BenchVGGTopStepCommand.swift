@@ -17,7 +17,7 @@ extension BenchCommand {
             var g = SeededGenerator(seed: 7)
             let n = options.batchSize * 2
             let features = try Tensor(shape: [n, 4, 4, 512], scalars: (0..<n * 8192).map { _ in g.nextUnitFloat() * 4 })
-            let data = try TensorDataset(samples: features, labels: (0..<n).map { $0 % 24 })
+            let data = try TensorSamples(samples: features, labels: (0..<n).map { $0 % 24 })
             try time("vgg-top-step", options) { b in
                 let first = (b % 2) * options.batchSize
                 try trainer.trainStep(data, indices: Array(first..<first + options.batchSize))

@@ -35,13 +35,12 @@ struct TransferBenchCommand: ParsableCommand {
         }
         // A private feature cache, so the first epoch really computes and nothing is left behind.
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("tribelens-bench-\(UUID().uuidString)")
-        setenv("XDG_CACHE_HOME", cache.path, 1)
         defer { try? FileManager.default.removeItem(at: cache) }
 
         let trainSet = try Self.synthetic(count: train, classes: classes, seed: 1)
         let validationSet = try Self.synthetic(count: validation, classes: classes, seed: 2)
         let model = try backend.makeModel(ModelConfiguration(classCount: classes, seed: 1, inputScale: 1,
-                                                             hyperParametersJSON: #"{"weights": "none"}"#))
+                                                             hyperParametersJSON: #"{"weights": "none"}"#, cacheDirectory: cache))
         var seconds: [Double] = []
         for epoch in 1...epochs {
             let start = ContinuousClock.now

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceKit
 import Foundation
+import SafeFiles
 
 /// `tribelens-cli dataset export`: a dataset's parts as NumPy `.npy` files, so a peer (the
 /// write-up's Keras code) can train on exactly the same images, split and augmentation.
@@ -25,6 +26,6 @@ struct DatasetExportCommand: ParsableCommand {
             Console.error("\(part): \(images.count) images")
         }
         let classes = try JSONSerialization.data(withJSONObject: tensors.classes)
-        try classes.write(to: folder.appendingPathComponent("classes.json"))
+        try AtomicFile.write(classes, to: folder.appendingPathComponent("classes.json"))
     }
 }

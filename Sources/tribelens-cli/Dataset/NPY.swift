@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// The NumPy .npy format, version 1.0: magic, header length, a Python dict literal, raw data.
 enum NPY {
@@ -12,6 +13,6 @@ enum NPY {
         data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         data.append(Data(header.utf8))
         data.append(contentsOf: bytes)
-        try data.write(to: url, options: .atomic)
+        try AtomicFile.write(data, to: url)
     }
 }

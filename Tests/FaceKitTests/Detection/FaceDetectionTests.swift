@@ -97,7 +97,7 @@ final class FaceDetectionTests: XCTestCase {
     }
 
     func testCropClampsToTheImage() {
-        let image = PhotoLoaderTests.gradient(width: 10, height: 8)
+        let image = TestImages.gradient(width: 10, height: 8)
         let crop = image.cropped(to: FaceBox(x: 7, y: -2, width: 6, height: 5))
         XCTAssertEqual(crop.width, 3)
         XCTAssertEqual(crop.height, 3)

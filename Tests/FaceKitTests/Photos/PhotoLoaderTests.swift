@@ -46,7 +46,7 @@ final class PhotoLoaderTests: XCTestCase {
 
     func testLosslessFormatsRoundTripThroughOpenCVEncoders() throws {
         let dir = try temporaryFolder(self)
-        let image = Self.gradient(width: 37, height: 23)
+        let image = TestImages.gradient(width: 37, height: 23)
         for ext in ["png", "bmp", "tiff"] {
             let url = dir.appendingPathComponent("gradient.\(ext)")
             try image.write(to: url)
@@ -57,7 +57,7 @@ final class PhotoLoaderTests: XCTestCase {
 
     func testWebPAndJPEGDecodeCloseToTheOriginal() throws {
         let dir = try temporaryFolder(self)
-        let image = Self.gradient(width: 64, height: 48)
+        let image = TestImages.gradient(width: 64, height: 48)
         for ext in ["webp", "jpg"] {
             let url = dir.appendingPathComponent("gradient.\(ext)")
             try image.write(to: url)
@@ -109,7 +109,7 @@ final class PhotoLoaderTests: XCTestCase {
 
     func testTruncatedJPEGAndPNG() throws {
         let dir = try temporaryFolder(self)
-        let image = Self.gradient(width: 120, height: 90)
+        let image = TestImages.gradient(width: 120, height: 90)
         for ext in ["jpg", "png"] {
             let whole = dir.appendingPathComponent("whole.\(ext)")
             try image.write(to: whole)
@@ -199,13 +199,6 @@ final class PhotoLoaderTests: XCTestCase {
 
     // MARK: Helpers
 
-    static func gradient(width: Int, height: Int) -> RGBImage {
-        var pixels: [UInt8] = []
-        for y in 0..<height {
-            for x in 0..<width { pixels += [UInt8(x * 255 / max(width - 1, 1)), UInt8(y * 255 / max(height - 1, 1)), 90] }
-        }
-        return RGBImage(width: width, height: height, pixels: pixels)
-    }
 
     /// Inserts an APP1 EXIF segment with just an orientation tag right after SOI.
     static func insertingOrientation(_ orientation: UInt8, into jpeg: Data) -> Data {

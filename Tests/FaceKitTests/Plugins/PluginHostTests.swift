@@ -114,6 +114,23 @@ final class PluginHostTests: XCTestCase {
                        ["/usr/bin", "/home/u/.local/share/tribelens/plugins", "/usr/lib/tribelens/plugins"])
     }
 
+    /// The build folder holds the shipping plugins and the test ones side by side; the default
+    /// search path of a binary there finds the shipping ones only.
+    func testTheDefaultSearchPathOfABuildListsExactlyTheShippingPlugins() throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let build = TestPlugins.directory
+        XCTAssertTrue(FileManager.default.fileExists(atPath: try TestPlugins.url("TestLinearBackend").path),
+                      "the test plugins are built into the same folder")
+        let path = PluginSearchPath.standard(environment: ["XDG_DATA_HOME": home.path, "HOME": home.path],
+                                             executableURL: build.appendingPathComponent("tribelens-cli"))
+        XCTAssertEqual(path.entries.first?.origin, .executable)
+        let names = PluginHost(searchPath: path).candidates().map(\.lastPathComponent)
+        XCTAssertEqual(names, ["libSFaceEmbedding.so", "libScratchCNN.so", "libVGG16Transfer.so"])
+        XCTAssertFalse(names.contains { $0.hasPrefix("libTest") }, "\(names)")
+        XCTAssertEqual(PluginSearchPath.shippingPlugins, ["SFaceEmbedding", "ScratchCNN", "VGG16Transfer"])
+    }
+
     func testDiscoveryLoadsRefusesAndLetsTheFirstIDWin() throws {
         let first = try makeTemporaryDirectory()
         let second = try makeTemporaryDirectory()

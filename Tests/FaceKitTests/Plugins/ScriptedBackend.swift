@@ -1,5 +1,6 @@
 import Foundation
 import FaceKit
+import TrainingMetrics
 
 /// The fake backend the app logic is tested with: it does not learn, it replays a script of
 /// losses and records how the session drives it (learning rates, seeds, batches).

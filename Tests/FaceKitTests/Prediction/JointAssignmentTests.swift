@@ -94,4 +94,33 @@ final class JointAssignmentTests: XCTestCase {
         // With an "unknown" option at 0.5, face 0 (0.4 for member 1) becomes unknown instead.
         XCTAssertEqual(JointAssignment.assign(probabilities: p, faces: 2, members: 3, unknownProbability: 0.5), [nil, 0])
     }
+
+    func testAFaceTheOpenSetTurnsAwayStaysUnknownAndTakesNoMembersSlot() {
+        // Face 1 is a stranger the softmax puts on member 0 at 97%; face 0 is member 0 at 90%.
+        let p: [Float] = [0.90, 0.08, 0.02,
+                          0.97, 0.02, 0.01]
+        // Without the open set, the stranger takes member 0 and pushes face 0 onto member 1.
+        XCTAssertEqual(JointAssignment.assign(probabilities: p, faces: 2, members: 3, unknownProbability: nil), [1, 0])
+        // The open-set threshold says face 1 is nobody: it stays unknown and face 0 keeps member 0,
+        // whether faces are forced onto members or may stay unknown.
+        let eligible = [true, true, true,
+                        false, false, false]
+        XCTAssertEqual(JointAssignment.assign(probabilities: p, faces: 2, members: 3, unknownProbability: nil, eligible: eligible), [0, nil])
+        XCTAssertEqual(JointAssignment.assign(probabilities: p, faces: 2, members: 3, unknownProbability: 0.5, eligible: eligible), [0, nil])
+        // Eligible for member 1 only: it may not be named member 0 even when that is its best.
+        let onlyOne = [true, true, true,
+                       false, true, false]
+        XCTAssertEqual(JointAssignment.assign(probabilities: p, faces: 2, members: 3, unknownProbability: nil, eligible: onlyOne), [0, 1])
+    }
+
+    func testThePolicyNamesNoIneligibleMember() {
+        let p: [Float] = [0.90, 0.08, 0.02,
+                          0.97, 0.02, 0.01]
+        let eligible = [true, true, true, false, false, false]
+        for joint in [true, false] {
+            let labels = PredictionPolicy(threshold: 0.5, jointAssignment: joint)
+                .label(probabilities: p, classes: ["a", "b", "c"], memberGroups: [:], eligible: eligible)
+            XCTAssertEqual(labels.map(\.member), ["a", nil], "joint \(joint)")
+        }
+    }
 }
