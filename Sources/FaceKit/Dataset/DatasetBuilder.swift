@@ -41,12 +41,13 @@ public struct DatasetBuilder: Sendable {
     }
 
     /// Import, extraction (incremental, all cores) and curation, with the health report.
-    /// `cancellation` stops the extraction (`ExtractionCancelled`).
+    /// `isCancelled` stops the extraction (`ExtractionCancelled`; a closure, so this layer needs no
+    /// cancellation type of the training layer above it).
     public func analyse(photoRoot: URL, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                        cancellation: CancellationFlag? = nil) throws -> Analysis {
+                        isCancelled: (@Sendable () -> Bool)? = nil) throws -> Analysis {
         let photos = try PhotoImport.scan(root: photoRoot, roster: roster)
         let extractor = FaceExtractor(source: source, storage: storage, workers: workers)
-        let (faces, statistics) = try extractor.extract(photos.photos.map(\.url), progress: progress, cancellation: cancellation)
+        let (faces, statistics) = try extractor.extract(photos.photos.map(\.url), progress: progress, isCancelled: isCancelled)
         let curation = try CurationStore(storage: storage)
 
         var samples: [DatasetSample] = []

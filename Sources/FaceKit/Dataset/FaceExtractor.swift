@@ -48,12 +48,13 @@ public struct FaceExtractor: Sendable {
     }
 
     /// Extracts faces from `photos` (results in the same order). `progress(done, total)` is called
-    /// from worker threads, serially. Once `cancellation` is set, the workers finish the photo in
-    /// hand and stop, and this throws `ExtractionCancelled` (what was found so far stays cached).
+    /// from worker threads, serially. Once `isCancelled` says so (asked before each photo, from
+    /// worker threads), the workers finish the photo in hand and stop, and this throws
+    /// `ExtractionCancelled` (what was found so far stays cached).
     public func extract(_ photos: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil,
-                        cancellation: CancellationFlag? = nil) throws -> (results: [PhotoFaces], statistics: Statistics) {
+                        isCancelled: (@Sendable () -> Bool)? = nil) throws -> (results: [PhotoFaces], statistics: Statistics) {
         let started = Date()
-        let state = SharedState(count: photos.count, cancellation: cancellation)
+        let state = SharedState(count: photos.count, isCancelled: isCancelled)
         let source = self.source
         let workerCount = min(workers, max(1, photos.count))
         DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
@@ -75,7 +76,7 @@ public struct FaceExtractor: Sendable {
             }
         }
         if let error = state.error { throw error }
-        if let cancellation, cancellation.isCancelled, state.results.contains(where: { $0 == nil }) {
+        if let isCancelled, isCancelled(), state.results.contains(where: { $0 == nil }) {
             throw ExtractionCancelled(done: state.results.filter { $0 != nil }.count, total: photos.count)
         }
         var statistics = Statistics()
@@ -206,16 +207,16 @@ private final class SharedState: @unchecked Sendable {
     private(set) var cachedCount = 0
     private(set) var error: Error?
 
-    private let cancellation: CancellationFlag?
+    private let isCancelled: (@Sendable () -> Bool)?
 
-    init(count: Int, cancellation: CancellationFlag?) {
+    init(count: Int, isCancelled: (@Sendable () -> Bool)?) {
         results = Array(repeating: nil, count: count)
-        self.cancellation = cancellation
+        self.isCancelled = isCancelled
     }
 
     func next() -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard error == nil, nextIndex < results.count, cancellation?.isCancelled != true else { return nil }
+        guard error == nil, nextIndex < results.count, isCancelled?() != true else { return nil }
         defer { nextIndex += 1 }
         return nextIndex
     }

@@ -78,7 +78,7 @@ final class TrainingWorker: Sendable {
                 let folder = PhotoFolderSnapshot.take(root: photoRoot)
                 let analysis = try builder.analyse(photoRoot: photoRoot, progress: { done, total in
                     if throttle.due(done == total) { MainLoop.post { progress(done, total) } }
-                }, cancellation: cancellation)
+                }, isCancelled: { cancellation.isCancelled })
                 return .found(analysis, folder: folder, detector: detector)
             }
             MainLoop.post { done(result) }

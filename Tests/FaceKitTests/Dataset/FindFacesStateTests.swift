@@ -25,7 +25,7 @@ final class FindFacesStateTests: XCTestCase {
         let extractor = FaceExtractor(source: source, storage: storage, workers: 1)
         let flag = CancellationFlag()
         // Cancelled after the third photo: the worker finishes it and takes no other.
-        XCTAssertThrowsError(try extractor.extract(files, progress: { done, _ in if done == 3 { flag.cancel() } }, cancellation: flag)) { error in
+        XCTAssertThrowsError(try extractor.extract(files, progress: { done, _ in if done == 3 { flag.cancel() } }, isCancelled: { flag.isCancelled })) { error in
             XCTAssertEqual(error as? ExtractionCancelled, ExtractionCancelled(done: 3, total: 8))
         }
         let (results, statistics) = try extractor.extract(files)
@@ -36,12 +36,13 @@ final class FindFacesStateTests: XCTestCase {
         let early = CancellationFlag()
         early.cancel()
         XCTAssertThrowsError(try FaceExtractor(source: .custom(cacheKey: "cancel-test-2", detector: CurationQueueTests.detector),
-                                               storage: storage, workers: 2).extract(files, cancellation: early)) { error in
+                                               storage: storage, workers: 2).extract(files, isCancelled: { early.isCancelled })) { error in
             XCTAssertEqual((error as? ExtractionCancelled)?.done, 0)
         }
         // A flag set after the last photo changes nothing.
         let late = CancellationFlag()
-        XCTAssertEqual(try extractor.extract(files, progress: { done, total in if done == total { late.cancel() } }, cancellation: late).results.count, 8)
+        XCTAssertEqual(try extractor.extract(files, progress: { done, total in if done == total { late.cancel() } },
+                                             isCancelled: { late.isCancelled }).results.count, 8)
     }
 
     func testBuilderPassesTheCancellationOn() throws {
@@ -50,7 +51,7 @@ final class FindFacesStateTests: XCTestCase {
                                      source: .custom(cacheKey: "cancel-builder", detector: CurationQueueTests.detector))
         let flag = CancellationFlag()
         flag.cancel()
-        XCTAssertThrowsError(try builder.analyse(photoRoot: root, cancellation: flag)) { XCTAssertTrue($0 is ExtractionCancelled) }
+        XCTAssertThrowsError(try builder.analyse(photoRoot: root, isCancelled: { flag.isCancelled })) { XCTAssertTrue($0 is ExtractionCancelled) }
         XCTAssertEqual(try builder.analyse(photoRoot: root).photos.photos.count, 4)
     }
 
