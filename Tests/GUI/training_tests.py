@@ -349,11 +349,15 @@ def test_training_cancel_and_close(ctx):
     expect(models_on_disk(m), models_before, "saved models after Cancel")
     rt.model_button(app, "Model: gui-a")
 
-    # Start again, then close the panel with its window's close button while it trains.
+    # Start again, then close the panel with its window's close button while it trains. The
+    # button is found first: the run may stop early a second after its first epoch, and a walk of
+    # the whole tree under load takes about that long.
+    frame = at.wait_for(app.accessible, "the training panel", role="frame", name=PANEL)
+    close = next(n for n in at.walk(frame) if at.safe(n.getRoleName) == "push button" and at.safe(lambda: n.name) == "Close")
     at.click(at.wait_for(app.accessible, "Start Training", role="push button", name="Start Training"))
     # Any epoch will do: a release build runs several per second of polling the whole tree.
     at.wait_for_text(app.accessible, "Training status", lambda t: re.match(r"Epoch \d+ of 200", t or ""), "the second run", 60)
-    click_close(app)
+    at.click(close)
     at.click(at.wait_for(app.accessible, "the question's Stop and Close", role="push button", name="Stop and Close"))
     wait_closed(app, "after Stop and Close")
     expect(active_model(m), "gui-a", "the active model after closing mid-run")
