@@ -57,7 +57,7 @@ int tl_probe_divert_stdout(void) {
     fflush(stdout);
     int verdict = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     if (verdict < 0) return -1;
-    int memory = memfd_create("plugin-stdout", MFD_CLOEXEC);
+    int memory = memfd_create("diverted-stdout", MFD_CLOEXEC);
     if (memory < 0 || dup2(memory, STDOUT_FILENO) < 0) {
         close(verdict);
         return -1;
