@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// IsolatedRun on a shell script standing in for the helper (it ignores the limit flags), so

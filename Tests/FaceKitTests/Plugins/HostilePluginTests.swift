@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Issue 16, item 4: every plugin file is checked in a child process before the host loads it,

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// `TrainingPlan.isolateWeights`: the weights path a plugin gets is the published file or a

@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Issue 16, items 3 and 4, as a user meets them: hostile plugins in the user's plugin folder
 /// and a hostile Keras file do not take `tribelens-cli` down, and `plugins --json` stays JSON.
-final class HostileFilesCLITests: XCTestCase {
+final class HostilePluginsAndWeightsCLITests: XCTestCase {
     var home: URL!
     override func setUpWithError() throws { home = try makeTemporaryDirectory("tribelens-hostile-cli") }
     override func tearDown() { try? FileManager.default.removeItem(at: home) }
@@ -97,6 +98,6 @@ final class HostileFilesCLITests: XCTestCase {
 
 /// The Keras fixture of KerasWeightsTests, read from the source tree.
 enum KerasWeightsFixture {
-    static let small = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let small = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("KerasWeightsTests/Fixtures/keras_legacy_small.h5")
 }

@@ -4,15 +4,15 @@ import FaceKit
 
 /// Plugins that misbehave in every way issue 16 lists, compiled from one C source at test time
 /// (one `-D` per behaviour) into a folder, plus a truncated copy of a real plugin and a FIFO.
-enum HostilePlugins {
+public enum HostilePlugins {
     /// File name -> the macro that selects its behaviour.
-    static let behaviours: [String: String] = [
+    public static let behaviours: [String: String] = [
         "libabort.so": "CTOR_ABORT", "libnull.so": "CTOR_NULL", "libloop.so": "CTOR_LOOP", "libexit.so": "CTOR_EXIT",
         "libprintf.so": "CTOR_PRINTF", "libhog.so": "CTOR_ALLOCATE", "libbogus.so": "ENTRY_BOGUS",
         "libvariable.so": "ENTRY_VARIABLE", "libgood.so": "GOOD",
     ]
 
-    static let source = #"""
+    public static let source = #"""
     #include "tribelens_backend.h"
     #include <stdint.h>
     #include <stdio.h>
@@ -74,10 +74,10 @@ enum HostilePlugins {
     #endif
     """#
 
-    static let repository = URL(fileURLWithPath: #filePath)
+    public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func compiler() throws -> String {
+    public static func compiler() throws -> String {
         guard let cc = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("no C compiler at /usr/bin/cc, gcc or clang")
         }
@@ -85,7 +85,7 @@ enum HostilePlugins {
     }
 
     /// Compiles `macro`'s behaviour into `output` (plugin id `id`).
-    static func build(_ macro: String, id: String, to output: URL) throws {
+    public static func build(_ macro: String, id: String, to output: URL) throws {
         let folder = output.deletingLastPathComponent()
         let sourceFile = folder.appendingPathComponent("hostile.c")
         if !FileManager.default.fileExists(atPath: sourceFile.path) {
@@ -106,7 +106,7 @@ enum HostilePlugins {
 
     /// Every behaviour in `folder`, plus `libtruncated.so` (the first third of a real plugin) and
     /// `libfifo.so` (a FIFO).
-    static func make(in folder: URL) throws {
+    public static func make(in folder: URL) throws {
         for (name, macro) in behaviours {
             try build(macro, id: "hostile-\(macro.lowercased().replacingOccurrences(of: "_", with: "-"))",
                       to: folder.appendingPathComponent(name))
@@ -117,7 +117,7 @@ enum HostilePlugins {
     }
 
     /// The reason each file must be refused for, and a fragment of its message.
-    static let expected: [String: (PluginLoadError.Reason, String)] = [
+    public static let expected: [String: (PluginLoadError.Reason, String)] = [
         "libabort.so": (.crashed, "crashed (SIGABRT) while loading"),
         "libnull.so": (.crashed, "crashed (SIGSEGV) while loading"),
         "libbogus.so": (.crashed, "crashed (SIGSEGV) while loading"),
@@ -132,7 +132,7 @@ enum HostilePlugins {
     ]
 
     /// The built helper (a failure, not a skip: CI must never pass without it).
-    static func runner() throws -> IsolatedRun {
+    public static func runner() throws -> IsolatedRun {
         let url = TestPlugins.directory.appendingPathComponent(HelperExecutable.probe)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw BackendError(.io, "\(HelperExecutable.probe) not found in \(TestPlugins.directory.path); build all products first")
