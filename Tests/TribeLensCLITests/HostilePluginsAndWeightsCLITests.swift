@@ -41,7 +41,7 @@ final class HostilePluginsAndWeightsCLITests: XCTestCase {
             return (URL(fileURLWithPath: path).lastPathComponent, entry["reason"] as? String ?? "")
         })
         XCTAssertEqual(reasons, ["libabort.so": "crashed", "libnull.so": "crashed", "libbogus.so": "crashed", "libexit.so": "exitedWhileLoading",
-                                 "libprintf.so": "writesToStdout", "libvariable.so": "notAFunction", "libtruncated.so": "crashed",
+                                 "libprintf.so": "writesToStdout", "libvariable.so": "notAFunction", "libtruncated.so": "crashed", "libdtor.so": "crashed",
                                  "libfifo.so": "notRegularFile"])
         let backends = try XCTUnwrap(first["backends"] as? [[String: Any]]).compactMap { $0["id"] as? String }
         XCTAssertTrue(backends.contains("hostile-good") && backends.contains("scratch-cnn"), "\(backends)")

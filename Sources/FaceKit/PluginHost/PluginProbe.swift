@@ -53,7 +53,7 @@ public struct PluginProbe: Sendable {
         let stored = cache?.load() ?? [:]
         var entries = stored
         var results: [Checked?] = Array(repeating: nil, count: urls.count)
-        var pending: [(index: Int, key: String, status: PluginVerdictCache.FileStatus, sha256: String)] = []
+        var pending: [(index: Int, key: String, status: PluginVerdictCache.FileStatus)] = []
         for (index, url) in urls.enumerated() {
             let path = url.path
             guard let info = PluginFileType.status(path) else {
@@ -71,30 +71,29 @@ public struct PluginProbe: Sendable {
                 results[index] = Checked(url: url, verdict: entry.verdict, probed: false)
                 continue
             }
-            guard let sha256 = try? ContentHash.sha256(ofFile: url) else {
-                results[index] = Checked(url: url, verdict: .refused(.unreadable, "plugin \(path): cannot be read"), probed: false)
-                continue
-            }
-            if let entry = entries[key], entry.status.size == status.size, entry.sha256 == sha256 {
-                entries[key]?.status = status
-                results[index] = Checked(url: url, verdict: entry.verdict, probed: false)
-                continue
-            }
-            pending.append((index, key, status, sha256))
+            pending.append((index, key, status))
         }
 
-        // The files not seen before, as many children at a time as there are cores (each
-        // thread waits on its own child).
-        let probed = VerdictSlots()
-        let targets = pending.map { urls[$0.index] }
-        DispatchQueue.concurrentPerform(iterations: targets.count) { i in
-            probed.set(i, probe(targets[i]))
+        // Files whose status changed: hashed, and checked in a child unless the bytes are the
+        // ones remembered; as many at a time as there are cores (each thread waits on its own
+        // child).
+        let done = WorkSlots()
+        let work = pending.map { (url: urls[$0.index], known: entries[$0.key], size: $0.status.size) }
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            let item = work[i]
+            guard let sha256 = try? ContentHash.sha256(ofFile: item.url) else {
+                return done.set(i, (.refused(.unreadable, "plugin \(item.url.path): cannot be read"), nil, false))
+            }
+            if let known = item.known, known.status.size == item.size, known.sha256 == sha256 {
+                return done.set(i, (known.verdict, sha256, false))
+            }
+            done.set(i, (probe(item.url), sha256, true))
         }
         for (i, item) in pending.enumerated() {
-            let verdict = probed.get(i)
-            results[item.index] = Checked(url: urls[item.index], verdict: verdict, probed: true)
-            if verdict.isAboutTheFile {
-                entries[item.key] = PluginVerdictCache.Entry(status: item.status, sha256: item.sha256, verdict: verdict)
+            let (verdict, sha256, probed) = done.get(i)
+            results[item.index] = Checked(url: urls[item.index], verdict: verdict, probed: probed)
+            if let sha256, verdict.isAboutTheFile {
+                entries[item.key] = PluginVerdictCache.Entry(status: item.status, sha256: sha256, verdict: verdict)
             } else {
                 entries[item.key] = nil
             }
@@ -165,12 +164,13 @@ public struct PluginProbe: Sendable {
     }
 }
 
-/// Verdicts that concurrent iterations write, each under its own index.
-private final class VerdictSlots: @unchecked Sendable {
+/// Results that concurrent iterations write, each under its own index.
+private final class WorkSlots: @unchecked Sendable {
+    typealias Result = (verdict: PluginVerdict, sha256: String?, probed: Bool)
     // @unchecked: every access holds the lock.
     private let lock = NSLock()
-    private var values: [Int: PluginVerdict] = [:]
+    private var values: [Int: Result] = [:]
 
-    func set(_ index: Int, _ value: PluginVerdict) { lock.withLock { values[index] = value } }
-    func get(_ index: Int) -> PluginVerdict { lock.withLock { values[index]! } }
+    func set(_ index: Int, _ value: Result) { lock.withLock { values[index] = value } }
+    func get(_ index: Int) -> Result { lock.withLock { values[index]! } }
 }

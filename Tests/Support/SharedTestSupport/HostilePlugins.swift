@@ -9,7 +9,7 @@ public enum HostilePlugins {
     public static let behaviours: [String: String] = [
         "libabort.so": "CTOR_ABORT", "libnull.so": "CTOR_NULL", "libloop.so": "CTOR_LOOP", "libexit.so": "CTOR_EXIT",
         "libprintf.so": "CTOR_PRINTF", "libhog.so": "CTOR_ALLOCATE", "libbogus.so": "ENTRY_BOGUS",
-        "libvariable.so": "ENTRY_VARIABLE", "libgood.so": "GOOD",
+        "libvariable.so": "ENTRY_VARIABLE", "libdtor.so": "DTOR_ABORT", "libgood.so": "GOOD",
     ]
 
     public static let source = #"""
@@ -63,6 +63,8 @@ public enum HostilePlugins {
             memset(p, 1, 1 << 20);
         }
     }
+    #elif defined(DTOR_ABORT)
+    __attribute__((destructor)) static void hostile(void) { abort(); }
     #endif
 
     #if defined(ENTRY_BOGUS)
@@ -126,6 +128,8 @@ public enum HostilePlugins {
         "libprintf.so": (.writesToStdout, "wrote 32 bytes to standard output"),
         "libhog.so": (.outOfMemory, "needs more than"),
         "libvariable.so": (.notAFunction, "tribelens_backend_entry is not a function but a variable"),
+        // Loads fine; the host would die at exit, when destructors run (the probe exits normally for that).
+        "libdtor.so": (.crashed, "crashed (SIGABRT) when unloaded at exit"),
         // The dynamic loader maps the missing part and dies of SIGBUS touching it.
         "libtruncated.so": (.crashed, "crashed (SIGBUS) while loading"),
         "libfifo.so": (.notRegularFile, "not a regular file (a FIFO)"),
