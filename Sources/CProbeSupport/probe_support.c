@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int limit(int resource, rlim_t soft, rlim_t hard) {
@@ -87,4 +88,35 @@ int tl_probe_write_all(int fd, const void *bytes, uint64_t count) {
         count -= (uint64_t)n;
     }
     return 0;
+}
+
+void tl_probe_supervise(int report_fd) {
+    pid_t supervisor = getpid();
+    pid_t worker = fork();  /* this process is single-threaded here: a plain fork is safe */
+    if (worker < 0) return;
+    if (worker == 0) {
+        /* The death signal is not inherited: the worker dies with the supervisor. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != supervisor) _exit(125);
+        return;
+    }
+    int status = 0;
+    struct rusage usage;
+    while (wait4(worker, &status, 0, &usage) < 0) {
+        if (errno != EINTR) _exit(125);
+    }
+    char line[64];
+    int n = snprintf(line, sizeof line, "peak-kb %ld\n", usage.ru_maxrss);
+    tl_probe_write_all(report_fd, line, (uint64_t)n);
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        signal(sig, SIG_DFL);
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        sigprocmask(SIG_UNBLOCK, &only, NULL);
+        raise(sig);
+        _exit(128 + sig);  /* a signal whose default is not to terminate */
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }

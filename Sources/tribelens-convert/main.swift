@@ -7,8 +7,8 @@
 // writes IN's weights to OUT as safetensors (KerasSafetensors), the copy the app then owns. The
 // limits are applied before anything else. The report, one JSON object
 // ({"converted": true, "weights": N} or {"converted": false, "message": "..."}), goes to standard
-// output; anything else printed there is diverted. Exit status 0 with a report; 2 for bad
-// arguments; 124 when the limits cannot be set.
+// output, followed by the supervisor's "peak-kb N"; anything else printed there is diverted.
+// Exit status 0 with a report; 2 for bad arguments; 124 when the limits cannot be set.
 import CProbeSupport
 import Foundation
 import KerasWeights
@@ -26,6 +26,8 @@ guard arguments.count == 7, arguments[0] == "--cpu-seconds", let cpu = UInt64(ar
 guard tl_probe_confine(cpu, memory << 20) == 0 else { fail(124, "cannot set resource limits: \(String(cString: strerror(errno)))") }
 let reportFD = tl_probe_divert_stdout()
 guard reportFD >= 0 else { fail(124, "cannot divert standard output: \(String(cString: strerror(errno)))") }
+// The work in a worker process, so that the parent learns its own peak memory (no thread runs yet).
+tl_probe_supervise(reportFD)
 
 var report = Data(KerasConversion.run(input: arguments[5], output: arguments[6]).utf8)
 report.append(0x0A)

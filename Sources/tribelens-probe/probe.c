@@ -13,8 +13,9 @@
  * file at start-up: it starts in a millisecond, where a Swift helper linking FaceKit took 0.3 s.
  *
  * The report, one JSON object, goes to the original standard output; what the plugin prints
- * there is diverted and counted. Exit status 0 with a report; 2 for bad arguments; 124 when the
- * limits cannot be set.
+ * there is diverted and counted. The work runs in a forked worker (tl_probe_supervise), which
+ * adds a "peak-kb N" line and ends the way the worker did. Exit status 0 with a report; 2 for
+ * bad arguments; 124 when the limits cannot be set.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -86,6 +87,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "tribelens-probe: cannot divert standard output: %s\n", strerror(errno));
         return 124;
     }
+    tl_probe_supervise(verdict_fd);
     const char *path = argv[6];
 
     void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);

@@ -131,7 +131,7 @@ final class KerasWeightsImportTests: XCTestCase {
         XCTAssertEqual(again.termination, .exited(0))
         let megabytes = Double(try Data(contentsOf: h5).count) / 1e6
         print(String(format: "KerasWeightsImport: %.0f MB VGG16-shaped .h5 -> safetensors: %.2f s (SHA-256, child, rename); "
-                     + "the child alone %.2f s, peak resident %d MB", megabytes, seconds, again.seconds, again.peakMemoryKB / 1024))
+                     + "the child alone %.2f s, peak resident %d MB", megabytes, seconds, again.seconds, (again.peakMemoryKB ?? -1024) / 1024))
 
         // Converted once: a later run finds the copy without a child (this runner cannot start one).
         let none = IsolatedRun(executable: folder.appendingPathComponent("no-such-helper"))

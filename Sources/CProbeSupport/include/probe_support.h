@@ -25,6 +25,17 @@ int tl_probe_divert_stdout(void);
 /* Bytes written to the diverted standard output so far (after flushing C's stdout buffer). */
 int64_t tl_probe_diverted_bytes(void);
 
+/*
+ * Runs the rest of the helper in a worker process and waits for it here, so that the parent
+ * learns the worker's own peak memory: the parent starts helpers with posix_spawn, which shares
+ * the parent's address space until exec, and the kernel then counts the parent's high-water
+ * mark as the helper's (ru_maxrss). Once the worker has ended, writes "peak-kb N\n" to
+ * `report_fd` (after the worker's report) and ends the way the worker did: the same exit
+ * status, or the same signal. Returns only in the worker (or in this process, without a
+ * supervisor, when fork fails).
+ */
+void tl_probe_supervise(int report_fd);
+
 /* Writes all of `bytes` to `fd` (retrying short writes); 0 on success. */
 int tl_probe_write_all(int fd, const void *bytes, uint64_t count);
 

@@ -42,8 +42,11 @@ public struct IsolatedRun: Sendable {
         public var stdout: Data
         /// Noise, including whatever the untrusted code printed (the last `maximumOutputBytes`).
         public var stderr: Data
-        /// Peak resident memory of the helper (getrusage's ru_maxrss), in kB.
-        public var peakMemoryKB: Int
+        /// Peak resident memory of the helper's worker in kB, from the "peak-kb N" line the
+        /// helpers' supervisor appends to standard output (`tl_probe_supervise`); nil without it.
+        /// Not wait4's ru_maxrss: posix_spawn shares the parent's address space until exec, and
+        /// the kernel then counts the parent's high-water mark as the child's.
+        public var peakMemoryKB: Int?
         public var seconds: Double
     }
 
@@ -68,7 +71,7 @@ public struct IsolatedRun: Sendable {
         guard Self.pipeCloseOnExec(&out), Self.pipeCloseOnExec(&err) else {
             for fd in out + err where fd >= 0 { close(fd) }
             return Outcome(termination: .notStarted("cannot create a pipe: \(String(cString: strerror(errno)))"),
-                           stdout: Data(), stderr: Data(), peakMemoryKB: 0, seconds: elapsed())
+                           stdout: Data(), stderr: Data(), peakMemoryKB: nil, seconds: elapsed())
         }
         var pid = pid_t()
         let spawnError = Self.spawn(argv, environment: Self.childEnvironment(), stdout: out[1], stderr: err[1], pid: &pid)
@@ -78,14 +81,13 @@ public struct IsolatedRun: Sendable {
             close(out[0])
             close(err[0])
             return Outcome(termination: .notStarted("cannot start \(executable.path): \(String(cString: strerror(spawnError)))"),
-                           stdout: Data(), stderr: Data(), peakMemoryKB: 0, seconds: elapsed())
+                           stdout: Data(), stderr: Data(), peakMemoryKB: nil, seconds: elapsed())
         }
 
         var stdoutBuffer = CappedBuffer(limit: maximumOutputBytes, keep: .head)
         var stderrBuffer = CappedBuffer(limit: maximumOutputBytes, keep: .tail)
         let deadline = started + UInt64(limits.seconds * 1e9)
         var status: Int32 = 0
-        var usage = rusage()
         var exited = false
         var timedOut = false
         var open: [Int32] = [out[0], err[0]]
@@ -107,12 +109,12 @@ public struct IsolatedRun: Sendable {
                     if ended { open.removeAll { $0 == entry.fd } }
                 }
             }
-            if Self.reap(pid, &status, &usage, block: false) { exited = true }
+            if Self.reap(pid, &status, block: false) { exited = true }
         }
         if timedOut {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
-            _ = Self.reap(pid, &status, &usage, block: true)
+            _ = Self.reap(pid, &status, block: true)
         } else {
             // What the helper wrote before it exited is in the pipes: take it without waiting
             // for writers that may have survived it, then end those.
@@ -133,8 +135,18 @@ public struct IsolatedRun: Sendable {
         } else {
             termination = .signalled(status & 0x7f)
         }
-        return Outcome(termination: termination, stdout: stdoutBuffer.data, stderr: stderrBuffer.data,
-                       peakMemoryKB: Int(usage.ru_maxrss), seconds: elapsed())
+        let (report, peak) = Self.splitPeak(stdoutBuffer.data)
+        return Outcome(termination: termination, stdout: report, stderr: stderrBuffer.data, peakMemoryKB: peak, seconds: elapsed())
+    }
+
+    /// The report without the supervisor's last line "peak-kb N", and N.
+    static func splitPeak(_ output: Data) -> (Data, Int?) {
+        var lines = output.split(separator: 0x0A, omittingEmptySubsequences: false)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let last = lines.last, let text = String(data: Data(last), encoding: .utf8), text.hasPrefix("peak-kb "),
+              let kilobytes = Int(text.dropFirst(8)) else { return (output, nil) }
+        lines.removeLast()
+        return (Data(lines.map { Data($0) + Data([0x0A]) }.joined()), kilobytes)
     }
 
     /// The parent's environment, with Swift's crash backtracer off: it would attach to the
@@ -183,10 +195,10 @@ public struct IsolatedRun: Sendable {
         return posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
     }
 
-    /// wait4 with the helper's resource usage; true once it has exited.
-    private static func reap(_ pid: pid_t, _ status: inout Int32, _ usage: inout rusage, block: Bool) -> Bool {
+    /// waitpid; true once the helper has exited.
+    private static func reap(_ pid: pid_t, _ status: inout Int32, block: Bool) -> Bool {
         while true {
-            let result = wait4(pid, &status, block ? 0 : WNOHANG, &usage)
+            let result = waitpid(pid, &status, block ? 0 : WNOHANG)
             if result == pid { return true }
             if result == 0 { return false }
             if errno != EINTR { return true }  // ECHILD: someone else reaped it; nothing to wait for

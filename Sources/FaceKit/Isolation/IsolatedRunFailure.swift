@@ -68,7 +68,7 @@ extension IsolatedRun.Outcome {
     }
 
     private func ranOutOfMemory(_ limits: IsolatedRun.Limits) -> Bool {
-        if peakMemoryKB >= limits.memoryMB * 1024 * 9 / 10 { return true }
+        if let peakMemoryKB, peakMemoryKB >= limits.memoryMB * 1024 * 9 / 10 { return true }
         let noise = String(decoding: stderr, as: UTF8.self).lowercased()
         return Self.memoryPhrases.contains { noise.contains($0) }
     }

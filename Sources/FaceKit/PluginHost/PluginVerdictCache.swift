@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -70,13 +71,13 @@ public struct PluginVerdictCache: Sendable {
         return contents.entries
     }
 
-    /// Writes the entries atomically (a temporary file and a rename): a reader never sees half a
-    /// cache. Failing to write only means checking again next time.
+    /// Writes the entries atomically: a reader never sees half a cache. Derived data, so not
+    /// flushed to disk (a crash may lose the newest verdicts, never tear the file). Failing to
+    /// write only means checking again next time.
     func save(_ entries: [String: Entry]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(Contents(checker: checker, entries: entries)) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? AtomicFiles.write(data, to: file)
+        try? AtomicFile.write(data, to: file, durable: false, createFolder: true)
     }
 }

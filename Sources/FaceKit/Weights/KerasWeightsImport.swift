@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,9 +78,7 @@ public enum KerasWeightsImport {
         guard let report else { throw failure("\(HelperExecutable.converter) gave no report") }
         guard report.converted else { throw failure(report.message ?? "it is not a Keras weights file") }
         do {
-            AtomicFiles.sync(temporary)
-            try AtomicFiles.rename(temporary, converted)
-            AtomicFiles.sync(folder)
+            try AtomicFile.publish(temporary, as: converted)
         } catch {
             throw failure("\(error)")
         }

@@ -73,6 +73,21 @@ final class IsolatedRunTests: XCTestCase {
         XCTAssertNotEqual(groups.first, groups.last)
     }
 
+    func testThePeakComesFromTheSupervisorsLineNotFromTheKernelsCountForTheParent() throws {
+        // ru_maxrss of a posix_spawn'ed child counts this (large) test process: never used.
+        let plain = try helper("echo report; exit 0").run([], limits: limits)
+        XCTAssertNil(plain.peakMemoryKB)
+        let supervised = try helper("echo report; echo peak-kb 2048; exit 0").run([], limits: limits)
+        XCTAssertEqual(supervised.peakMemoryKB, 2048)
+        XCTAssertEqual(String(decoding: supervised.stdout, as: UTF8.self), "report\n", "the line is not part of the report")
+        // The real helpers append it (their worker's own peak: a few MB for the C probe).
+        let probe = try HostilePlugins.runner().run(["plugin", try TestPlugins.url("TestLinearBackend").path], limits: limits)
+        XCTAssertEqual(probe.termination, .exited(0))
+        let peak = try XCTUnwrap(probe.peakMemoryKB)
+        XCTAssertLessThan(peak, 100 * 1024, "the probe's worker, not this process")
+        XCTAssertTrue(String(decoding: probe.stdout, as: UTF8.self).hasPrefix("{"), String(decoding: probe.stdout, as: UTF8.self))
+    }
+
     func testAMissingHelperIsNotAboutTheFile() {
         let outcome = IsolatedRun(executable: folder.appendingPathComponent("missing")).run([], limits: limits)
         guard case .notStarted(let message) = outcome.termination else { return XCTFail("\(outcome.termination)") }
@@ -81,9 +96,10 @@ final class IsolatedRunTests: XCTestCase {
     }
 
     func testMemoryIsBlamedOnlyWhenTheLimitWasNear() {
-        func outcome(_ termination: IsolatedRun.Termination, peakMB: Int, stderr: String = "") -> IsolatedRun.Outcome {
-            IsolatedRun.Outcome(termination: termination, stdout: Data(), stderr: Data(stderr.utf8), peakMemoryKB: peakMB * 1024, seconds: 0)
+        func outcome(_ termination: IsolatedRun.Termination, peakMB: Int?, stderr: String = "") -> IsolatedRun.Outcome {
+            IsolatedRun.Outcome(termination: termination, stdout: Data(), stderr: Data(stderr.utf8), peakMemoryKB: peakMB.map { $0 * 1024 }, seconds: 0)
         }
+        XCTAssertEqual(outcome(.signalled(SIGABRT), peakMB: nil).failure(limits: limits), .crashed(signal: SIGABRT))
         XCTAssertEqual(outcome(.signalled(SIGABRT), peakMB: 500).failure(limits: limits), .outOfMemory(megabytes: 512))
         XCTAssertEqual(outcome(.signalled(SIGABRT), peakMB: 40).failure(limits: limits), .crashed(signal: SIGABRT))
         XCTAssertEqual(outcome(.signalled(SIGILL), peakMB: 40, stderr: "Fatal error: Could not allocate memory.").failure(limits: limits),
