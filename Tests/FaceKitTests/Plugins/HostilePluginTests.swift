@@ -108,6 +108,28 @@ final class HostilePluginTests: XCTestCase {
         XCTAssertEqual(host(runner: try HostilePlugins.runner()).discover().backends.map(\.info.id), ["hostile-good"])
     }
 
+    /// What the check adds to a start with unchanged plugins (docs/reliability.md): reading the
+    /// cache and a stat per file; the libraries are loaded already, so only that is timed.
+    func testAWarmStartAddsLittle() throws {
+        for name in PluginSearchPath.shippingPlugins {
+            try FileManager.default.copyItem(at: TestPlugins.url(name), to: plugins.appendingPathComponent("lib\(name).so"))
+        }
+        let runner = try HostilePlugins.runner()
+        let started = Date()
+        XCTAssertEqual(host(runner: runner).discover().probed.count, PluginSearchPath.shippingPlugins.count)
+        let cold = Date().timeIntervalSince(started)
+        func median(_ body: () -> Void) -> Double {
+            (0..<9).map { _ in let t = Date(); body(); return Date().timeIntervalSince(t) }.sorted()[4]
+        }
+        let warm = median { XCTAssertEqual(host(runner: runner).discover().probed, []) }
+        let unchecked = median {
+            for url in host(runner: runner).candidates() { XCTAssertNotNil(try? PluginLoader.load(url)) }
+        }
+        print(String(format: "plugin discovery of the %d shipping plugins: cold %.0f ms, warm %.1f ms, loader alone %.1f ms",
+                     PluginSearchPath.shippingPlugins.count, cold * 1000, warm * 1000, unchecked * 1000))
+        XCTAssertLessThan(warm - unchecked, 0.05, "a warm check costs more than 50 ms")
+    }
+
     func testTheLoaderItselfNeverOpensAFIFO() throws {
         let fifo = plugins.appendingPathComponent("libfifo.so")
         XCTAssertEqual(mkfifo(fifo.path, 0o644), 0)
