@@ -68,7 +68,7 @@ clean:
 
 # Installs what `make` built (it does not build: run `make` first, as yourself).
 install:
-	@test -x $(BUILDDIR)/tribelens -a -x $(BUILDDIR)/tribelens-cli || \
+	@test -x $(BUILDDIR)/tribelens -a -x $(BUILDDIR)/tribelens-cli -a -x $(BUILDDIR)/tribelens-probe -a -x $(BUILDDIR)/tribelens-convert || \
 	  { echo "make install: nothing built in $(BUILDDIR); run make first" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tribelens/plugins \
 	  $(DESTDIR)$(PREFIX)/share/tribelens/rosters $(DESTDIR)$(PREFIX)/share/applications \
@@ -76,6 +76,8 @@ install:
 	  $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps $(DESTDIR)$(PREFIX)/share/licenses/tribelens
 	install -m 755 $(BUILDDIR)/tribelens $(BUILDDIR)/tribelens-cli $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(PLUGINS:%=$(BUILDDIR)/lib%.so) $(DESTDIR)$(PREFIX)/lib/tribelens/plugins/
+	@# The helpers that open plugins and Keras files in a child process (docs/reliability.md).
+	install -m 755 $(BUILDDIR)/tribelens-probe $(BUILDDIR)/tribelens-convert $(DESTDIR)$(PREFIX)/lib/tribelens/
 	install -m 644 Resources/rosters/*.json $(DESTDIR)$(PREFIX)/share/tribelens/rosters/
 	install -m 644 Resources/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/applications/
 	install -m 644 Resources/$(APP_ID).metainfo.xml $(DESTDIR)$(PREFIX)/share/metainfo/
