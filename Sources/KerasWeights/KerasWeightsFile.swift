@@ -142,7 +142,9 @@ public struct KerasWeightsFile: Sendable {
             }
             for tensor in layer.tensors {
                 if let bad = tensor.values.firstIndex(where: { !$0.isFinite }) {
-                    throw KerasWeightsError("\(file): \(expected.name)/\(tensor.name) holds \(tensor.values[bad]) at element \(bad); weights must be finite numbers")
+                    let value = tensor.values[bad]
+                    throw KerasWeightsError("\(file): \(expected.name)/\(tensor.name) holds "
+                        + "\(value.isNaN ? "NaN" : value < 0 ? "-infinity" : "infinity") at element \(bad); weights must be finite numbers")
                 }
             }
             result[expected.name] = layer.tensors

@@ -73,7 +73,7 @@ final class KerasWeightsFileTests: XCTestCase {
         let url = folder.appendingPathComponent("nan.h5")
         try KerasWeightsWriter.write(model, to: url)
         XCTAssertThrowsError(try KerasWeightsFile.read(url).checked(against: spec, file: "nan.h5")) {
-            XCTAssertEqual("\($0)", "nan.h5: block1_conv2/kernel:0 holds nan at element 7; weights must be finite numbers")
+            XCTAssertEqual("\($0)", "nan.h5: block1_conv2/kernel:0 holds NaN at element 7; weights must be finite numbers")
         }
     }
 
