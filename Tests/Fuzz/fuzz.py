@@ -69,6 +69,7 @@ def finding_line(family, case, outcome, where=""):
 def fuzz_family(family, ctx, args, deadline, tally, workers):
     lock = threading.Lock()
     counter = iter(range(args.max_inputs or 1 << 62))
+    signatures = regressions.known_signatures(args.regressions, family.name)
 
     def work(worker):
         while time.monotonic() < deadline:
@@ -81,17 +82,25 @@ def fuzz_family(family, ctx, args, deadline, tally, workers):
             outcome = family.run(case, worker)
             saved = ""
             if outcome.kind in ("crash", "hang") and args.save:
-                budget = args.minimize_runs if outcome.kind == "crash" else min(args.minimize_runs, 4)
-                small, small_outcome = minimize.minimize(family, case, outcome, worker, budget)
-                folder = regressions.save(args.regressions, family.name, small, small_outcome,
-                                          {"seed": args.seed, "index": index}, family.owner)
-                saved = os.path.relpath(folder, REPO)
+                with lock:
+                    new = regressions.signature(family.name, outcome) not in signatures
+                    signatures.add(regressions.signature(family.name, outcome))
+                if new:
+                    budget = args.minimize_runs if outcome.kind == "crash" else min(args.minimize_runs, 4)
+                    small, small_outcome = minimize.minimize(family, case, outcome, worker, budget)
+                    folder = regressions.save(args.regressions, family.name, small, small_outcome,
+                                              {"seed": args.seed, "index": index}, family.owner)
+                    saved = os.path.relpath(folder, REPO)
+                    with lock:  # the shrunk input may fail in other frames
+                        signatures.add(regressions.signature(family.name, small_outcome))
+                else:
+                    saved = "(same failure as a saved regression)"
             with lock:
                 tally.inputs += 1
                 tally.add(outcome)
-                first = (outcome.stderr.strip().splitlines() or [""])[0][:160]
+                last = (outcome.stderr.strip().splitlines() or [""])[-1][:200]
                 log.write(f"{index}\t{case.seed}\t{case.note}\t{'refuse' if case.refuse else '-'}\t{outcome.kind}\t"
-                          f"{outcome.status}\t{outcome.seconds:.2f}\t{outcome.rss_kb}\t{first}\n")
+                          f"{outcome.status}\t{outcome.seconds:.2f}\t{outcome.rss_kb}\t{last}\n")
                 if outcome.kind in FAILURES:
                     tally.findings.append(finding_line(family.name, case, outcome, f"input {index} {saved}".strip()))
 
@@ -181,8 +190,19 @@ def main():
             fuzz_family(family, ctx, args, time.monotonic() + share, tallies[family.name], workers)
 
     report = table(tallies, args, time.monotonic() - started)
-    findings = [line for t in tallies.values() for line in t.findings]
-    text = report + ("\n\nFindings:\n" + "\n".join("- " + f for f in findings[:200]) if findings else "\n\nNo findings.")
+    # Crashes and hangs first; at most 20 lines of each kind per family.
+    order = {kind: i for i, kind in enumerate(FAILURES)}
+    findings = []
+    for t in tallies.values():
+        shown = {}
+        for line in sorted(t.findings, key=lambda f: order.get(f.split(" ", 1)[0], 9)):
+            kind = line.split(" ", 1)[0]
+            shown[kind] = shown.get(kind, 0) + 1
+            if shown[kind] <= 20:
+                findings.append(line)
+            elif shown[kind] == 21:
+                findings.append(f"... more {kind} findings in this family: see {ctx.work}/log-*.tsv")
+    text = report + ("\n\nFindings:\n" + "\n".join("- " + f for f in findings) if findings else "\n\nNo findings.")
     print(text)
     if args.report:
         with open(args.report, "w") as f:

@@ -3,10 +3,10 @@ case's files under files/) and replayed before every fuzz run. Only small files 
 a larger case keeps its recipe (run seed and input index), which regenerates it from the same
 seeds."""
 
-import base64
 import hashlib
 import json
 import os
+import re
 
 from .families import Case
 
@@ -21,6 +21,21 @@ def case_id(case):
     return digest.hexdigest()[:12]
 
 
+def signature(family, outcome):
+    """What tells two failures apart: the outcome and the top frames of Swift's backtrace
+    (addresses and offsets dropped), so one bug is saved once, not once per input."""
+    frames = []
+    for line in outcome.stderr.splitlines():
+        match = re.match(r"\s*(\d+) (?:\[[a-z]+\] )*\s*0x[0-9a-f]+ (.*)", line)
+        if match and int(match.group(1)) < 3:
+            frames.append(re.sub(r" \+ \d+| at .*:\d+:\d+|0x[0-9a-f]+", "", match.group(2)).strip())
+    return " | ".join([family, outcome.kind, outcome.detail] + frames)
+
+
+def known_signatures(root, family):
+    return {meta.get("signature", "") for _, meta, _ in load_all(root, family)}
+
+
 def save(root, family, case, outcome, recipe, owner=""):
     """Writes the case unless it is already there; returns its folder."""
     folder = os.path.join(root, family, case_id(case))
@@ -30,7 +45,7 @@ def save(root, family, case, outcome, recipe, owner=""):
     keep_files = size <= MAX_BYTES
     meta = {"family": family, "seed": case.seed, "note": case.note, "command": case.command, "refuse": case.refuse,
             "expect": case.expect, "found": {"kind": outcome.kind, "detail": outcome.detail, "status": outcome.status},
-            "recipe": recipe, "owner": owner,
+            "signature": signature(family, outcome), "recipe": recipe, "owner": owner,
             "files": {name: (None if data is None else ("files/" + name if keep_files else "recipe"))
                       for name, data in case.files.items()}}
     os.makedirs(os.path.join(folder, "files"), exist_ok=True)
