@@ -156,6 +156,7 @@ def main():
     parser.add_argument("--no-save", dest="save", action="store_false", help="do not minimise and save new crashes")
     parser.add_argument("--minimize-runs", type=int, default=60)
     parser.add_argument("--replay-only", action="store_true")
+    parser.add_argument("--input", type=int, help="run only input N of each family (same seed) and print what it did")
     parser.add_argument("--report", help="also write the table and findings to this Markdown file")
     args = parser.parse_args()
 
@@ -181,7 +182,15 @@ def main():
             print(f"fuzz: {name}: skipped ({reason})", flush=True)
             continue
         ready.append(family)
+        if args.input is not None:
+            case = family.case(random.Random(f"{args.seed}/{name}/{args.input}"))
+            outcome = family.run(case, Worker(os.path.join(ctx.work, f"input-{name}")))
+            print(f"{name} input {args.input}: {case.seed} [{case.note}] -> {outcome.kind} ({outcome.detail}), "
+                  f"{outcome.seconds:.2f} s, {outcome.rss_kb} KB; files kept in {ctx.work}/input-{name}/in\n{outcome.stderr}")
+            continue
         replay(family, args, tally, Worker(os.path.join(ctx.work, f"replay-{name}")))
+    if args.input is not None:
+        return
     if not args.replay_only and ready:
         workers = [Worker(os.path.join(ctx.work, f"worker-{i}")) for i in range(args.jobs)]
         share = args.seconds / len(ready)

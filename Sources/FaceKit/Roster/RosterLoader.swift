@@ -98,18 +98,31 @@ public enum RosterLoader {
     }
 
     /// Reads at most `maximumFileBytes`: a regular file's size is checked first, anything else
-    /// (a pipe, a device such as /dev/zero) is read only that far.
+    /// (a pipe, a device such as /dev/zero) is read only that far. A FIFO is opened without
+    /// blocking, so one with no writer reads as empty instead of hanging the caller.
     private static func readBounded(_ url: URL) throws -> Data {
         var info = stat()
-        if stat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            guard let handle = FileHandle(forReadingAtPath: url.path) else { return try Data(contentsOf: url) }
-            defer { try? handle.close() }
-            let data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
-            guard data.count <= maximumFileBytes else { throw tooLarge(source: url.path) }
-            return data
+        guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG else {
+            if info.st_size > maximumFileBytes { throw tooLarge(source: url.path) }
+            return try Data(contentsOf: url)
         }
-        if info.st_size > maximumFileBytes { throw tooLarge(source: url.path) }
-        return try Data(contentsOf: url)
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return try Data(contentsOf: url) }  // its error names the reason
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while data.count <= maximumFileBytes {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            if count < 0 {
+                throw RosterError(source: url.path, location: "", problem: "cannot read the file (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        guard data.count <= maximumFileBytes else { throw tooLarge(source: url.path) }
+        return data
     }
 
     // MARK: - Validation

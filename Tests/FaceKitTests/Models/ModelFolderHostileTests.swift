@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// A broken model.json is refused with the key path and the problem, never with Foundation's

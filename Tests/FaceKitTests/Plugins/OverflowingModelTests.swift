@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SharedTestSupport
 import FaceKit
 
 /// Weights that are finite but huge load fine, yet the network's numbers overflow to infinity

@@ -98,6 +98,12 @@ final class RosterHostileInputTests: XCTestCase {
         XCTAssertThrowsError(try RosterLoader.load(contentsOf: URL(fileURLWithPath: "/dev/zero"))) {
             XCTAssertEqual("\($0)", "/dev/zero: the file is larger than 8388608 bytes, the most a roster may be")
         }
+        // A named pipe with no writer reads as empty at once (it used to block forever).
+        let fifo = folder.appendingPathComponent("pipe.json")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        XCTAssertThrowsError(try RosterLoader.load(contentsOf: fifo)) {
+            XCTAssertTrue("\($0)".hasPrefix("pipe.json: not valid JSON"), "\($0)")
+        }
     }
 
     func testScannerLeavesSyntaxErrorsToTheDecoderAndFollowsEscapes() {

@@ -19,8 +19,10 @@ RAW_TEXT = re.compile(
     r"Swift runtime failure|Unexpectedly found nil|Illegal instruction|Segmentation fault|"
     r"Current stack trace|HDF5-DIAG|terminate called|std::|cv::Exception|The operation could not be completed|"
     r"NeuralKitError\.|KerasWeightsError\(|BackendError\(|SwiftBackendError\.|Optional\(|"
-    # Libraries' own diagnostics printed straight to stderr (OpenCV, libpng, libjpeg, libtiff).
-    r"OpenCV\(\d|libpng (?:error|warning)|Corrupt JPEG data|Premature end of JPEG|Invalid SOS parameters|TIFFRead|imdecode_")
+    # Libraries' own lines on stderr (OpenCV, libpng, libjpeg, libtiff); quoted inside one of
+    # TribeLens' lines ("warning: a.jpg: ...; the decoder said: Corrupt JPEG data") they are fine.
+    r"^(?:\[ WARN:|OpenCV\(\d|libpng (?:error|warning)|Corrupt JPEG data|Premature end of JPEG|Invalid SOS parameters|"
+    r"TIFFRead|imdecode_)", re.MULTILINE)
 
 
 @dataclass
