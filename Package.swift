@@ -105,7 +105,7 @@ let package = Package(
         // Helpers several test targets share: the built test plugins, ../shared data, temporary
         // folders, synthetic faces and models, a loopback HTTP server, and the fakes (a detector,
         // a backend). Only test targets use it.
-        .target(name: "SharedTestSupport", dependencies: ["FaceKit"], path: "Tests/Support/SharedTestSupport"),
+        .target(name: "SharedTestSupport", dependencies: ["FaceKit", "TrainingMetrics"], path: "Tests/Support/SharedTestSupport"),
         // They run the built tribelens-cli as a subprocess (the binary next to the test bundle), so
         // they need FaceKit for the files they check, not the CLI's module.
         .testTarget(name: "TribeLensCLITests", dependencies: ["FaceKit", "SharedTestSupport"], path: "Tests/TribeLensCLITests"),

@@ -1,6 +1,7 @@
 import CVision
 import Foundation
 import XCTest
+import SharedTestSupport
 @testable import FaceKit
 
 /// Issue 16: files that lie about their size, are not files, have names that are not UTF-8, or

@@ -1,4 +1,5 @@
 import FaceKit
+import TrainingMetrics
 import Foundation
 
 /// An in-process backend for app-logic tests: it learns nothing, and each image's probabilities
