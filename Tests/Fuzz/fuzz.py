@@ -88,11 +88,16 @@ def fuzz_family(family, ctx, args, deadline, tally, workers):
                 if new:
                     budget = args.minimize_runs if outcome.kind == "crash" else min(args.minimize_runs, 4)
                     small, small_outcome = minimize.minimize(family, case, outcome, worker, budget)
-                    folder = regressions.save(args.regressions, family.name, small, small_outcome,
-                                              {"seed": args.seed, "index": index}, family.owner)
-                    saved = os.path.relpath(folder, REPO)
-                    with lock:  # the shrunk input may fail in other frames
-                        signatures.add(regressions.signature(family.name, small_outcome))
+                    shrunk = regressions.signature(family.name, small_outcome)
+                    with lock:  # the shrunk input may fail in other frames, perhaps a saved failure's
+                        new = shrunk == regressions.signature(family.name, outcome) or shrunk not in signatures
+                        signatures.add(shrunk)
+                    if new:
+                        folder = regressions.save(args.regressions, family.name, small, small_outcome,
+                                                  {"seed": args.seed, "index": index}, family.owner)
+                        saved = os.path.relpath(folder, REPO)
+                    else:
+                        saved = "(shrinks to a saved regression's failure)"
                 else:
                     saved = "(same failure as a saved regression)"
             with lock:
@@ -146,7 +151,7 @@ def main():
     parser.add_argument("--families", default=",".join(f.name for f in fam.ALL), help="comma-separated, of: "
                         + ", ".join(f.name for f in fam.ALL))
     parser.add_argument("--seconds", type=float, default=120, help="fuzzing time over all families (seeds and replays not counted)")
-    parser.add_argument("--max-inputs", type=int, default=0, help="stop each family after this many inputs (0: time only)")
+    parser.add_argument("--max-inputs", type=int, default=0, help="stop each family after this many inputs (0: time only); with it, a run tries the same inputs on any machine fast enough")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per process (RLIMIT_AS)")
@@ -193,9 +198,11 @@ def main():
         return
     if not args.replay_only and ready:
         workers = [Worker(os.path.join(ctx.work, f"worker-{i}")) for i in range(args.jobs)]
-        share = args.seconds / len(ready)
-        for family in ready:
-            print(f"fuzz: {family.name}: {share:.0f} s", flush=True)
+        # Equal shares; what a family leaves (it reached --max-inputs) goes to the ones after it.
+        end = time.monotonic() + args.seconds
+        for i, family in enumerate(ready):
+            share = (end - time.monotonic()) / (len(ready) - i)
+            print(f"fuzz: {family.name}: up to {share:.0f} s", flush=True)
             fuzz_family(family, ctx, args, time.monotonic() + share, tallies[family.name], workers)
 
     report = table(tallies, args, time.monotonic() - started)
