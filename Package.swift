@@ -35,6 +35,8 @@ let package = Package(
     products: [
         .executable(name: "tribelens", targets: ["TribeLens"]),
         .executable(name: "tribelens-cli", targets: ["TribeLensCLI"]),
+        .executable(name: "tribelens-probe", targets: ["TribeLensProbe"]),
+        .executable(name: "tribelens-convert", targets: ["TribeLensConvert"]),
         .library(name: "FaceKit", targets: ["FaceKit"]),
         .library(name: "NeuralKit", targets: ["NeuralKit"]),
     ] + pluginProducts,
@@ -70,7 +72,8 @@ let package = Package(
         .target(name: "CNeuralKernels", path: "Sources/CNeuralKernels"),
 
         // Keras' legacy HDF5 weight files (libhdf5), for pretrained backbones such as VGG16.
-        .target(name: "KerasWeights", dependencies: ["CHDF5", "SafeFiles"], path: "Sources/KerasWeights"),
+        // (NeuralKit for safetensors: the copy a Keras file of unknown origin is converted into.)
+        .target(name: "KerasWeights", dependencies: ["CHDF5", "SafeFiles", "NeuralKit"], path: "Sources/KerasWeights"),
 
         // UI-free application logic.
         .target(name: "FaceKit", dependencies: ["CVision", "BackendABI", "SafeFiles", "TrainingMetrics"], path: "Sources/FaceKit"),
@@ -91,12 +94,19 @@ let package = Package(
             path: "Sources/tribelens-cli"
         ),
 
+        // Helpers that open untrusted files in a child process with limits, for FaceKit's
+        // IsolatedRun (docs/reliability.md): plugins (C, so that it starts in a millisecond) and
+        // Keras .h5 files. CProbeSupport: how both limit themselves and keep their stdout for the report.
+        .target(name: "CProbeSupport", path: "Sources/CProbeSupport"),
+        .executableTarget(name: "TribeLensProbe", dependencies: ["CProbeSupport", "BackendABI"], path: "Sources/tribelens-probe"),
+        .executableTarget(name: "TribeLensConvert", dependencies: ["KerasWeights", "CProbeSupport"], path: "Sources/tribelens-convert"),
+
         .testTarget(name: "FaceKitTests", dependencies: ["FaceKit", "SharedTestSupport", "TrainingMetrics"], path: "Tests/FaceKitTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TribeLensTests", dependencies: ["TribeLens", "SharedTestSupport"], path: "Tests/TribeLensTests"),
         .testTarget(name: "KerasWeightsTests", dependencies: ["KerasWeights"], path: "Tests/KerasWeightsTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit"],
+        .testTarget(name: "VGG16TransferTests", dependencies: ["VGG16Transfer", "NeuralKit", "KerasWeights", "BackendPluginKit", "FaceKit"],
                     path: "Tests/VGG16TransferTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], path: "Tests/SafeFilesTests"),
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit", "TrainingMetrics"], path: "Tests/NeuralKitTests",

@@ -68,7 +68,7 @@ final class VGG16TransferBackend: SwiftBackend {
         var model = try network(classes: configuration.classCount, seed: configuration.seed, frozen: max(0, freeze - 1))
         if weights != "none" {
             guard weights.hasPrefix("/") else {
-                throw SwiftBackendError.invalidArgument("vgg16: 'weights' must be an absolute path to Keras' VGG16 .h5 file, or \"none\"")
+                throw SwiftBackendError.invalidArgument("vgg16: 'weights' must be an absolute path to Keras' VGG16 .h5 file (or its converted .safetensors), or \"none\"")
             }
             try ImageNetWeights.load(weights, into: &model)
         }

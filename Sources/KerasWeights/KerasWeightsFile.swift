@@ -140,6 +140,13 @@ public struct KerasWeightsFile: Sendable {
             for (tensor, shape) in zip(layer.tensors, expected.shapes) where tensor.shape != shape {
                 throw KerasWeightsError("\(file): \(expected.name)/\(tensor.name) has shape \(tensor.shape), expected \(shape)")
             }
+            for tensor in layer.tensors {
+                if let bad = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                    let value = tensor.values[bad]
+                    throw KerasWeightsError("\(file): \(expected.name)/\(tensor.name) holds "
+                        + "\(value.isNaN ? "NaN" : value < 0 ? "-infinity" : "infinity") at element \(bad); weights must be finite numbers")
+                }
+            }
             result[expected.name] = layer.tensors
         }
         return result

@@ -18,12 +18,21 @@ public struct SavedSettings: Codable, Equatable {
         self.extra = extra
     }
 
+    /// Far more members than any roster has (LFW, 5,749 people, fits); a dense layer of 4,096
+    /// inputs for this many classes is 164 MB.
+    public static let maximumClasses = 10_000
+
     public static func read(_ directory: String, file: String, plugin: String) throws -> SavedSettings {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(file)
         guard let data = try? Data(contentsOf: url) else { throw SwiftBackendError.io("\(plugin): cannot read \(url.path)") }
         guard let settings = try? JSONDecoder().decode(SavedSettings.self, from: data), settings.format == 1,
               settings.classes >= 2, settings.inputScale > 0 else {
             throw SwiftBackendError.format("\(plugin): \(url.path) is not a settings file this version understands")
+        }
+        // The network is built from this count before its weights are read: 2^31 classes asked
+        // for a terabyte and the process died (found by Tests/Fuzz).
+        guard settings.classes <= maximumClasses else {
+            throw SwiftBackendError.format("\(plugin): \(url.path) says \(settings.classes) classes; a model has at most \(maximumClasses)")
         }
         return settings
     }

@@ -29,9 +29,11 @@ struct PluginsCommand: ParsableCommand {
         var backends: [BackendInfo]
         var refused: [Refused]
         var notes: [String]
+        /// Files checked in a child process by this run (new or changed since their last check).
+        var probed: [String]
 
         enum CodingKeys: String, CodingKey {
-            case backends, refused, notes
+            case backends, refused, notes, probed
             case hostABI = "host_abi", searchPath = "search_path"
         }
     }
@@ -43,7 +45,7 @@ struct PluginsCommand: ParsableCommand {
             searchPath: catalog.searched.map { .init(directory: $0.directory.path, origin: $0.origin.rawValue, only: $0.only) },
             backends: catalog.backends.map(\.info),
             refused: catalog.refused.map { .init(path: $0.path, reason: $0.reason.rawValue, message: $0.message) },
-            notes: catalog.notes)
+            notes: catalog.notes, probed: catalog.probed)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -69,5 +71,8 @@ struct PluginsCommand: ParsableCommand {
             for refusal in report.refused { Console.out("  \(refusal.message)") }
         }
         for note in report.notes { Console.out("Note: \(note)") }
+        if !report.probed.isEmpty {
+            Console.out("Checked \(report.probed.count) new or changed plugin file(s) in a separate process first.")
+        }
     }
 }

@@ -48,9 +48,10 @@ struct TrainCommand: ParsableCommand {
         if options.weights == .none, TrainingPlan.usesPretrainedWeights(plugin.info) {
             Console.error("warning: --weights none: training from random initialisation; this is not transfer learning.")
         }
-        let plan: TrainingPlan
+        var plan: TrainingPlan
         do {
             plan = try TrainingPlan.make(dataset: manifest, backend: plugin.info, modelName: model, options: options)
+            try plan.isolateWeights()
         } catch let problem as TrainingPlan.Problem {
             throw ValidationError(problem.description)
         }

@@ -328,14 +328,24 @@ def test_correction_in_popover(ctx):
         raise AssertionError("the app exited")
 
 
+def aborting_plugin(folder):
+    """A library whose constructor aborts (issue 16): checked in a child process, it is refused
+    with SIGABRT as the reason instead of taking the app down."""
+    source = b"#include <stdlib.h>\n__attribute__((constructor)) static void hostile(void) { abort(); }\n"
+    subprocess.run(["cc", "-shared", "-fPIC", "-x", "c", "-", "-o", os.path.join(folder, "libabort.so")],
+                   input=source, check=True)
+
+
 def test_model_switcher(ctx):
     """The model button lists the saved models; choosing another relabels the photo with it.
-    A broken plugin in the search path is listed as not loaded and the app keeps working."""
+    A broken plugin and one whose constructor aborts are listed as not loaded and the app keeps
+    working."""
     m = models(ctx)
     broken = os.path.join(ctx.scratch, "plugins")
     os.makedirs(broken)
     with open(os.path.join(broken, "libbroken.so"), "w") as handle:
         handle.write("not a shared library\n")
+    aborting_plugin(broken)
     env = dict(m.env, TRIBELENS_PLUGIN_PATH=broken)
     photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
     app = ctx.start([photo], "model-switcher", env=env)
@@ -353,9 +363,13 @@ def test_model_switcher(ctx):
     # Issue 15: the user's own broken file in plain words; its path only in the Details expander.
     if "libbroken.so: this file is not a plugin" not in plugins or broken in plugins:
         raise AssertionError("the broken plugin is not said in plain words without its path: %r" % plugins)
+    # Issue 16: the aborting one was checked in a child process and refused; the signal is in Details.
+    if "libabort.so: it crashed when it was loaded in a separate process" not in plugins:
+        raise AssertionError("the aborting plugin is not listed as crashed: %r" % plugins)
     at.click(at.wait_for(app.accessible, "the Details expander", role="push button", name="Details"))
     at.wait_for(app.accessible, "the plugin details", description="Plugin details",
-                predicate=lambda n: os.path.join(broken, "libbroken.so") in n.name)
+                predicate=lambda n: os.path.join(broken, "libbroken.so") in n.name
+                and "%s: crashed (SIGABRT)" % os.path.join(broken, "libabort.so") in n.name)
     ctx.note("plugins: %r" % plugins.replace("\n", " | ")[:200])
     ctx.shot("model-menu")
     at.click(choice)

@@ -24,7 +24,8 @@ PANEL = "Train a Model — TribeLens"
 
 
 def panel_env(ctx, m):
-    """The models fixture's folders, its roster where the panel lists rosters, and a broken plugin."""
+    """The models fixture's folders, its roster where the panel lists rosters, a broken plugin and
+    one whose constructor aborts."""
     rosters = os.path.join(m.env["XDG_DATA_HOME"], "tribelens/rosters")
     os.makedirs(rosters, exist_ok=True)
     shutil.copy(m.roster, os.path.join(rosters, "gui-test.json"))
@@ -32,6 +33,7 @@ def panel_env(ctx, m):
     os.makedirs(broken, exist_ok=True)
     with open(os.path.join(broken, "libbroken.so"), "w") as handle:
         handle.write("not a shared library\n")
+    rt.aborting_plugin(broken)
     # Romaji names whatever an earlier test chose in the shared settings keyfile.
     return dict(m.env, TRIBELENS_PLUGIN_PATH=broken, TRIBELENS_NAMES="romaji")
 
@@ -129,6 +131,8 @@ def test_training_panel_end_to_end(ctx):
     refused = at.wait_for(app.accessible, "the refused plugins", description="Plugins not loaded").name
     if "libbroken.so" not in refused:
         raise AssertionError("the broken plugin is not listed with its reason: %r" % refused)
+    if "libabort.so: it crashed when it was loaded in a separate process" not in refused:
+        raise AssertionError("the aborting plugin is not listed as crashed: %r" % refused)
     ctx.note("refused: %r" % refused.replace("\n", " | ")[:160])
 
     started = time.monotonic()

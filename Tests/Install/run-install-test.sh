@@ -3,7 +3,9 @@
 #  1. translations: po/tribelens.pot matches the sources, po/*.po complete and well-formed;
 #  2. `make install` into a temporary DESTDIR puts every file where it belongs (the face models'
 #     licences included), no test plugins;
-#  3. the installed `tribelens-cli plugins` finds the installed plugins (and only those);
+#  3. the installed `tribelens-cli plugins` finds the installed plugins (and only those), each
+#     checked once by the installed tribelens-probe (a second run checks none), and the
+#     installed tribelens-convert converts a Keras file;
 #  4. `appstreamcli validate` and `desktop-file-validate` pass on the installed files, and the
 #     desktop file, metainfo and icons agree on the app id;
 #  5. the installed `tribelens` finds its installed Japanese catalog (`--help` under ja_JP).
@@ -39,7 +41,7 @@ else
 fi
 
 expected=(
-  bin/tribelens bin/tribelens-cli
+  bin/tribelens bin/tribelens-cli lib/tribelens/tribelens-probe lib/tribelens/tribelens-convert
   lib/tribelens/plugins/libSFaceEmbedding.so lib/tribelens/plugins/libScratchCNN.so lib/tribelens/plugins/libVGG16Transfer.so
   share/tribelens/rosters/ldh.json
   share/applications/$app_id.desktop share/metainfo/$app_id.metainfo.xml
@@ -51,6 +53,8 @@ files_ok() {
   local ok=0
   for f in "${expected[@]}"; do [ -s "$installed/$f" ] || { echo "  missing: $prefix/$f"; ok=1; }; done
   [ -x "$installed/bin/tribelens" ] && [ -x "$installed/bin/tribelens-cli" ] || { echo "  binaries not executable"; ok=1; }
+  [ -x "$installed/lib/tribelens/tribelens-probe" ] && [ -x "$installed/lib/tribelens/tribelens-convert" ] \
+    || { echo "  helpers not executable"; ok=1; }
   local extra; extra="$(find "$installed/lib/tribelens/plugins" -name 'libTest*')"
   [ -z "$extra" ] || { echo "  test plugins installed: $extra"; ok=1; }
   cmp -s Resources/rosters/ldh.json "$installed/share/tribelens/rosters/ldh.json" || { echo "  roster differs"; ok=1; }
@@ -67,13 +71,17 @@ check "installed files in place ($(( ${#expected[@]} )) files, no Test* plugins)
 # The installed CLI, with an empty user data folder and no TRIBELENS_PLUGIN_PATH, must find
 # exactly the installed plugins through the prefix's lib/tribelens/plugins.
 plugins_found() {
-  env -u TRIBELENS_PLUGIN_PATH HOME="$stage/home" XDG_DATA_HOME="$stage/home/data" \
-    "$installed/bin/tribelens-cli" plugins --json >"$stage/plugins.json" 2>"$stage/plugins.err" \
-    || { cat "$stage/plugins.err"; return 1; }
-  python3 - "$stage/plugins.json" "$installed/lib/tribelens/plugins" <<'PY'
+  local run
+  for run in 1 2; do
+    env -u TRIBELENS_PLUGIN_PATH HOME="$stage/home" XDG_DATA_HOME="$stage/home/data" XDG_CACHE_HOME="$stage/home/cache" \
+      "$installed/bin/tribelens-cli" plugins --json >"$stage/plugins-$run.json" 2>"$stage/plugins.err" \
+      || { cat "$stage/plugins.err"; return 1; }
+  done
+  python3 - "$stage/plugins-1.json" "$installed/lib/tribelens/plugins" "$stage/plugins-2.json" <<'PY'
 import json, os, sys
 report = json.load(open(sys.argv[1]))
 folder = os.path.realpath(sys.argv[2])
+again = json.load(open(sys.argv[3]))
 found = {b["id"]: os.path.realpath(b.get("path") or "") for b in report["backends"]}
 print("  backends: %s; refused: %d" % (", ".join("%s (%s)" % (k, os.path.relpath(v, folder)) for k, v in sorted(found.items())),
                                       len(report["refused"])))
@@ -83,6 +91,12 @@ if set(found) != wanted:
     problems.append("expected backends %s, found %s" % (sorted(wanted), sorted(found)))
 problems += ["%s loaded from %s, not the install prefix" % (k, v) for k, v in found.items() if os.path.dirname(v) != folder]
 problems += ["refused: " + r["message"] for r in report["refused"]]
+# Each plugin was checked in a child by the installed tribelens-probe, once: the second run
+# used the remembered verdicts.
+if sorted(os.path.realpath(p) for p in report.get("probed", [])) != sorted(found.values()):
+    problems.append("first run probed %s, expected the installed plugins" % report.get("probed"))
+if again.get("probed") != [] or sorted(b["id"] for b in again["backends"]) != sorted(found):
+    problems.append("second run probed %s and found %s" % (again.get("probed"), [b["id"] for b in again["backends"]]))
 if not any(os.path.realpath(e["directory"]) == folder and e["origin"] == "prefix" for e in report["search_path"]):
     problems.append("the prefix's plugin folder is not on the search path")
 for p in problems:
@@ -91,6 +105,15 @@ sys.exit(1 if problems else 0)
 PY
 }
 check "installed tribelens-cli plugins finds the installed plugins" plugins_found
+
+# The installed converter runs from the prefix (libhdf5 and the Swift runtime found) and converts.
+converter_runs() {
+  "$installed/lib/tribelens/tribelens-convert" --cpu-seconds 30 --memory-mb 1024 keras-h5 \
+    Tests/KerasWeightsTests/Fixtures/keras_legacy_small.h5 "$stage/small.safetensors" >"$stage/convert.json" 2>&1 \
+    || { cat "$stage/convert.json"; return 1; }
+  grep -q '"converted":true' "$stage/convert.json" && [ -s "$stage/small.safetensors" ] || { cat "$stage/convert.json"; return 1; }
+}
+check "installed tribelens-convert converts a Keras file" converter_runs
 
 appstream_ok() {
   appstreamcli validate --no-net --strict "$installed/share/metainfo/$app_id.metainfo.xml" >"$stage/as.log" 2>&1 \

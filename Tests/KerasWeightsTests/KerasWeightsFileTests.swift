@@ -63,6 +63,20 @@ final class KerasWeightsFileTests: XCTestCase {
         }
     }
 
+    func testNonFiniteWeightIsRefusedByName() throws {
+        let clean = smallModel()
+        var values = clean.layers[2].tensors[0].values
+        values[7] = .nan
+        let poisoned = KerasLayerWeights(name: "block1_conv2", tensors: [KerasTensor(name: "kernel", shape: [3, 3, 4, 4], values: values),
+                                                                        clean.layers[2].tensors[1]])
+        let model = KerasWeightsFile(layers: [clean.layers[0], clean.layers[1], poisoned, clean.layers[3]])
+        let url = folder.appendingPathComponent("nan.h5")
+        try KerasWeightsWriter.write(model, to: url)
+        XCTAssertThrowsError(try KerasWeightsFile.read(url).checked(against: spec, file: "nan.h5")) {
+            XCTAssertEqual("\($0)", "nan.h5: block1_conv2/kernel:0 holds NaN at element 7; weights must be finite numbers")
+        }
+    }
+
     func testNotHDF5TruncatedAndMissingFiles() throws {
         let text = folder.appendingPathComponent("weights.h5")
         try Data("not hdf5 at all".utf8).write(to: text)

@@ -41,4 +41,19 @@ final class SavedSettingsTests: XCTestCase {
         try Data(valid.utf8).write(to: folder.appendingPathComponent("valid"))
         XCTAssertEqual(try SavedSettings.read(folder.path, file: "valid", plugin: "p").classes, 3)
     }
+
+    /// A hostile class count is refused before a plugin builds a network that size (the fuzz
+    /// suite's `models` family: 2147483648 classes aborted the process allocating a terabyte).
+    func testClassCountsNoRosterHasAreRefused() throws {
+        let valid = #"{"format": 1, "classes": 3, "inputScale": 1, "momentum": 0.9, "extra": {}}"#
+        for classes in [SavedSettings.maximumClasses + 1, 2_147_483_648, Int.max] {
+            try Data(valid.replacingOccurrences(of: #""classes": 3"#, with: #""classes": \#(classes)"#).utf8).write(to: folder.appendingPathComponent("big"))
+            XCTAssertThrowsError(try SavedSettings.read(folder.path, file: "big", plugin: "p")) {
+                guard case SwiftBackendError.format(let message) = $0 else { return XCTFail("\($0)") }
+                XCTAssertEqual(message, "p: \(self.folder.appendingPathComponent("big").path) says \(classes) classes; a model has at most 10000")
+            }
+        }
+        try Data(valid.replacingOccurrences(of: #""classes": 3"#, with: #""classes": 10000"#).utf8).write(to: folder.appendingPathComponent("most"))
+        XCTAssertEqual(try SavedSettings.read(folder.path, file: "most", plugin: "p").classes, 10_000)
+    }
 }

@@ -146,6 +146,8 @@ public struct ModelStore: Sendable {
         }
         do { return try ModelManifest.decode(data) } catch let error as ModelStoreError {
             throw ModelStoreError("model \"\(name)\": \(error.message)")
+        } catch let error as DecodingError {
+            throw ModelStoreError("model \"\(name)\": \(url.path) is not a valid model.json (\(DecodingErrorText.describe(error)))")
         } catch {
             throw ModelStoreError("model \"\(name)\": \(url.path) is not a valid model.json (\(error))")
         }

@@ -15,14 +15,19 @@ public struct PluginHost: Sendable {
         /// Notes about the search path itself (ignored entries).
         public var notes: [String]
         public var searched: [PluginSearchPath.Entry]
+        /// Files checked in a child process during this discovery (the others had a remembered verdict).
+        public var probed: [String] = []
 
         public func backend(id: String) -> PluginBackend? { backends.first { $0.info.id == id } }
     }
 
     public let searchPath: PluginSearchPath
+    /// Checks each file in a child process before it is loaded here (docs/reliability.md).
+    public let probe: PluginProbe
 
-    public init(searchPath: PluginSearchPath = .standard()) {
+    public init(searchPath: PluginSearchPath = .standard(), probe: PluginProbe = .standard()) {
         self.searchPath = searchPath
+        self.probe = probe
     }
 
     /// Candidate files in search order: `*.so` directly inside each folder (only the names an
@@ -49,9 +54,15 @@ public struct PluginHost: Sendable {
     public func discover() -> Catalog {
         var catalog = Catalog(backends: [], refused: [], notes: searchPath.ignored, searched: searchPath.entries)
         var loadedPaths = Set<String>()
-        for url in candidates() {
-            let real = url.resolvingSymlinksInPath().path
-            guard loadedPaths.insert(real).inserted else { continue }
+        let files = candidates().filter { loadedPaths.insert($0.resolvingSymlinksInPath().path).inserted }
+        let checked = probe.check(files)
+        catalog.probed = checked.filter(\.probed).map(\.url.path)
+        for (url, check) in zip(files, checked) {
+            guard check.verdict.accepted else {
+                catalog.refused.append(Refusal(path: url.path, reason: check.verdict.reason ?? .probeFailed,
+                                               message: check.verdict.message ?? "plugin \(url.path): refused"))
+                continue
+            }
             do {
                 let backend = try PluginLoader.load(url)
                 if let first = catalog.backend(id: backend.info.id) {

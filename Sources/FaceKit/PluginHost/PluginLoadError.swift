@@ -4,6 +4,9 @@ public struct PluginLoadError: Error, Equatable, CustomStringConvertible, Sendab
     public enum Reason: String, Sendable, Codable {
         case unreadable, notELF, dlopenFailed, missingSymbol, nullTable, wrongMajor, shortTable, missingFunction,
              badMetadata, duplicateID
+        // Found by the probe in a child process before the host loads anything (docs/reliability.md).
+        case notRegularFile, notAFunction, crashed, timedOut, outOfMemory, exitedWhileLoading, writesToStdout,
+             probeFailed
     }
 
     public var path: String

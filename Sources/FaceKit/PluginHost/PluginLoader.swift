@@ -14,6 +14,10 @@ public enum PluginLoader {
             PluginLoadError(path: path, reason: reason, message: "plugin \(path): \(message)")
         }
 
+        // A FIFO, socket or device is never opened: opening a FIFO blocks until a writer comes.
+        if let status = PluginFileType.status(path), status.st_mode & S_IFMT != S_IFREG {
+            throw refuse(.notRegularFile, "not a regular file (\(PluginFileType.name(status.st_mode))); skipped without opening it")
+        }
         // Check the ELF magic first: dlopen's own message for a text file is cryptic, and a file
         // that is not ELF never reaches the dynamic loader.
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -33,6 +37,10 @@ public enum PluginLoader {
         guard let symbol = dlsym(library, PluginABI.entrySymbol) else {
             dlclose(library)
             throw refuse(.missingSymbol, "has no \(PluginABI.entrySymbol) symbol (not a TribeLens plugin, or built without exporting it)")
+        }
+        guard CodeAddress.isExecutable(symbol) else {
+            dlclose(library)
+            throw refuse(.notAFunction, "\(PluginABI.entrySymbol) is not a function (it points into data: a variable of that name?)")
         }
         let entry = unsafeBitCast(symbol, to: tribelens_backend_entry_fn.self)
         guard let table = entry() else {
@@ -62,6 +70,13 @@ public enum PluginLoader {
         guard missing.isEmpty else {
             dlclose(library)
             throw refuse(.missingFunction, "table (ABI \(plugin), host \(host)) lacks required function(s): \(missing.joined(separator: ", "))")
+        }
+        // Bounded before String(cString:) reads them: a string without its NUL would run on.
+        let texts = [("id", t.id), ("version", t.version), ("display_name", t.display_name), ("description", t.description),
+                     ("default_hyperparameters_json", t.default_hyperparameters_json)]
+        if let long = texts.first(where: { $0.1.map { strnlen($0, PluginABI.maximumTextBytes + 1) > PluginABI.maximumTextBytes } ?? false }) {
+            dlclose(library)
+            throw refuse(.badMetadata, "\(long.0) is longer than \(PluginABI.maximumTextBytes) bytes (or not NUL-terminated)")
         }
         guard let id = t.id.map({ String(cString: $0) }), isValidID(id) else {
             dlclose(library)

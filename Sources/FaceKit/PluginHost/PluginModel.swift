@@ -56,6 +56,8 @@ final class PluginModel: BackendModel {
                 }
             }
         }
+        try FiniteOutputs.check(probabilities, "probability", classCount: classCount, backend: backend.info.id)
+        try FiniteOutputs.check(similarities, "similarity", classCount: classCount, backend: backend.info.id)
         return (probabilities, withSimilarities ? similarities : nil)
     }
 
@@ -74,6 +76,7 @@ final class PluginModel: BackendModel {
         guard status == TL_OK else {
             throw BackendError(status: status, message: error.message(or: "\(backend.info.id): predict failed"))
         }
+        try FiniteOutputs.check(output, "probability", classCount: classCount, backend: backend.info.id)
         return output
     }
 

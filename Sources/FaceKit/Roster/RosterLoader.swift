@@ -4,6 +4,11 @@ import Foundation
 public enum RosterLoader {
     /// Parses and validates roster JSON. `source` names the file in error messages.
     public static func parse(_ data: Data, source: String) throws -> Roster {
+        guard data.count <= maximumFileBytes else { throw tooLarge(source: source) }
+        // Foundation's decoder takes the first of two equal keys and any string length: refuse both.
+        if let problem = StrictJSONScan(maximumStringBytes: maximumStringBytes, maximumDepth: maximumDepth).check(data) {
+            throw RosterError(source: source, location: problem.location, problem: problem.problem)
+        }
         let roster: Roster
         do {
             roster = try JSONDecoder().decode(Roster.self, from: data)
@@ -17,7 +22,9 @@ public enum RosterLoader {
     public static func load(contentsOf url: URL) throws -> Roster {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try readBounded(url)
+        } catch let error as RosterError {
+            throw error
         } catch {
             throw RosterError(source: url.path, location: "", problem: "cannot read the file (\(readReason(error)))")
         }
@@ -78,6 +85,46 @@ public enum RosterLoader {
         return folders
     }
 
+    // MARK: - Limits
+
+    /// Real rosters are a few kB; these bounds keep a hostile file from costing seconds or memory.
+    public static let maximumFileBytes = 8 << 20
+    /// Longest JSON string (a name, an id) in bytes as written.
+    public static let maximumStringBytes = 1024
+    static let maximumDepth = 32
+
+    private static func tooLarge(source: String) -> RosterError {
+        RosterError(source: source, location: "", problem: "the file is larger than \(maximumFileBytes) bytes, the most a roster may be")
+    }
+
+    /// Reads at most `maximumFileBytes`: a regular file's size is checked first, anything else
+    /// (a pipe, a device such as /dev/zero) is read only that far. A FIFO is opened without
+    /// blocking, so one with no writer reads as empty instead of hanging the caller.
+    private static func readBounded(_ url: URL) throws -> Data {
+        var info = stat()
+        guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG else {
+            if info.st_size > maximumFileBytes { throw tooLarge(source: url.path) }
+            return try Data(contentsOf: url)
+        }
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return try Data(contentsOf: url) }  // its error names the reason
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while data.count <= maximumFileBytes {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            if count < 0 {
+                throw RosterError(source: url.path, location: "", problem: "cannot read the file (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        guard data.count <= maximumFileBytes else { throw tooLarge(source: url.path) }
+        return data
+    }
+
     // MARK: - Validation
 
     static func validate(_ roster: Roster, source: String) throws {
@@ -87,23 +134,26 @@ public enum RosterLoader {
         guard roster.schema == Roster.schemaVersion else {
             throw fail("schema", "unsupported schema version \(roster.schema) (this TribeLens reads \(Roster.schemaVersion))")
         }
-        guard isValidID(roster.id) else { throw fail("id", "\(quoted(roster.id)) is not a valid id (use a-z, 0-9 and '-')") }
+        if let problem = idProblem(roster.id) { throw fail("id", problem) }
+        if let problem = nameProblem(roster.name, required: false, folded: false) { throw fail("name", problem) }
         guard !roster.members.isEmpty else { throw fail("members", "the roster has no members") }
         var groupIDs = Set<String>()
         for (index, group) in roster.groups.enumerated() {
             let at = "groups[\(index)]"
-            guard isValidID(group.id) else { throw fail("\(at).id", "\(quoted(group.id)) is not a valid id (use a-z, 0-9 and '-')") }
+            if let problem = idProblem(group.id) { throw fail("\(at).id", problem) }
             guard groupIDs.insert(group.id).inserted else { throw fail("\(at).id", "duplicate group id \(quoted(group.id))") }
-            guard !group.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(at).name", "empty name") }
+            if let problem = nameProblem(group.name, required: true, folded: false) { throw fail("\(at).name", problem) }
+            if let short = group.short, let problem = nameProblem(short, required: false, folded: false) { throw fail("\(at).short", problem) }
         }
         var memberIDs = Set<String>()
         var nameOwner: [String: String] = [:]
         for (index, member) in roster.members.enumerated() {
             let at = "members[\(index)]"
-            guard isValidID(member.id) else { throw fail("\(at).id", "\(quoted(member.id)) is not a valid id (use a-z, 0-9 and '-')") }
+            if let problem = idProblem(member.id) { throw fail("\(at).id", problem) }
             guard memberIDs.insert(member.id).inserted else { throw fail("\(at).id", "duplicate member id \(quoted(member.id))") }
-            for (key, value) in [("ja", member.ja), ("romaji", member.romaji)] where value.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw fail("\(at).\(key)", "empty name")
+            let names = [("ja", member.ja), ("romaji", member.romaji)] + (member.aliases ?? []).enumerated().map { ("aliases[\($0)]", $1) }
+            for (key, value) in names {
+                if let problem = nameProblem(value, required: true, folded: true) { throw fail("\(at).\(key)", problem) }
             }
             var seenGroups = Set<String>()
             for (g, groupID) in member.groups.enumerated() {
@@ -123,8 +173,32 @@ public enum RosterLoader {
         }
     }
 
-    static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    static func isValidID(_ id: String) -> Bool { idProblem(id) == nil }
+
+    /// Ids name folders and classes: `a-z`, `0-9` and '-', with at least one letter or digit
+    /// (an id of hyphens only folds to nothing and so matches no folder).
+    static func idProblem(_ id: String) -> String? {
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            return "\(quoted(id)) is not a valid id (use a-z, 0-9 and '-')"
+        }
+        guard id.unicodeScalars.contains(where: { $0 != "-" }) else {
+            return "\(quoted(id)) is not a valid id (it needs a letter or a digit)"
+        }
+        return nil
+    }
+
+    /// A name must not hide control characters (a NUL ends it in C, a newline splits a line of
+    /// output); a required one must not be blank, and one matched against folder names must keep
+    /// something after folding, or it matches nothing.
+    static func nameProblem(_ name: String, required: Bool, folded: Bool) -> String? {
+        if required, name.trimmingCharacters(in: .whitespaces).isEmpty { return "empty name" }
+        if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            return "the name contains the control character U+\(String(format: "%04X", control.value))"
+        }
+        if folded, Roster.matchKey(name).isEmpty {
+            return "name \(quoted(name)) is only separators (folder matching ignores spaces, '_', '-', '.' and '・')"
+        }
+        return nil
     }
 
     private static func quoted(_ s: String) -> String { "\"\(s)\"" }

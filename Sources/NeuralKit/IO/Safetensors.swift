@@ -154,6 +154,12 @@ extension Sequential {
         }
         var updated = self
         for name in parameterNames {
+            // A NaN or infinity loads fine but poisons every output (and JSON cannot carry it).
+            if let bad = tensors[name]!.scalars.firstIndex(where: { !$0.isFinite }) {
+                let value = tensors[name]!.scalars[bad]
+                throw NeuralKitError.invalidWeightsFile("\(source): tensor '\(name)' holds "
+                    + "\(value.isNaN ? "NaN" : value < 0 ? "-infinity" : "infinity") at element \(bad); weights must be finite numbers")
+            }
             do { try updated.setParameter(name, tensors[name]!) } catch let e as NeuralKitError {
                 throw NeuralKitError.invalidWeightsFile("\(source): \(e.description)")
             }

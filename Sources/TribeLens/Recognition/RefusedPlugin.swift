@@ -39,8 +39,16 @@ struct RefusedPlugin: Sendable, Equatable {
         case .dlopenFailed: return L10n.tr("it could not be opened; it may be built for another system or need a missing library")
         case .wrongMajor: return L10n.tr("it was made for another version of TribeLens")
         case .duplicateID: return L10n.tr("another plugin already provides the same backend")
-        case .missingSymbol, .nullTable, .shortTable, .missingFunction, .badMetadata:
+        case .missingSymbol, .nullTable, .shortTable, .missingFunction, .badMetadata, .notAFunction:
             return L10n.tr("it is not a TribeLens plugin, or it is damaged")
+        // Found when the file was first loaded in a child process (docs/reliability.md).
+        case .crashed: return L10n.tr("it crashed when it was loaded in a separate process, so it was not loaded")
+        case .exitedWhileLoading: return L10n.tr("it ended the separate process it was loaded in, so it was not loaded")
+        case .timedOut: return L10n.tr("it took too long to load in a separate process, so it was not loaded")
+        case .outOfMemory: return L10n.tr("it needed too much memory to load, so it was not loaded")
+        case .writesToStdout: return L10n.tr("it prints text while loading, which plugins must not do")
+        case .notRegularFile: return L10n.tr("this is not a regular file")
+        case .probeFailed: return L10n.tr("it could not be checked before loading (tribelens-probe is missing)")
         }
     }
 }

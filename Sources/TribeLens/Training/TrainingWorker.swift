@@ -125,8 +125,9 @@ final class TrainingWorker: Sendable {
                 let (dataset, _) = try builder.build(photoRoot: request.photoRoot, name: Self.datasetName, progress: { done, total in
                     if throttle.due(done == total) { MainLoop.post { extraction(done, total) } }
                 })
-                let plan = try TrainingPlan.make(dataset: dataset, backend: backend.info, modelName: "unsaved",
+                var plan = try TrainingPlan.make(dataset: dataset, backend: backend.info, modelName: "unsaved",
                                                  options: request.options)
+                try plan.isolateWeights()
                 let (training, validation, test) = try plan.samples(of: dataset, storage: storage)
                 let outcome = try TrainingJob.run(backend: backend, request: plan.request, training: training,
                                                   validation: validation, test: test, store: nil,

@@ -7,7 +7,7 @@ import XCTest
 final class FolderLayerTests: XCTestCase {
     /// Lowest first.
     static let faceKitLayers = [
-        "Storage", "Hashing", "Photos", "Detection", "Roster", "Weights", "Backend", "Dataset",
+        "Storage", "Hashing", "Isolation", "Photos", "Detection", "Roster", "Weights", "Backend", "Dataset",
         "Evaluation", "Training", "Models", "Prediction", "TrainingJobs", "PluginHost", "Settings",
     ]
 

@@ -144,10 +144,14 @@ final class PluginHostTests: XCTestCase {
         try Data("#!/bin/sh\n".utf8).write(to: first.appendingPathComponent("script.so"))
         try Data("ignored: not .so".utf8).write(to: first.appendingPathComponent("readme.txt"))
         try fm.copyItem(at: TestPlugins.url("TestLinearBackend"), to: second.appendingPathComponent("linear-copy.so"))
+        // Each file is checked in a child first (HostilePluginTests); the verdicts go to a
+        // temporary cache, not the user's.
+        let runner = try HostilePlugins.runner()
         let host = PluginHost(searchPath: PluginSearchPath(entries: [
             .init(directory: first, origin: .environment), .init(directory: second, origin: .environment),
             .init(directory: first.appendingPathComponent("does-not-exist"), origin: .userData),
-        ]))
+        ]), probe: PluginProbe(runner: runner, cache: PluginVerdictCache(file: second.appendingPathComponent("verdicts.json"),
+                                                                         checker: PluginVerdictCache.checker(probe: runner.executable))))
         let catalog = host.discover()
         XCTAssertEqual(catalog.backends.map(\.info.id), ["test-linear"])
         XCTAssertEqual(catalog.backends.first?.info.path, first.appendingPathComponent("linear.so").path)

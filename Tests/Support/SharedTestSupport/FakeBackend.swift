@@ -1,4 +1,5 @@
 import FaceKit
+import TrainingMetrics
 import Foundation
 import TrainingMetrics
 
