@@ -49,11 +49,9 @@ test-swift:
 	$(SWIFT) test -c $(CONFIG) --skip-build --disable-swift-testing
 
 # Hostile files (docs/reliability.md, "Fuzz suite"): saved crashers replayed, then a bounded
-# fuzz run. keras and plugins still find crashes that issue 16's out-of-process probing fixes
-# (docs/reliability.md, "Known crashes"); add them here once that is merged.
-FUZZ_FAMILIES ?= rosters,images,models,safetensors
-# Inputs 0-199 of each family (seed 16), unless 110 s run out first (then about 2 minutes in all).
-FUZZ_SECONDS  ?= 110
+# fuzz run over every family: inputs 0-199 of each (seed 16), unless 120 s run out first.
+FUZZ_FAMILIES ?= rosters,images,models,safetensors,keras,plugins
+FUZZ_SECONDS  ?= 120
 FUZZ_INPUTS   ?= 200
 FUZZ_ALL      := rosters,images,models,safetensors,keras,plugins
 # make fuzz FUZZ_DURATION=14400: hours on request, every family, crashers saved as regressions.
