@@ -57,31 +57,39 @@ final class PhotoAnalyzer: Sendable {
     /// Decodes `url` again for its preview only (nil if it no longer decodes).
     func preview(_ url: URL, then deliver: @escaping @MainActor @Sendable (PreviewImage?) -> Void) {
         previewQueue.async { [loader] in
-            let preview = (try? loader.load(url)).map { PreviewImage($0) }
+            // Screen size is all a preview needs: JPEGs decode at 1/2 to 1/8 by DCT scaling.
+            let preview = (try? loader.decode(loader.open(url), minimumLongSide: PreviewImage.defaultMaxSide)).map { PreviewImage($0.image) }
             MainLoop.post { deliver(preview) }
         }
     }
 
     private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?) -> Outcome {
         let start = DispatchTime.now()
-        let image: RGBImage
+        let photo: EncodedPhoto
         do {
-            image = try loader.load(url)
+            photo = try loader.open(url)
         } catch {
             return Outcome(state: .failed(String(describing: error)), preview: nil)
         }
         do {
             let faceDetector = try detectors.get(preparation)
             let used = preparation ?? FacePreparation(detector: faceDetector.name, input: .legacy)
-            // The same faces and crops `PhotoPrediction` (and so `tribelens-cli predict`) makes.
-            let faces = try PhotoPrediction.faces(in: image, detector: faceDetector)
-            let crops = try FaceCrops.make(used.input, faces: faces, in: image)
-            let hash = (try? loader.contents(of: url)).map(ContentHash.sha256)  // raw name, bounded
-            let preview = PreviewImage(image)
-            let thumbnail = PreviewImage(image, maxSide: 128)
+            // The same decode, faces and crops `tribelens-cli predict` makes (`FoundFaces`): the
+            // photo decoded at the detector's size, crops from full-size regions.
+            let found: FoundFaces
+            do {
+                found = try FoundFaces.find(in: photo, loader: loader, detector: faceDetector)
+            } catch let error as PhotoError {
+                return Outcome(state: .failed(String(describing: error)), preview: nil)
+            }
+            let crops = try FaceCrops.make(used.input, faces: found.faces, from: found.pixels)
+            let hash = ContentHash.sha256(photo.data)
+            let preview = PreviewImage(found.decoded.image)
+            let thumbnail = PreviewImage(found.decoded.image, maxSide: 128)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds,
-                                         detector: faceDetector.name, preparation: used, crops: crops, contentHash: hash)
+            let analysis = PhotoAnalysis(width: found.decoded.fullWidth, height: found.decoded.fullHeight, faces: found.faces,
+                                         seconds: seconds, detector: faceDetector.name, preparation: used, crops: crops,
+                                         contentHash: hash)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
