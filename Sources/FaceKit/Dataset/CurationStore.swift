@@ -41,9 +41,43 @@ public struct CurationStore: Sendable, Equatable {
         }
     }
 
-    private struct File: Codable { var version: Int; var decisions: [String: Decision] }
+    /// Why a crop was rejected, when the user said (the photo view's corrections; the Review
+    /// page's Reject says nothing more). Training treats every kind the same (the crop is left
+    /// out); the kind is kept for what may use it later: a `stranger` is a real face of someone
+    /// outside the roster, the kind of face the open-set ("unknown") calibration needs as a
+    /// negative. `OpenSetThreshold` does not read it yet.
+    public enum RejectionKind: String, Sendable, Equatable, Codable, CaseIterable {
+        /// "Not a face": a wall, a poster's letters.
+        case notAFace = "not-a-face"
+        /// "Not this member": a face, of someone else or unsure who.
+        case notThisMember = "not-this-member"
+        /// "Not in the roster": a face of a person who is no member (a stranger).
+        case stranger
+    }
+
+    /// One entry of the file: the decision, and for a rejection its kind when known
+    /// (`{"action": "reject", "kind": "stranger"}`; files without `kind` read as before).
+    private struct Entry: Codable {
+        var decision: Decision
+        var kind: RejectionKind?
+        init(decision: Decision, kind: RejectionKind?) { self.decision = decision; self.kind = kind }
+        private enum CodingKeys: String, CodingKey { case kind }
+        init(from decoder: Decoder) throws {
+            decision = try Decision(from: decoder)
+            kind = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(RejectionKind.self, forKey: .kind)
+        }
+        func encode(to encoder: Encoder) throws {
+            try decision.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(kind, forKey: .kind)
+        }
+    }
+
+    private struct File: Codable { var version: Int; var decisions: [String: Entry] }
 
     public private(set) var decisions: [CropID: Decision] = [:]
+    /// The kinds of the rejections that have one.
+    public private(set) var rejectionKinds: [CropID: RejectionKind] = [:]
     public let file: URL
 
     /// Loads the store (empty when the file does not exist yet).
@@ -52,9 +86,10 @@ public struct CurationStore: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: file.path) else { return }
         do {
             let stored = try JSONDecoder().decode(File.self, from: Data(contentsOf: file))
-            for (key, decision) in stored.decisions {
+            for (key, entry) in stored.decisions {
                 guard let id = CropID(key) else { throw CocoaError(.coderReadCorrupt) }
-                decisions[id] = decision
+                decisions[id] = entry.decision
+                if entry.decision == .reject, let kind = entry.kind { rejectionKinds[id] = kind }
             }
         } catch {
             throw DatasetError("\(file.path): unreadable curation file (\(error.localizedDescription)); move it away to start afresh")
@@ -63,11 +98,23 @@ public struct CurationStore: Sendable, Equatable {
 
     public func decision(for crop: CropID) -> Decision? { decisions[crop] }
 
-    public mutating func set(_ decision: Decision?, for crop: CropID) { decisions[crop] = decision }
+    /// Why `crop` was rejected, when it is and the user said.
+    public func rejectionKind(for crop: CropID) -> RejectionKind? { rejectionKinds[crop] }
+
+    /// The crops the user called strangers (faces of people outside the roster).
+    public var strangers: [CropID] { rejectionKinds.filter { $0.value == .stranger }.map(\.key).sorted() }
+
+    /// Sets (nil: removes) the decision for `crop`; `kind` is kept only with a rejection.
+    public mutating func set(_ decision: Decision?, for crop: CropID, kind: RejectionKind? = nil) {
+        decisions[crop] = decision
+        rejectionKinds[crop] = decision == .reject ? kind : nil
+    }
 
     /// Writes the whole store atomically (temporary file, then rename).
     public func save() throws {
-        let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map { ($0.key.description, $0.value) }))
+        let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map {
+            ($0.key.description, Entry(decision: $0.value, kind: rejectionKinds[$0.key]))
+        }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(stored), to: file, createFolder: true)
