@@ -11,6 +11,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -37,8 +38,10 @@ def own_folders(prefix):
 
 
 def zoom_level(app):
-    """The zoom pill's percentage button (its accessible name says the zoom)."""
-    return at.wait_for(app.accessible, "the zoom level", role="push button", description="Zoom level")
+    """The zoom pill's percentage button (its accessible name says the zoom; GTK makes its
+    tooltip the description)."""
+    return at.wait_for(app.accessible, "the zoom level", role="push button",
+                       predicate=lambda n: re.match(r"^Zoom \d+%", at.safe(lambda: n.name)) is not None)
 
 
 def wait_zoom(app, accept, what, timeout=10):
@@ -234,7 +237,7 @@ def test_photo_strip_home_end_remove(ctx):
 def open_someone_else(app, number=1):
     at.click(face_target(app, number))
     at.click(at.wait_for(app.accessible, "Someone Else", role="push button", name="Someone Else…"))
-    return at.wait_for(app.accessible, "the member search", role="text", name="Find a member")
+    return at.wait_for(app.accessible, "the member search", role="entry", name="Find a member")
 
 
 def visible_members(app):
