@@ -55,25 +55,14 @@ public struct CurationStore: Sendable, Equatable {
         case stranger
     }
 
-    /// One entry of the file: the decision, and for a rejection its kind when known
-    /// (`{"action": "reject", "kind": "stranger"}`; files without `kind` read as before).
-    private struct Entry: Codable {
-        var decision: Decision
-        var kind: RejectionKind?
-        init(decision: Decision, kind: RejectionKind?) { self.decision = decision; self.kind = kind }
-        private enum CodingKeys: String, CodingKey { case kind }
-        init(from decoder: Decoder) throws {
-            decision = try Decision(from: decoder)
-            kind = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(RejectionKind.self, forKey: .kind)
-        }
-        func encode(to encoder: Encoder) throws {
-            try decision.encode(to: encoder)
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeIfPresent(kind, forKey: .kind)
-        }
+    /// The file: the decisions as they always were, and beside them the kinds of the
+    /// rejections that have one (`"kinds": {"sha256:x,y,wxh": "stranger"}`), so a reader of
+    /// the decisions alone (an older version) sees exactly what it saw before.
+    private struct File: Codable {
+        var version: Int
+        var decisions: [String: Decision]
+        var kinds: [String: RejectionKind]?
     }
-
-    private struct File: Codable { var version: Int; var decisions: [String: Entry] }
 
     public private(set) var decisions: [CropID: Decision] = [:]
     /// The kinds of the rejections that have one.
@@ -86,10 +75,13 @@ public struct CurationStore: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: file.path) else { return }
         do {
             let stored = try JSONDecoder().decode(File.self, from: Data(contentsOf: file))
-            for (key, entry) in stored.decisions {
+            for (key, decision) in stored.decisions {
                 guard let id = CropID(key) else { throw CocoaError(.coderReadCorrupt) }
-                decisions[id] = entry.decision
-                if entry.decision == .reject, let kind = entry.kind { rejectionKinds[id] = kind }
+                decisions[id] = decision
+            }
+            for (key, kind) in stored.kinds ?? [:] {
+                guard let id = CropID(key) else { throw CocoaError(.coderReadCorrupt) }
+                if decisions[id] == .reject { rejectionKinds[id] = kind }
             }
         } catch {
             throw DatasetError("\(file.path): unreadable curation file (\(error.localizedDescription)); move it away to start afresh")
@@ -112,9 +104,9 @@ public struct CurationStore: Sendable, Equatable {
 
     /// Writes the whole store atomically (temporary file, then rename).
     public func save() throws {
-        let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map {
-            ($0.key.description, Entry(decision: $0.value, kind: rejectionKinds[$0.key]))
-        }))
+        let stored = File(version: 1, decisions: Dictionary(uniqueKeysWithValues: decisions.map { ($0.key.description, $0.value) }),
+                          kinds: rejectionKinds.isEmpty ? nil
+                              : Dictionary(uniqueKeysWithValues: rejectionKinds.map { ($0.key.description, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(stored), to: file, createFolder: true)

@@ -20,11 +20,13 @@ final class CurationRejectionKindTests: XCTestCase {
         store.set(.relabel(memberID: "akira"), for: relabelled, kind: .stranger)  // a kind only goes with a rejection
         try store.save()
 
+        // The decisions exactly as before; the kinds beside them.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: storage.curationFile)) as! [String: Any]
         let decisions = json["decisions"] as! [String: [String: String]]
-        XCTAssertEqual(decisions[stranger.description], ["action": "reject", "kind": "stranger"])
-        XCTAssertEqual(decisions[wall.description], ["action": "reject", "kind": "not-a-face"])
+        XCTAssertEqual(decisions[stranger.description], ["action": "reject"])
+        XCTAssertEqual(decisions[wall.description], ["action": "reject"])
         XCTAssertEqual(decisions[relabelled.description], ["action": "relabel", "member": "akira"])
+        XCTAssertEqual(json["kinds"] as? [String: String], [stranger.description: "stranger", wall.description: "not-a-face"])
 
         let again = try CurationStore(storage: storage)
         XCTAssertEqual(again.decision(for: stranger), .reject)
@@ -45,6 +47,9 @@ final class CurationRejectionKindTests: XCTestCase {
         store.set(nil, for: stranger)
         XCTAssertNil(store.rejectionKind(for: stranger))
         XCTAssertEqual(store.strangers, [])
+        try store.save()
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: storage.curationFile)) as! [String: Any]
+        XCTAssertNil(json["kinds"], "no kinds: the file is as it was before kinds existed")
     }
 
     func testAFileWithoutKindsStillReads() throws {
@@ -64,7 +69,7 @@ final class CurationRejectionKindTests: XCTestCase {
         let (home, storage) = try DatasetTestSupport.temporaryHome("rejection-kind-bad")
         defer { try? FileManager.default.removeItem(at: home) }
         try FileManager.default.createDirectory(at: storage.curationFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data("{\"version\": 1, \"decisions\": {\"\(wall.description)\": {\"action\": \"reject\", \"kind\": \"ghost\"}}}".utf8)
+        try Data("{\"version\": 1, \"decisions\": {\"\(wall.description)\": {\"action\": \"reject\"}}, \"kinds\": {\"\(wall.description)\": \"ghost\"}}".utf8)
             .write(to: storage.curationFile)
         XCTAssertThrowsError(try CurationStore(storage: storage)) {
             XCTAssertTrue("\($0)".contains(storage.curationFile.path), "\($0)")
