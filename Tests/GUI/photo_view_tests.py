@@ -145,6 +145,14 @@ def test_photo_zoom(ctx):
         at.wait_for_text(app.accessible, "Photo position", lambda t: t == "2 of 2", "2 of 2", 10)
         face_count(app)
         wait_zoom(app, lambda n: "fitted" in n, "the next photo fitted")
+
+        # The shortcuts window lists the new keys.
+        xdotool("key", "ctrl+question")
+        at.wait_for(app.accessible, "the shortcuts window", role="label", name="Shortcuts", timeout=10)
+        for title in ("First photo", "Last photo", "Remove the photo from the window", "Zoom in", "Zoom out",
+                      "Fit to the window", "Actual size (100%)"):
+            at.wait_for(app.accessible, "the shortcut " + title, role="label", name=title, timeout=5)
+        ctx.shot("photo-view-shortcuts")
         if not app.alive():
             raise AssertionError("the app exited")
     finally:
