@@ -352,11 +352,17 @@ def test_correction_find_stranger_undo(ctx):
         at.click(at.wait_for(app.accessible, "Not a Face", role="push button", name="Not a Face"))
         at.wait_for(app.accessible, "not a face", role="push button", timeout=10, name="Face 1: not a face, your label")
         wait_curation(env, key, {"action": "reject"}, "not-a-face")
-        # Undo with the keyboard: the message's button, reached by its accessible action after
-        # the popover closed, brings the stranger back.
-        at.click(at.wait_for(app.accessible, "Undo on the message", role="push button", name="Undo"))
+        # Undo with the keyboard: a real Ctrl+Z (the focus is back on the face) brings the
+        # stranger back; a second one changes nothing (one undo per correction).
+        at.wait_for(app.accessible, "Undo on the message", role="push button", name="Undo")
+        keys_to("TribeLens$")
+        xdotool("key", "ctrl+z")
         at.wait_for(app.accessible, "the stranger again", role="push button", timeout=10, name="Face 1: not in the roster, your label")
         wait_curation(env, key, {"action": "reject"}, "stranger")
+        xdotool("key", "ctrl+z")
+        time.sleep(1.0)
+        wait_curation(env, key, {"action": "reject"}, "stranger")
+        at.wait_for(app.accessible, "still the stranger", role="push button", timeout=5, name="Face 1: not in the roster, your label")
         if not app.alive():
             raise AssertionError("the app exited")
     finally:

@@ -25,6 +25,7 @@ enum ShortcutsWindow {
                 Shortcut(accelerator: "Home", title: L10n.tr("First photo")),
                 Shortcut(accelerator: "End", title: L10n.tr("Last photo")),
                 Shortcut(accelerator: "Delete", title: L10n.tr("Remove the photo from the window")),
+                Shortcut(accelerator: "<Control>z", title: L10n.tr("Undo the last correction of a face")),
             ]),
             (L10n.tr("Zoom"), [
                 Shortcut(accelerator: "<Control>plus", title: L10n.tr("Zoom in")),

@@ -66,14 +66,16 @@ enum GestureSignals {
     }
 
     /// A key controller on `widget` whose "key-pressed" (`gboolean (*)(ctrl, guint keyval,
-    /// guint keycode, GdkModifierType, gpointer)`) gives `handler` the key value; true: handled.
+    /// guint keycode, GdkModifierType, gpointer)`) gives `handler` the key value and whether
+    /// Ctrl was held; true: handled.
     static func connectKey(_ widget: Widget, phase: GtkPropagationPhase = GTK_PHASE_BUBBLE,
-                           _ handler: @escaping @MainActor (UInt32) -> Bool) {
-        typealias H = @MainActor (UInt32) -> Bool
+                           _ handler: @escaping @MainActor (UInt32, Bool) -> Bool) {
+        typealias H = @MainActor (UInt32, Bool) -> Bool
         let controller = gtk_event_controller_key_new()!
         gtk_event_controller_set_propagation_phase(controller, phase)
-        let thunk: @convention(c) (gpointer?, UInt32, UInt32, UInt32, gpointer?) -> gboolean = { _, key, _, _, data in
-            MainActor.assumeIsolated { (GestureSignals.handler(data) as H)(key) ? 1 : 0 }
+        let thunk: @convention(c) (gpointer?, UInt32, UInt32, UInt32, gpointer?) -> gboolean = { _, key, _, state, data in
+            let control = state & GDK_CONTROL_MASK.rawValue != 0
+            return MainActor.assumeIsolated { (GestureSignals.handler(data) as H)(key, control) ? 1 : 0 }
         }
         connect(controller, "key-pressed", unsafeBitCast(thunk, to: GCallback.self), handler)
         gtk_widget_add_controller(widget, controller)

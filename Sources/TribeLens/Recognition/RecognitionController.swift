@@ -23,6 +23,7 @@ final class RecognitionController {
     private let pipeline: PhotoPipeline
     private let naming: FaceNaming
     private var exportAction: OpaquePointer?
+    private var undoAction: OpaquePointer?
     private var focused: Int?
 
     init(window: Widget, canvas: PhotoCanvas, toast: Toast, pipeline: PhotoPipeline, naming: FaceNaming) {
@@ -54,6 +55,13 @@ final class RecognitionController {
         g_action_map_add_action(window.opaque, action)
         g_object_unref(UnsafeMutableRawPointer(action))
         exportAction = action
+        // Ctrl+Z (PhotoNavigationKeys) and the correction message's Undo.
+        let undo = g_simple_action_new("undo-correction", nil)!
+        Signals.connectAction(undo) { [weak self] in self?.undo() }
+        g_action_map_add_action(window.opaque, undo)
+        g_object_unref(UnsafeMutableRawPointer(undo))
+        undoAction = undo
+        g_simple_action_set_enabled(undo, 0)
         if let application = gtk_window_get_application(window.cast()) {
             var accels: [UnsafePointer<CChar>?] = []
             let accel = strdup("<Control>e")
@@ -96,6 +104,7 @@ final class RecognitionController {
         switch naming.correct(photo, face: index, as: correction) {
         case .recorded(let message):
             show(photo)
+            g_simple_action_set_enabled(undoAction, 1)
             toast.show(message, seconds: 8, action: Toast.Action(label: L10n.tr("Undo")) { [weak self] in self?.undo() })
         case .refused(let message):
             toast.show(message)
@@ -106,6 +115,7 @@ final class RecognitionController {
 
     /// Undo on a correction's message: the face's earlier label again.
     private func undo() {
+        defer { g_simple_action_set_enabled(undoAction, naming.lastUndo == nil ? 0 : 1) }
         guard let message = naming.undoLast() else { return }
         show(pipeline.session.current)
         toast.show(message, seconds: 4)

@@ -173,7 +173,7 @@ final class FacePopover {
             self?.choose(index, .member(first.id))
         }
         // Down: into the list, on the first match.
-        GestureSignals.connectKey(entry) { key in
+        GestureSignals.connectKey(entry) { key, _ in
             guard key == UInt32(GDK_KEY_Down), let first = matching().first else { return false }
             gtk_widget_grab_focus(first.widget)
             return true

@@ -151,7 +151,8 @@ final class MainWindow {
         }
         PhotoNavigationKeys.attach(to: widget, [UInt32(GDK_KEY_Home): "win.first-photo", UInt32(GDK_KEY_KP_Home): "win.first-photo",
                                                 UInt32(GDK_KEY_End): "win.last-photo", UInt32(GDK_KEY_KP_End): "win.last-photo",
-                                                UInt32(GDK_KEY_Delete): "win.remove-photo", UInt32(GDK_KEY_KP_Delete): "win.remove-photo"])
+                                                UInt32(GDK_KEY_Delete): "win.remove-photo", UInt32(GDK_KEY_KP_Delete): "win.remove-photo"],
+                                     control: [UInt32(GDK_KEY_z): "win.undo-correction"])
         // Ctrl+T: one training panel per window, brought back to the front when open; what it
         // found and trained stays for the session when it closes.
         addAction("train") { [weak self] in self?.training.present() }
