@@ -20,6 +20,7 @@ import gi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
+import photo_view_tests  # noqa: E402
 import recognition_tests  # noqa: E402
 import training_fan_tests  # noqa: E402
 import training_tests  # noqa: E402
@@ -262,6 +263,7 @@ TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_d
 TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, settings
 TESTS += recognition_tests.TESTS  # recognition_tests.py: names on faces, popover, corrections, models, export
 TESTS += training_tests.TESTS  # training_tests.py: the training panel, end to end and cancelled
+TESTS += photo_view_tests.TESTS  # photo_view_tests.py: zoom, Home/End, removing photos, corrections' search and undo, Show in Folder, VGG16 weights file
 TESTS += training_fan_tests.TESTS  # training_fan_tests.py: rosters from folders, a panel that remembers, reviewing many crops
 
 

@@ -65,6 +65,16 @@ final class PhotoPipeline {
 
     func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
 
+    /// Takes photo `index` out of the window: its thumbnail and preview go, the file is not
+    /// touched. An analysis or labelling under way for it finishes and is dropped (the session
+    /// no longer knows its id).
+    func remove(at index: Int) {
+        guard let removed = session.remove(at: index) else { return }
+        thumbnails[removed.id] = nil
+        previews.remove(removed.id)
+        analyzeNext()
+    }
+
     private func analyzeNext() {
         guard analyzing == nil, let photo = session.nextToAnalyze() else { return }
         analyze(photo)

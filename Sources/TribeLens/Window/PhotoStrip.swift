@@ -30,6 +30,11 @@ final class PhotoStrip {
             gtk_box_append(row.cast(), tile.widget)
             tiles.append(tile)
         }
+        // Photos taken out of the window: the last tiles go, the others show the photos now
+        // at their places.
+        while tiles.count > photos.count {
+            gtk_box_remove(row.cast(), tiles.removeLast().widget)
+        }
         for (index, photo) in photos.enumerated() {
             tiles[index].update(photo, thumbnail: thumbnail(photo), selected: index == current)
         }
