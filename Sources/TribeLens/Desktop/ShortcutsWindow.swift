@@ -13,6 +13,7 @@ enum ShortcutsWindow {
     struct Shortcut {
         let accelerator: String
         let title: String
+        var subtitle: String? = nil
     }
 
     static var groups: [(title: String, shortcuts: [Shortcut])] {
@@ -20,8 +21,11 @@ enum ShortcutsWindow {
             (L10n.tr("Photos"), [
                 Shortcut(accelerator: "<Control>o", title: L10n.tr("Open photos")),
                 Shortcut(accelerator: "<Control><Shift>o", title: L10n.tr("Open a folder")),
-                Shortcut(accelerator: "Left Page_Up", title: L10n.tr("Previous photo")),
-                Shortcut(accelerator: "Right Page_Down", title: L10n.tr("Next photo")),
+                // GtkShortcutLabel draws Page Up as its key name "Page_Up" unless GTK's own
+                // catalog translates it, so the second key is said in words.
+                Shortcut(accelerator: "Left", title: L10n.tr("Previous photo"), subtitle: L10n.tr("Also Page Up")),
+                Shortcut(accelerator: "Right", title: L10n.tr("Next photo"), subtitle: L10n.tr("Also Page Down")),
+                Shortcut(accelerator: "<Control>e", title: L10n.tr("Export annotated photo")),
             ]),
             (L10n.tr("Training"), [
                 Shortcut(accelerator: "<Control>t", title: L10n.tr("Train a model")),
@@ -57,6 +61,7 @@ enum ShortcutsWindow {
                 xml += "        <child><object class=\"GtkShortcutsShortcut\">"
                     + "<property name=\"title\">\(escape(shortcut.title))</property>"
                     + "<property name=\"accelerator\">\(escape(shortcut.accelerator))</property>"
+                    + (shortcut.subtitle.map { "<property name=\"subtitle\">\(escape($0))</property>" } ?? "")
                     + "</object></child>\n"
             }
             xml += "      </object></child>\n"
