@@ -45,7 +45,7 @@ case "${1:-}" in
     # Same messages as the committed template (the header's date may differ).
     if ! msgcmp --use-untranslated "$tmp/$domain.pot" po/$domain.pot 2>"$tmp/a" || \
        ! msgcmp --use-untranslated po/$domain.pot "$tmp/$domain.pot" 2>"$tmp/b"; then
-      cat "$tmp/a" "$tmp/b" 2>/dev/null >&2
+      cat "$tmp/a" "$tmp/b" 2>/dev/null >&2 || true  # b is missing when the first comparison failed
       echo "translations: po/$domain.pot is stale; run scripts/translations.sh pot" >&2; exit 1
     fi
     status=0
