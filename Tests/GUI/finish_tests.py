@@ -117,6 +117,10 @@ def test_training_fields_and_messages(ctx):
     after = extents(find)
     if after[1] < bottom:
         raise AssertionError("the message (bottom %d) covers Find Faces (top %d)" % (bottom, after[1]))
+    # The whole page moved down by the message's height (lying over the page, it moved nothing
+    # and hid the heading at the top).
+    if after[1] - before[1] < extents(message)[3] - 2:
+        raise AssertionError("the page moved %d px for a %d px message" % (after[1] - before[1], extents(message)[3]))
     ctx.note("message %r; Find Faces moved from y=%d to y=%d" % (note[:60], before[1], after[1]))
     ctx.shot("training-message", "^" + tt.PANEL + "$")
     tt.page(app, "Train")
