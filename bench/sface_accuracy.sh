@@ -62,6 +62,10 @@ for seed in $SEEDS; do
           "$XDG_DATA_HOME/tribelens/datasets/open-$seed/manifest.json" "$work/members")
   # shellcheck disable=SC2086
   "$cli" predict --model open-$seed --json $tests 2>/dev/null > "$work/members.json" || true
+  python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); n=m.get("naming") or {}; o=m.get("open_set") or {}
+print("model %s: test accuracy %.3f, open-set similarity %s, naming probability %s (validation precision %s, %s faces)" % (
+    m["backend"]["id"], m["test_metrics"]["accuracy"], o.get("similarity"), n.get("sure_probability"), n.get("validation_precision"),
+    n.get("validation_faces")))' "$XDG_DATA_HOME/tribelens/models/open-$seed/model.json"
   python3 - "$work/strangers.json" "$work/members.json" "$seed" <<'PY'
 import json, sys
 # The largest face of each photo is the person the folder is named for (LFW photos have others
