@@ -4,6 +4,7 @@
 # check: train on 28 lfw-dev38 people, and count the other 10 people's faces named as a member
 # and the members' test faces turned unknown (docs/accuracy.md).
 #   bench/sface_accuracy.sh .build/release     SEEDS="0 1 2" BACKENDS="sface scratch-cnn vgg16-transfer" PARTS="accuracy open-set"
+#   OPEN_BACKEND=scratch-cnn: the open-set part with a softmax backend (its calibrated `naming`)
 # Needs ../shared (photos, SFace and YuNet files). Uses its own XDG folders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +54,7 @@ done
 python3 bench/roster_from_folders.py "$work/members" lfw28 > "$work/lfw28.json"
 for seed in $SEEDS; do
   "$cli" dataset build --photos "$work/members" --roster "$work/lfw28.json" --detector yunet --seed "$seed" --name open-$seed >/dev/null
-  "$cli" train --dataset open-$seed --backend sface --model open-$seed --seed "$seed" --no-augment >/dev/null 2>&1
+  "$cli" train --dataset open-$seed --backend "${OPEN_BACKEND:-sface}" --model open-$seed --seed "$seed" --no-augment >/dev/null 2>&1
   strangers=$(for p in $(echo "$people" | tail -10); do echo "$shared/data/lfw-dev38/$p"; done)
   # shellcheck disable=SC2086
   "$cli" predict --model open-$seed --json $strangers 2>/dev/null > "$work/strangers.json" || true
@@ -61,6 +62,10 @@ for seed in $SEEDS; do
           "$XDG_DATA_HOME/tribelens/datasets/open-$seed/manifest.json" "$work/members")
   # shellcheck disable=SC2086
   "$cli" predict --model open-$seed --json $tests 2>/dev/null > "$work/members.json" || true
+  python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); n=m.get("naming") or {}; o=m.get("open_set") or {}
+print("model %s: test accuracy %.3f, open-set similarity %s, naming probability %s (validation precision %s, %s faces)" % (
+    m["backend"]["id"], m["test_metrics"]["accuracy"], o.get("similarity"), n.get("sure_probability"), n.get("validation_precision"),
+    n.get("validation_faces")))' "$XDG_DATA_HOME/tribelens/models/open-$seed/model.json"
   python3 - "$work/strangers.json" "$work/members.json" "$seed" <<'PY'
 import json, sys
 # The largest face of each photo is the person the folder is named for (LFW photos have others
@@ -72,5 +77,9 @@ named = sum(f.get("member") is not None for f in strangers)
 rejected = sum(f.get("member") is None for f in members)
 print("open set seed %s: strangers named %d of %d (%.1f%%), members' test faces unknown %d of %d (%.1f%%)" % (
     sys.argv[3], named, len(strangers), 100.0 * named / max(1, len(strangers)), rejected, len(members), 100.0 * rejected / max(1, len(members))))
+# What the fixed 0.5 of the policy alone would have said (a softmax model without `naming`).
+at_half = sum(f["top"][0]["probability"] >= 0.5 for f in strangers if f.get("top"))
+print("  at the policy's 0.5 alone: strangers named %d of %d; members named (right or wrong) %d of %d" % (
+    at_half, len(strangers), sum(f["top"][0]["probability"] >= 0.5 for f in members if f.get("top")), len(members)))
 PY
 done

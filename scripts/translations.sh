@@ -3,8 +3,9 @@
 #   scripts/translations.sh pot          re-extract po/tribelens.pot from the Swift sources and
 #                                        merge it into every po/LANG.po (then translate, commit)
 #   scripts/translations.sh build DIR    compile po/LANG.po into DIR/LANG/LC_MESSAGES/tribelens.mo
-#   scripts/translations.sh check        fail if the .pot is stale or a .po has untranslated,
-#                                        fuzzy or format-mismatched entries
+#   scripts/translations.sh check        fail if a string shown to users is not marked
+#                                        (scripts/unmarked-strings.py), the .pot is stale or a
+#                                        .po has untranslated, fuzzy or format-mismatched entries
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -38,12 +39,13 @@ case "${1:-}" in
     done
     ;;
   check)
+    python3 scripts/unmarked-strings.py --allow scripts/unmarked-strings.allow Sources/TribeLens || exit 1
     tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
     extract "$tmp/$domain.pot"
     # Same messages as the committed template (the header's date may differ).
     if ! msgcmp --use-untranslated "$tmp/$domain.pot" po/$domain.pot 2>"$tmp/a" || \
        ! msgcmp --use-untranslated po/$domain.pot "$tmp/$domain.pot" 2>"$tmp/b"; then
-      cat "$tmp/a" "$tmp/b" 2>/dev/null >&2
+      cat "$tmp/a" "$tmp/b" 2>/dev/null >&2 || true  # b is missing when the first comparison failed
       echo "translations: po/$domain.pot is stale; run scripts/translations.sh pot" >&2; exit 1
     fi
     status=0

@@ -16,8 +16,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The saved model (default: the active one; see `tribelens-cli model list`).")
     var model: String?
 
-    @Option(help: "Below this probability a face is 'unknown' (0-1).")
-    var threshold: Double = 0.5
+    @Option(help: "Below this probability a face is 'unknown' (0-1; default 0.5 with the model's calibrated bars and the detector's confidence, as the app names faces; given, it alone decides).")
+    var threshold: Double?
 
     @Option(name: .customLong("group-threshold"), help: "An unknown face gets a group when the group's summed probability reaches this (default: --threshold).")
     var groupThreshold: Double?
@@ -38,7 +38,11 @@ struct PredictCommand: ParsableCommand {
 
     struct PhotoReport: Encodable {
         struct Face: Encodable {
-            struct Box: Encodable { var x, y, w, h: Int }
+            struct Box: Encodable {
+                var x, y, w, h: Int
+                /// The detector's confidence that this is a face (YuNet); none from Haar.
+                var score: Double?
+            }
             var box: Box
             var member: String?
             var groups: [String]
@@ -47,6 +51,8 @@ struct PredictCommand: ParsableCommand {
             var group: String?
             /// Similarity to the best member (models with an open-set threshold).
             var similarity: Double?
+            /// Whether the model's calibrated confidence calls the member sure (green in the app).
+            var sure: Bool?
         }
         var file: String
         var faces: [Face]
@@ -57,7 +63,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
         if let groupThreshold, !(0...1).contains(groupThreshold) {
             throw ValidationError("--group-threshold must be between 0 and 1")
         }
@@ -65,7 +71,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let catalog = PluginHost().discover()
-        let policy = PredictionPolicy(threshold: threshold, groupThreshold: groupThreshold)
+        let policy = PredictionPolicy(threshold: threshold ?? 0.5, groupThreshold: groupThreshold, calibrated: threshold == nil)
         let predictor: FacePredictor
         do {
             predictor = try FacePredictor(store: ModelStore.standard(), name: model, backends: catalog.backends, policy: policy)
@@ -93,9 +99,9 @@ struct PredictCommand: ParsableCommand {
                 if let warning = found.decoded.warning { Console.error("warning: \(url.displayName): \(warning)") }
                 let faces = try PhotoPrediction.predict(found: found, predictor: predictor)
                 let report = PhotoReport(file: url.displayPath, faces: faces.map {
-                    .init(box: .init(x: $0.box.x, y: $0.box.y, w: $0.box.width, h: $0.box.height), member: $0.label.member,
-                          groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top, group: $0.label.group,
-                          similarity: $0.label.similarity)
+                    .init(box: .init(x: $0.box.x, y: $0.box.y, w: $0.box.width, h: $0.box.height, score: $0.box.score),
+                          member: $0.label.member, groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top,
+                          group: $0.label.group, similarity: $0.label.similarity, sure: $0.label.sure)
                 }, unknownBelow: predictor.manifest.openSet?.similarity)
                 if json { reports.append(report) } else { Console.out(Self.text(report)) }
             } catch let error as PhotoError {

@@ -98,6 +98,26 @@ final class L10nTests: XCTestCase {
             XCTAssertEqual(L10n.format(L10n.tr("the photo is too large to export (%dx%d)"), 40000, 30000),
                            "写真が大きすぎて書き出せません（40000×30000）")
             XCTAssertEqual(L10n.format(L10n.tr("Use model %s, active"), "m4"), "モデル m4 を使う（使用中）")
+
+            // Issue 15, item 12: charts, backends, rosters and the low-confidence wording.
+            var unsure = RecognitionTests.label("naoki", 0.97, groups: ["EXILE"])
+            unsure.sure = false
+            let likely = FaceAnnotation(index: 0, label: unsure, correction: nil, directory: directory, script: .japanese)
+            XCTAssertEqual(likely.heading, "おそらく 小林直己（確信度が低い）")
+            let map = ConfusionHeatMap(matrix: [[3, 1], [0, 4]], names: ["A", "B"])
+            XCTAssertEqual(map.summary, "混同行列、メンバー 2 人、テスト用の顔 8 件中 7 件が対角線上。最も多い取り違え：A を B と 1 回")
+            XCTAssertEqual(map.cellText(row: 0, column: 1), "A を B と判定：4 件中 1 件（25%）")
+            var curves = TrainingCurves(plannedEpochs: 10)
+            XCTAssertEqual(curves.summary, "学習曲線：まだエポックがありません（予定 10 エポック）")
+            curves.apply(.epochEnded(EpochRecord(epoch: 1, loss: 1, accuracy: 0.5, valLoss: nil, valAccuracy: nil, lr: 0.01, seconds: 1)))
+            XCTAssertTrue(curves.summary.hasPrefix("学習曲線：エポック 1 / 10"), curves.summary)
+            let sface = BackendInfo(id: "sface", version: "1", displayName: "Face embeddings (SFace) — recommended",
+                                    description: "x", input: .legacy)
+            XCTAssertEqual(BackendText.displayName(sface), "顔の特徴ベクトル（SFace）— おすすめ")
+            XCTAssertEqual(TrainingProgress.remainingText(100), "残り約 2 分")
+            let ldh = try RosterLoader.load(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources/rosters/ldh.json"))
+            XCTAssertEqual(RosterText.name(ldh), "LDH JAPAN：EXILE TRIBE（元記事の 24 人）")
         }
         // Unbound again: the English source text, as the GUI tests read it.
         XCTAssertEqual(FaceAnnotation(index: 1, label: RecognitionTests.label(nil, 0.9, groups: ["EXILE"], group: "EXILE"),

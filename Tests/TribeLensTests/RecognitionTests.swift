@@ -53,6 +53,17 @@ final class RecognitionTests: XCTestCase {
         XCTAssertEqual(FaceAnnotation(index: 0, label: calibrated, correction: nil, directory: Self.directory, script: .romaji).tone, .sure)
     }
 
+    func testANameTheModelIsNotSureOfSaysSoInWords() {
+        var unsure = Self.label("naoki", 0.97, groups: ["EXILE"])
+        unsure.sure = false
+        let likely = FaceAnnotation(index: 0, label: unsure, correction: nil, directory: Self.directory, script: .romaji)
+        XCTAssertEqual(likely.heading, "probably Naoki Kobayashi, low confidence")
+        XCTAssertEqual(likely.tone, .likely)
+        unsure.sure = true
+        let sure = FaceAnnotation(index: 0, label: unsure, correction: nil, directory: Self.directory, script: .romaji)
+        XCTAssertEqual(sure.heading, "Naoki Kobayashi")
+    }
+
     func testBelowTheThresholdAFaceIsUnknownWithItsGroupWhenClear() {
         let group = FaceAnnotation(index: 1, label: Self.label(nil, 0.9, groups: ["EXILE"], group: "EXILE"),
                                    correction: nil, directory: Self.directory, script: .romaji)

@@ -418,6 +418,26 @@ final class TrainingChartsTests: XCTestCase {
         }
     }
 
+    func testTheHeatMapsNumbersNeverRunTogether() {
+        let many = ConfusionHeatMap(matrix: (0..<24).map { row in (0..<24).map { $0 == row ? 10 : 0 } },
+                                    names: (1...24).map { "Member number \($0)" })
+        for (width, height) in [(600.0, 400.0), (400.0, 600.0), (900.0, 900.0), (320.0, 320.0)] {
+            let layout = many.layout(width: width, height: height, fontPixels: 12)
+            let columns = layout.columnLabels
+            XCTAssertEqual(columns.first?.text, "1", "\(width)x\(height)")
+            XCTAssertGreaterThanOrEqual(columns.count, 5, "\(width)x\(height)")
+            for (a, b) in zip(columns, columns.dropFirst()) {
+                let half = (ConfusionHeatMap.estimatedWidth(a.text, pixels: layout.labelPixels)
+                            + ConfusionHeatMap.estimatedWidth(b.text, pixels: layout.labelPixels)) / 2
+                XCTAssertGreaterThan(b.x - a.x, half, "\(a.text) and \(b.text) touch at \(width)x\(height)")
+                // Each number still sits under its own column.
+                XCTAssertEqual(b.x, layout.cell(row: 0, column: Int(b.text)! - 1).midX, accuracy: 1e-9)
+            }
+        }
+        XCTAssertEqual(ConfusionHeatMap.labelStride(extent: 11, cell: 10), 2)
+        XCTAssertEqual((0..<12).filter { ConfusionHeatMap.shows($0, stride: 5) }.map { $0 + 1 }, [1, 5, 10])
+    }
+
     func testTheRenderedHeatMapColoursEachCellByItsRowShare() {
         let map = ConfusionHeatMap(matrix: [[8, 2, 0], [0, 0, 0], [1, 1, 2]], names: ["A", "B", "C"])
         for dark in [false, true] {

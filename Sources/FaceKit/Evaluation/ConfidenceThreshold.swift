@@ -10,6 +10,10 @@ public struct ConfidenceThreshold: Codable, Sendable, Equatable {
     public var validationPrecision: Double?
     public var validationFaces: Int
 
+    /// The precision a softmax model's names must have on the validation faces to be named at
+    /// all (`ModelManifest.naming`); sure (green) asks 0.95.
+    public static let namingPrecision = 0.8
+
     /// Fewer validation faces than this say nothing about precision.
     public static let minimumFaces = 10
 

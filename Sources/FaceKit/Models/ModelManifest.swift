@@ -48,6 +48,11 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     /// When a named face is shown as sure (calibrated on the validation faces); nil in models
     /// saved before it existed or trained with too few validation faces.
     public var confidence: ConfidenceThreshold?
+    /// For backends without similarities (a softmax over members always names one): the lowest
+    /// top probability at which a face is named at all, calibrated like `confidence` at
+    /// `ConfidenceThreshold.namingPrecision`; below it the face is unknown. nil: not calibrated
+    /// (too few validation faces, an open-set model, or saved before it existed): the policy's 0.5.
+    public var naming: ConfidenceThreshold?
 
     public init(backend: Backend, classes: [String], roster: String, memberGroups: [String: [String]], preset: String,
                 preprocessing: [String: JSONValue] = [:], inputScale: Float, hyperParameters: [String: JSONValue], training: TrainingConfiguration,
@@ -74,7 +79,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         case format, backend, classes, roster, preset, preprocessing, training, history, stop
         case memberGroups = "member_groups", inputScale = "input_scale", hyperParameters = "hyper_parameters"
         case testMetrics = "test_metrics", datasetFingerprint = "dataset_fingerprint", createdAt = "created_at"
-        case openSet = "open_set", confidence
+        case openSet = "open_set", confidence, naming
     }
 
     static let encoder: JSONEncoder = {

@@ -34,12 +34,18 @@ public struct PredictionPolicy: Sendable, Equatable {
     public var topCount: Int
     /// Distinct members within one photo (JointAssignment).
     public var jointAssignment: Bool
+    /// Whether `FacePredictor` also applies the model's calibrated naming probability and the
+    /// detector's confidence (`DetectorConfidence`); false when the user set the threshold
+    /// themselves (`tribelens-cli predict --threshold`), which then alone decides.
+    public var calibrated: Bool
 
-    public init(threshold: Double = 0.5, groupThreshold: Double? = nil, topCount: Int = 3, jointAssignment: Bool = true) {
+    public init(threshold: Double = 0.5, groupThreshold: Double? = nil, topCount: Int = 3, jointAssignment: Bool = true,
+                calibrated: Bool = true) {
         self.threshold = threshold
         self.groupThreshold = groupThreshold ?? threshold
         self.topCount = topCount
         self.jointAssignment = jointAssignment
+        self.calibrated = calibrated
     }
 
     /// Labels all faces of one photo. `probabilities` is row-major `faces x classes.count`;

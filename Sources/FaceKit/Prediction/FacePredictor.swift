@@ -46,30 +46,54 @@ public final class FacePredictor {
     }
 
     /// Labels the faces of ONE photo (images of `input` back to back), so no member is used
-    /// twice; faces below the model's open-set threshold are unknown.
-    public func labelFaces(pixels: [UInt8], count: Int) throws -> [FaceLabel] {
+    /// twice; faces below the model's open-set threshold (or, for a model without one, its
+    /// `naming` probability) are unknown. `boxes` (the faces' boxes, in order) lets the
+    /// detector's confidence decide which faces may be named at all (`DetectorConfidence`);
+    /// nil: images that are faces already.
+    public func labelFaces(pixels: [UInt8], count: Int, boxes: [FaceBox]? = nil) throws -> [FaceLabel] {
         guard count > 0 else { return [] }
+        if let boxes, boxes.count != count {
+            throw BackendError(.format, "\(boxes.count) boxes for \(count) faces")
+        }
         // One pass gives both: an embedding backend runs its network once per face.
         let (probabilities, similarities) = manifest.openSet == nil
             ? (try model.predict(pixels: pixels, count: count), nil)
             : try model.predict(source: try InMemorySamples(pixels: pixels, labels: [Int32](repeating: 0, count: count), imageBytes: input.bytes),
                                 batchSize: 32, similarities: true)
-        guard let openSet = manifest.openSet, let similarities else {
-            return calibrated(policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups))
+        let c = manifest.classes.count
+        // Who may be named where, decided before the joint assignment, so a stranger or a box
+        // that is no face cannot take a member's slot and push the real member onto someone else.
+        var eligible = [Bool](repeating: true, count: count * c)
+        // A face the detector is not sure of gets no member and no group either.
+        var doubtful = [Bool](repeating: false, count: count)
+        if let boxes, policy.calibrated {
+            let detector = DetectorConfidence(detector: preparation.detector, confidence: manifest.confidence)
+            for i in eligible.indices where !detector.mayName(boxes[i / c], probability: Double(probabilities[i])) { eligible[i] = false }
+            for f in 0..<count { doubtful[f] = !eligible[f * c ..< (f + 1) * c].contains(true) }
         }
-        // The open-set threshold decides before the joint assignment, so a stranger cannot take
-        // a member's slot and push the real member's face onto someone else.
-        let eligible = similarities.map { Double($0) >= openSet.similarity }
+        guard let openSet = manifest.openSet, let similarities else {
+            // A softmax backend: its calibrated naming probability stands in for the open set.
+            if let naming = manifest.naming, policy.calibrated {
+                for i in eligible.indices where !naming.isSure(Double(probabilities[i])) { eligible[i] = false }
+            }
+            var labels = policy.label(probabilities: probabilities, classes: manifest.classes, memberGroups: manifest.memberGroups,
+                                      eligible: eligible.allSatisfy { $0 } ? nil : eligible)
+            for f in labels.indices where doubtful[f] {
+                labels[f].groups = []
+                labels[f].group = nil
+            }
+            return calibrated(labels)
+        }
+        for i in eligible.indices where Double(similarities[i]) < openSet.similarity { eligible[i] = false }
         var labels = policy.label(probabilities: probabilities, classes: manifest.classes,
                                   memberGroups: manifest.memberGroups, eligible: eligible)
-        let c = manifest.classes.count
         for f in labels.indices {
             let row = probabilities[f * c ..< (f + 1) * c]
             let best = labels[f].member.flatMap { manifest.classes.firstIndex(of: $0) }
                 ?? (row.indices.max { row[$0] < row[$1] }! - row.startIndex)
             let similarity = Double(similarities[f * c + best])
             labels[f].similarity = similarity
-            if similarity < openSet.similarity {
+            if similarity < openSet.similarity || !eligible[f * c + best] {
                 labels[f].member = nil
                 labels[f].groups = []
                 labels[f].group = nil

@@ -14,7 +14,7 @@ public enum PhotoPrediction {
         let boxes = try FaceFinder.faces(in: image, detector: detector)
         guard !boxes.isEmpty else { return [] }
         let pixels = try FaceCrops.make(predictor.input, faces: boxes, in: image)
-        let labels = try predictor.labelFaces(pixels: pixels, count: boxes.count)
+        let labels = try predictor.labelFaces(pixels: pixels, count: boxes.count, boxes: boxes)
         return zip(boxes, labels).map { PredictedFace(box: $0, label: $1) }
     }
 

@@ -93,6 +93,13 @@ public enum TrainingJob {
             }
             manifest.confidence = ConfidenceThreshold.calibrate(probabilities: run.probabilities, labels: run.labels,
                                                                 classes: request.classes.count)
+            if !similarities {
+                // "Unknown" for a softmax backend: a face it cannot place with the precision
+                // asked of a name is nobody (FacePredictor.labelFaces).
+                manifest.naming = ConfidenceThreshold.calibrate(probabilities: run.probabilities, labels: run.labels,
+                                                                classes: request.classes.count,
+                                                                targetPrecision: ConfidenceThreshold.namingPrecision)
+            }
         }
         // Without a store the caller saves later (the training panel asks for a name first).
         guard let store else { return Outcome(result: result, manifest: manifest, saved: false) }

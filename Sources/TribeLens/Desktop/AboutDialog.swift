@@ -12,7 +12,7 @@ enum AboutDialog {
         gtk_about_dialog_set_logo_icon_name(about, TribeLensIdentity.appID)
         gtk_about_dialog_set_version(about, version)
         gtk_about_dialog_set_comments(about, L10n.tr("Find the faces in your fan photos and see who is who."))
-        gtk_about_dialog_set_copyright(about, "© 2026 The TribeLens authors")
+        gtk_about_dialog_set_copyright(about, L10n.tr("© 2026 The TribeLens authors"))
         // Translators: put your name here, one per line.
         let credits = L10n.tr("translator-credits")
         if credits != "translator-credits" { gtk_about_dialog_set_translator_credits(about, credits) }

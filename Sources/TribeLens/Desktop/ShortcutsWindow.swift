@@ -13,6 +13,7 @@ enum ShortcutsWindow {
     struct Shortcut {
         let accelerator: String
         let title: String
+        var subtitle: String? = nil
     }
 
     static var groups: [(title: String, shortcuts: [Shortcut])] {
@@ -20,11 +21,14 @@ enum ShortcutsWindow {
             (L10n.tr("Photos"), [
                 Shortcut(accelerator: "<Control>o", title: L10n.tr("Open photos")),
                 Shortcut(accelerator: "<Control><Shift>o", title: L10n.tr("Open a folder")),
-                Shortcut(accelerator: "Left Page_Up", title: L10n.tr("Previous photo")),
-                Shortcut(accelerator: "Right Page_Down", title: L10n.tr("Next photo")),
+                // GtkShortcutLabel draws Page Up as its key name "Page_Up" unless GTK's own
+                // catalog translates it, so the second key is said in words.
+                Shortcut(accelerator: "Left", title: L10n.tr("Previous photo"), subtitle: L10n.tr("Also Page Up")),
+                Shortcut(accelerator: "Right", title: L10n.tr("Next photo"), subtitle: L10n.tr("Also Page Down")),
                 Shortcut(accelerator: "Home", title: L10n.tr("First photo")),
                 Shortcut(accelerator: "End", title: L10n.tr("Last photo")),
                 Shortcut(accelerator: "Delete", title: L10n.tr("Remove the photo from the window")),
+                Shortcut(accelerator: "<Control>e", title: L10n.tr("Export annotated photo")),
                 Shortcut(accelerator: "<Control>z", title: L10n.tr("Undo the last correction of a face")),
             ]),
             (L10n.tr("Zoom"), [
@@ -67,6 +71,7 @@ enum ShortcutsWindow {
                 xml += "        <child><object class=\"GtkShortcutsShortcut\">"
                     + "<property name=\"title\">\(escape(shortcut.title))</property>"
                     + "<property name=\"accelerator\">\(escape(shortcut.accelerator))</property>"
+                    + (shortcut.subtitle.map { "<property name=\"subtitle\">\(escape($0))</property>" } ?? "")
                     + "</object></child>\n"
             }
             xml += "      </object></child>\n"

@@ -92,7 +92,7 @@ final class PhotoAnalyzer: Sendable {
                                          contentHash: hash)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
-            return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)
+            return Outcome(state: .failed(L10n.format(L10n.tr("%1$s: face detection failed: %2$s"), url.lastPathComponent, "\(error)")), preview: nil)
         }
     }
 }

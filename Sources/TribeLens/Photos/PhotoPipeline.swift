@@ -34,7 +34,7 @@ final class PhotoPipeline {
         analyzer.expand(urls) { [weak self] photos in
             guard let self else { return }
             if photos.isEmpty {
-                self.onProblem(urls.map(\.lastPathComponent).joined(separator: ", ") + ": no photos found")
+                self.onProblem(L10n.format(L10n.tr("%s: no photos found"), urls.map(\.lastPathComponent).joined(separator: ", ")))
                 return
             }
             self.session.add(photos)
@@ -56,7 +56,7 @@ final class PhotoPipeline {
                     self.previews.insert(preview, for: id)
                     self.session.touch(id)
                 } else {
-                    self.session.update(id, state: .failed("\(photo.fileName): could no longer be read"))
+                    self.session.update(id, state: .failed(L10n.format(L10n.tr("%s: could no longer be read"), photo.fileName)))
                 }
             }
         }
@@ -119,7 +119,7 @@ final class PhotoPipeline {
         }
         labelling = photo.id
         let started = DispatchTime.now()
-        recognition.label(crops: analysis.crops, count: analysis.faces.count, generation: model.generation) {
+        recognition.label(crops: analysis.crops, count: analysis.faces.count, boxes: analysis.faces, generation: model.generation) {
             [weak self] result in
             guard let self else { return }
             self.labelling = nil
@@ -133,7 +133,7 @@ final class PhotoPipeline {
                 break
             case .failure(let failure):
                 // Keep the boxes; say why they have no names, and do not ask again for this model.
-                self.onProblem("\(photo.fileName): the model could not label the faces: \(failure.message)")
+                self.onProblem(L10n.format(L10n.tr("%1$s: the model could not label the faces: %2$s"), photo.fileName, failure.message))
                 self.session.setLabels(photo.id, PhotoLabels(generation: model.generation, faces: [], seconds: 0))
             }
             self.labelNext()

@@ -98,7 +98,7 @@ final class CorrectionBook {
         let snapshot = updated
         saveQueue.async {
             let problem: String?
-            do { try snapshot.save(); problem = nil } catch { problem = "could not save the decision: \(error)" }
+            do { try snapshot.save(); problem = nil } catch { problem = L10n.format(L10n.tr("could not save the decision: %s"), "\(error)") }
             MainLoop.post { done(problem) }
         }
         return true

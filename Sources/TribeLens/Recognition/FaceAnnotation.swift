@@ -52,6 +52,12 @@ struct FaceAnnotation: Sendable, Equatable {
         return Self.faceName(index, parts.joined(separator: ", "))
     }
 
+    /// What the face popover's heading says: the title, or for a name the model is not sure of
+    /// "probably TAKAHIRO, low confidence", so it does not read like a sure one.
+    var heading: String {
+        tone == .likely ? L10n.format(L10n.tr("probably %s, low confidence"), title) : title
+    }
+
     /// "Face 2" (a box without a name), or "Face 2: `text`"; numbered from 1 as the user counts.
     static func faceName(_ index: Int, _ text: String? = nil) -> String {
         guard let text, !text.isEmpty else { return L10n.format(L10n.tr("Face %d"), index + 1) }

@@ -15,7 +15,7 @@ enum PNGFile {
             return CAIRO_STATUS_SUCCESS
         }, Unmanaged.passUnretained(sink).toOpaque())
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw ExportError(message: "PNG encoding failed: \(String(cString: cairo_status_to_string(status)))")
+            throw ExportError(message: L10n.format(L10n.tr("PNG encoding failed: %s"), String(cString: cairo_status_to_string(status))))
         }
         return withExtendedLifetime(sink) { sink.data }
     }
@@ -29,11 +29,11 @@ enum PNGFile {
             try AtomicFile.write(data, to: url)
         } catch {
             switch error.step {
-            case .noFileName: throw ExportError(message: "cannot save to \(url.path): no file name")
+            case .noFileName: throw ExportError(message: L10n.format(L10n.tr("cannot save to %s: no file name"), url.path))
             case .missingFolder:
-                throw ExportError(message: "cannot save \(name): the folder \(folder) does not exist", reason: "the folder does not exist")
-            case .createTemporary: throw ExportError(message: "cannot save \(name) in \(folder): \(error.reason)", reason: error.reason)
-            default: throw ExportError(message: "cannot save \(url.path): \(error.reason)", reason: error.reason)
+                throw ExportError(message: L10n.format(L10n.tr("cannot save %1$s: the folder %2$s does not exist"), name, folder), reason: L10n.tr("the folder does not exist"))
+            case .createTemporary: throw ExportError(message: L10n.format(L10n.tr("cannot save %1$s in %2$s: %3$s"), name, folder, error.reason), reason: error.reason)
+            default: throw ExportError(message: L10n.format(L10n.tr("cannot save %1$s: %2$s"), url.path, error.reason), reason: error.reason)
             }
         }
     }

@@ -86,9 +86,9 @@ final class RecognitionState {
 
     /// Labels one photo's faces with the loaded model (`generation`: the model the caller saw;
     /// another one answers with a stale failure).
-    func label(crops: [UInt8], count: Int, generation: Int,
+    func label(crops: [UInt8], count: Int, boxes: [FaceBox]? = nil, generation: Int,
                then deliver: @escaping @MainActor @Sendable (Result<[FaceLabel], PredictionFailure>) -> Void) {
-        recognizer.label(crops: crops, count: count, generation: generation, then: deliver)
+        recognizer.label(crops: crops, count: count, boxes: boxes, generation: generation, then: deliver)
     }
 
     /// The saved models, for the switcher (small JSON files; read when the menu opens).

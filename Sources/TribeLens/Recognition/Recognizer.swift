@@ -89,7 +89,7 @@ final class Recognizer: @unchecked Sendable {
 
     /// Labels the 64x64 crops of one photo's faces together (no member twice in a photo).
     /// `deliver` gets nil labels when the model changed meanwhile or prediction failed.
-    func label(crops: [UInt8], count: Int, generation wanted: Int,
+    func label(crops: [UInt8], count: Int, boxes: [FaceBox]? = nil, generation wanted: Int,
                then deliver: @escaping @MainActor @Sendable (Result<[FaceLabel], PredictionFailure>) -> Void) {
         queue.async { [self] in
             let result: Result<[FaceLabel], PredictionFailure>
@@ -97,7 +97,7 @@ final class Recognizer: @unchecked Sendable {
                 result = .failure(PredictionFailure(message: "stale", stale: true))
             } else {
                 do {
-                    result = .success(try predictor!.labelFaces(pixels: crops, count: count))
+                    result = .success(try predictor!.labelFaces(pixels: crops, count: count, boxes: boxes))
                 } catch {
                     result = .failure(PredictionFailure(message: "\(error)", stale: false))
                 }

@@ -180,7 +180,7 @@ final class PhotoSourcePage {
                 self.rosters = RosterLoader.available(storage: self.model.worker.storage)
                 if !self.rosters.contains(where: { $0.file.path == file.path }) { self.rosters.append((file, roster)) }
                 self.model.rosterReference = file.path
-                self.model.onMessage(L10n.format(L10n.tr("Saved the roster “%s” (%s)."), roster.name, file.lastPathComponent))
+                self.model.onMessage(L10n.format(L10n.tr("Saved the roster “%s” (%s)."), RosterText.name(roster), file.lastPathComponent))
                 self.refresh()
                 self.model.findFaces()
             }
@@ -189,7 +189,7 @@ final class PhotoSourcePage {
 
     func refresh() {
         rosterList.update(rosters.map { entry in
-            ChoiceList.Choice(title: entry.roster.name,
+            ChoiceList.Choice(title: RosterText.name(entry.roster),
                               detail: L10n.format(L10n.tr("%d members in %d groups · %s"), entry.roster.members.count,
                                                   entry.roster.groups.count, entry.file.lastPathComponent))
         }, selected: rosters.firstIndex { $0.file.path == model.rosterReference })
@@ -229,7 +229,7 @@ final class PhotoSourcePage {
             gtk_label_set_text(status.opaque, problem ?? (mismatch != nil ? "" : (done ? next : "")))
         }
         if let mismatch {
-            let roster = (try? model.loadRoster())?.name ?? model.rosterReference
+            let roster = (try? model.loadRoster()).map(RosterText.name) ?? model.rosterReference
             gtk_label_set_text(mismatchLabel.opaque, RosterMismatchText.message(mismatch, rosterName: roster))
             Gtk.setVisible(findAnywayButton, !mismatch.isTotal)
         }

@@ -144,20 +144,22 @@ final class ResultsPage {
         let script = RecognitionState.shared.script
         heatMap.update(ConfusionHeatMap(report: report, names: report.classes.map { directory.name(of: $0, script: script) }))
         gtk_widget_set_sensitive(exportButton, 1)
-        let headers = [L10n.tr("Member"), L10n.tr("Precision"), L10n.tr("Recall"), L10n.tr("Test faces")]
+        // The first column numbers the members as the heat map does when it has no room for names.
+        let headers = ["#", L10n.tr("Member"), L10n.tr("Precision"), L10n.tr("Recall"), L10n.tr("Test faces")]
         for (column, title) in headers.enumerated() {
             let label = Gtk.label(title, classes: ["heading"])
-            gtk_label_set_xalign(label.opaque, column == 0 ? 0 : 1)
+            gtk_label_set_xalign(label.opaque, column == 1 ? 0 : 1)
             gtk_grid_attach(table.cast(), label, Int32(column), 0, 1, 1)
         }
         for (row, metrics) in report.perClass.enumerated() {
             let name = directory.name(of: metrics.name, script: script)
-            let cells = [name, ModelSummary.percent(metrics.precision), ModelSummary.percent(metrics.recall), "\(metrics.support)"]
+            let cells = ["\(row + 1)", name, ModelSummary.percent(metrics.precision), ModelSummary.percent(metrics.recall), "\(metrics.support)"]
             for (column, value) in cells.enumerated() {
-                let label = Gtk.label(value, classes: column == 0 ? [] : ["numeric"])
-                gtk_label_set_xalign(label.opaque, column == 0 ? 0 : 1)
-                if column == 0 {
-                    tl_accessible_set_description(label, L10n.format("%s: precision %s, recall %s, %s test faces", name, cells[1], cells[2], cells[3]))
+                let label = Gtk.label(value, classes: column == 1 ? [] : ["numeric"])
+                gtk_label_set_xalign(label.opaque, column == 1 ? 0 : 1)
+                if column == 0 { Gtk.addClasses(label, "dim-label") }
+                if column == 1 {
+                    tl_accessible_set_description(label, L10n.format(L10n.tr("%s: precision %s, recall %s, %s test faces"), name, cells[2], cells[3], cells[4]))
                 }
                 gtk_grid_attach(table.cast(), label, Int32(column), Int32(row + 1), 1, 1)
             }

@@ -78,7 +78,7 @@ enum TrainingFreshness {
         }
         if let roster = now.roster {
             if roster.id != basis.roster.id {
-                reasons.append(.otherRoster(name: roster.name))
+                reasons.append(.otherRoster(name: RosterText.name(roster)))
             } else if roster != basis.roster {
                 reasons.append(.rosterChanged)
             }

@@ -11,6 +11,8 @@ struct TrainingProgress: Equatable {
     }
 
     var stage: Stage = .readingCrops
+    /// How long the epochs of this run took (`EpochRecord.seconds`), for the time remaining.
+    var epochSeconds: [Double] = []
 
     /// 0...1 over the whole run. Preparation is not counted: its length is unknown up front
     /// (cached photos take no time) and the bar would jump back.
@@ -38,6 +40,36 @@ struct TrainingProgress: Equatable {
         }
     }
 
+    /// Seconds left if every epoch still to come takes as long as the last ones measured (up
+    /// to three: the first may include warm-up, later ones shrink with early stopping's end
+    /// unknown, so this is the most the planned epochs take); nil before an epoch has ended.
+    var remainingSeconds: Double? {
+        guard case .epoch(let epoch, let epochs, let batch, let batches) = stage, !epochSeconds.isEmpty else { return nil }
+        let recent = epochSeconds.suffix(3)
+        let perEpoch = recent.reduce(0, +) / Double(recent.count)
+        let within = batches > 0 ? Double(batch) / Double(batches) : 0
+        return max(0, perEpoch * (Double(epochs - epoch) + 1 - within))
+    }
+
+    /// "about 40 s left", "about 3 min left" (rounded up: a promise of less would disappoint).
+    static func remainingText(_ seconds: Double) -> String {
+        if seconds < 55 {
+            let rounded = max(5, Int((seconds / 5).rounded(.up)) * 5)
+            return L10n.format(L10n.tr("about %d s left"), rounded)
+        }
+        let minutes = Int((seconds / 60).rounded(.up))
+        return L10n.format(L10n.plural("about %d min left", "about %d min left", minutes), minutes)
+    }
+
+    /// The progress bar's own text, so it does not repeat the status line below it:
+    /// "40% · about 3 min left" while training; the stage otherwise.
+    var barText: String {
+        guard case .epoch = stage else { return text }
+        let percent = L10n.format(L10n.tr("%d%%"), Int((fraction * 100).rounded(.down)))
+        guard let left = remainingSeconds else { return percent + " · " + L10n.tr("measuring the time left…") }
+        return percent + " · " + Self.remainingText(left)
+    }
+
     /// Moves on with an event from the run.
     mutating func apply(_ event: TrainingEvent) {
         switch event {
@@ -48,6 +80,7 @@ struct TrainingProgress: Equatable {
                 stage = .epoch(epoch, of: epochs, batch: progress.batchesDone, batches: progress.batchesTotal)
             }
         case .epochEnded(let record):
+            if record.seconds.isFinite, record.seconds >= 0 { epochSeconds.append(record.seconds) }
             if case .epoch(_, let epochs, _, _) = stage, record.epoch == epochs { stage = .evaluating }
         case .learningRateReduced:
             break

@@ -27,6 +27,8 @@ final class TrainingSetupPage {
     private let window: Widget
 
     private static let presets: [TrainingPreset] = [.recommended, .original]
+    /// Characters every number field has room for (the seed's 10 digits, the rate's 0.000001).
+    static let numberWidth: Int32 = 10
 
     init(model: TrainingPanelModel, window: Widget) {
         self.model = model
@@ -59,6 +61,13 @@ final class TrainingSetupPage {
         learningRate = gtk_spin_button_new_with_range(0.000001, 1, 0.0001)
         gtk_spin_button_set_digits(learningRate.opaque, 6)
         seed = gtk_spin_button_new_with_range(0, 2_147_483_647, 1)
+        // One width for all four, wide enough for the learning rate's six decimals ("0.010000"):
+        // GTK sizes a spin button by its range, so they differed and the rate was cut off.
+        for spin in [epochs, batchSize, learningRate, seed] {
+            gtk_editable_set_width_chars(spin.opaque, Self.numberWidth)
+            gtk_editable_set_alignment(spin.opaque, 1)
+            Gtk.addClasses(spin, "numeric")
+        }
         augment = gtk_switch_new()
         gtk_widget_set_valign(augment, GTK_ALIGN_CENTER)
         left.append(TrainingPage.row(L10n.tr("_Epochs (at most)"), epochs))
@@ -139,7 +148,7 @@ final class TrainingSetupPage {
         updating = true
         defer { updating = false }
         let backends = model.backends
-        backendList.update(backends.map { ChoiceList.Choice(title: "\($0.displayName) (\($0.id))", detail: $0.description) },
+        backendList.update(backends.map { ChoiceList.Choice(title: "\(BackendText.displayName($0)) (\($0.id))", detail: BackendText.description($0)) },
                            selected: backends.firstIndex { $0.id == model.backendID })
         if let catalog = model.catalog {
             // As the model menu says it: the user's own plugin files, in a user's words.
@@ -184,7 +193,8 @@ final class TrainingSetupPage {
         switch model.phase {
         case .training:
             gtk_progress_bar_set_fraction(progressBar.opaque, model.progress.fraction)
-            gtk_progress_bar_set_text(progressBar.opaque, model.progress.text)
+            // The bar: how far and how long still; the line below: where, and that the app is free.
+            gtk_progress_bar_set_text(progressBar.opaque, model.progress.barText)
             gtk_label_set_text(status.opaque, model.progress.text + " — " + L10n.tr("training runs in the background; you can keep using TribeLens."))
         case .stopping:
             gtk_progress_bar_set_text(progressBar.opaque, L10n.tr("Stopping after this batch…"))

@@ -54,10 +54,13 @@ final class TrainingWindow {
         gtk_header_bar_set_title_widget(header.opaque, switcher)
         gtk_window_set_titlebar(widget.cast(), header)
 
-        let overlay = gtk_overlay_new()!
-        gtk_overlay_set_child(overlay.opaque, stack)
-        gtk_overlay_add_overlay(overlay.opaque, toast.widget)
-        gtk_window_set_child(widget.cast(), overlay)
+        // The message slides in above the pages and moves them down, rather than lying over
+        // them: over the page it hid the accuracy headline and the Start button.
+        let column = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
+        gtk_box_append(column.cast(), toast.widget)
+        gtk_widget_set_vexpand(stack, 1)
+        gtk_box_append(column.cast(), stack)
+        gtk_window_set_child(widget.cast(), column)
         gtk_stack_set_visible_child_name(stack.opaque, page)
         Signals.connectNotify(stack, "notify::visible-child-name") { [weak self] in
             guard let self, let name = gtk_stack_get_visible_child_name(self.stack.opaque) else { return }

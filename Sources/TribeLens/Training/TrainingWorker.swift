@@ -117,7 +117,7 @@ final class TrainingWorker: Sendable {
             let throttle = ProgressThrottle()
             let result = Result { () throws -> RunOutcome in
                 guard let backend = PluginHost().discover().backend(id: request.backendID) else {
-                    throw TrainingPlan.Problem("the backend \(request.backendID) is no longer there; reopen the panel")
+                    throw TrainingPlan.Problem(L10n.format(L10n.tr("the backend %s is no longer there; reopen the panel"), request.backendID))
                 }
                 var builder = Self.builder(roster: request.roster, storage: storage, preset: request.preset)
                 builder.seed = request.options.seed

@@ -27,7 +27,7 @@ final class FacePopover {
         Gtk.margins(box, 6)
         let annotation = FaceAnnotation(index: index, label: label, correction: correction,
                                         directory: model?.directory, script: script)
-        let heading = Gtk.label(FaceAnnotation.faceName(index, annotation.title),
+        let heading = Gtk.label(FaceAnnotation.faceName(index, annotation.heading),
                                 classes: ["heading"], description: "Face heading")
         gtk_label_set_xalign(heading.opaque, 0)
         gtk_box_append(box.cast(), heading)

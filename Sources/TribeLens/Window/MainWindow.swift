@@ -103,7 +103,7 @@ final class MainWindow {
         Gtk.setVisible(removeButton, photo != nil)
         recognition.show(photo)
         guard currentChanged else { return }
-        gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
+        gtk_window_set_title(widget.cast(), photo.map { L10n.format(L10n.tr("%s — TribeLens"), $0.fileName) } ?? "TribeLens")
         guard let photo else {
             gtk_stack_set_visible_child_name(stack.opaque, "empty")
             badge.show(nil, busy: false)

@@ -12,6 +12,10 @@ final class ModelMenuButton {
     private let popover: Widget
     private let state: RecognitionState
     private var shownName = ""
+    /// The button's text, a fixed number of characters wide (long names are shortened with an
+    /// ellipsis; the tooltip has them whole), so switching models does not move the title.
+    private let label: Widget
+    static let labelWidth: Int32 = 18
 
     /// A model could not be activated: the one-line reason.
     var onProblem: (String) -> Void = { _ in }
@@ -19,6 +23,14 @@ final class ModelMenuButton {
     init(state: RecognitionState) {
         self.state = state
         widget = gtk_menu_button_new()
+        label = gtk_label_new("")!
+        gtk_label_set_width_chars(label.opaque, Self.labelWidth)
+        gtk_label_set_max_width_chars(label.opaque, Self.labelWidth)
+        gtk_label_set_ellipsize(label.opaque, PANGO_ELLIPSIZE_END)
+        let content = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
+        gtk_box_append(content.cast(), label)
+        gtk_box_append(content.cast(), gtk_image_new_from_icon_name("pan-down-symbolic"))
+        gtk_menu_button_set_child(widget.opaque, content)
         popover = gtk_popover_new()
         gtk_menu_button_set_popover(widget.opaque, popover)
         // Rebuilt each time it opens: models may have been trained or deleted meanwhile.
@@ -49,7 +61,7 @@ final class ModelMenuButton {
         }
         guard name != shownName else { return }
         shownName = name
-        gtk_menu_button_set_label(widget.opaque, text)
+        gtk_label_set_text(label.opaque, text)
         gtk_widget_set_tooltip_text(widget, name)
         tl_accessible_set_label(widget, name)
         // Assistive technology reaches the inner toggle button; name it too.

@@ -45,6 +45,9 @@ final class PhotoHeaderBar {
         gtk_label_set_text(subtitle.opaque, fileName ?? "")
         Gtk.setVisible(subtitle, fileName != nil)
         gtk_label_set_text(position.opaque, count > 1 ? L10n.format(L10n.tr("%d of %d"), index + 1, count) : "")
+        // As wide as the widest position of this many photos ("34 of 34"), so the title in the
+        // middle does not move as the number grows a digit.
+        gtk_label_set_width_chars(position.opaque, Int32(L10n.format(L10n.tr("%d of %d"), count, count).count))
         Gtk.setVisible(position, count > 1)
         Gtk.setVisible(navigation, count > 1)
     }

@@ -42,6 +42,12 @@ final class TrainingJobTests: XCTestCase {
         let metrics = try XCTUnwrap(manifest.testMetrics)
         XCTAssertGreaterThan(metrics.accuracy, 0.9, "4 classes: chance is 0.25")
         XCTAssertEqual(try store.manifest(of: "ldh"), manifest)
+        // A softmax backend gets its "unknown" bar from the validation faces (20 here).
+        XCTAssertNil(manifest.openSet)
+        let naming = try XCTUnwrap(manifest.naming)
+        XCTAssertEqual(naming.targetPrecision, ConfidenceThreshold.namingPrecision)
+        XCTAssertEqual(naming.validationFaces, 20)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(naming.validationPrecision), ConfidenceThreshold.namingPrecision)
 
         // Reload from disk: same predictions, same metrics.
         let predictor = try FacePredictor(store: store, name: "ldh", backends: [backend], policy: PredictionPolicy(threshold: 0.3))

@@ -24,11 +24,11 @@ enum ChartPNGExport {
     /// The chart as PNG bytes (opaque RGB; the painter is expected to fill the background).
     static func render(width: Int, height: Int, _ draw: (OpaquePointer, Double, Double) -> Void) throws(ExportError) -> Data {
         guard width > 0, height > 0, width <= 16384, height <= 16384 else {
-            throw ExportError(message: "cannot export a chart of \(width)x\(height) pixels")
+            throw ExportError(message: L10n.format(L10n.tr("cannot export a chart of %1$dx%2$d pixels"), width, height))
         }
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)),
               cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            throw ExportError(message: "not enough memory for a \(width)x\(height) chart")
+            throw ExportError(message: L10n.format(L10n.tr("not enough memory for a %1$dx%2$d chart"), width, height))
         }
         defer { cairo_surface_destroy(surface) }
         let cr = cairo_create(surface)!

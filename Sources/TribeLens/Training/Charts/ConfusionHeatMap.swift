@@ -14,7 +14,7 @@ struct ConfusionHeatMap: Sendable, Equatable {
     /// with zeros (and missing names with "class k") rather than trusted; negative counts read as 0.
     init(matrix: [[Int]], names: [String]) {
         let n = max(names.count, matrix.count, matrix.map(\.count).max() ?? 0)
-        self.names = (0..<n).map { $0 < names.count ? names[$0] : "class \($0 + 1)" }
+        self.names = (0..<n).map { $0 < names.count ? names[$0] : L10n.format(L10n.tr("class %d"), $0 + 1) }
         counts = (0..<n).map { row in
             (0..<n).map { column in
                 row < matrix.count && column < matrix[row].count ? max(0, matrix[row][column]) : 0
@@ -61,14 +61,16 @@ struct ConfusionHeatMap: Sendable, Equatable {
     /// of 60 test faces on the diagonal; most confused: Bill Clinton taken for Angelina Jolie 3 times".
     /// Without confusions it ends "; no confusions"; without test faces: "..., no test faces".
     var summary: String {
-        var text = "Confusion matrix, \(count) member\(count == 1 ? "" : "s"), "
-        guard total > 0 else { return text + "no test faces" }
-        text += "\(diagonal) of \(total) test face\(total == 1 ? "" : "s") on the diagonal"
+        let members = L10n.format(L10n.plural("Confusion matrix, %d member", "Confusion matrix, %d members", count), count)
+        guard total > 0 else { return L10n.format(L10n.tr("%s, no test faces"), members) }
+        var text = L10n.format(L10n.plural("%1$s, %2$d of %3$d test face on the diagonal",
+                                           "%1$s, %2$d of %3$d test faces on the diagonal", total), members, diagonal, total)
         if let worst = mostConfused {
-            text += "; most confused: \(names[worst.truth]) taken for \(names[worst.predicted]) "
-                + "\(worst.count) time\(worst.count == 1 ? "" : "s")"
+            text = L10n.format(L10n.plural("%1$s; most confused: %2$s taken for %3$s %4$d time",
+                                           "%1$s; most confused: %2$s taken for %3$s %4$d times", worst.count),
+                               text, names[worst.truth], names[worst.predicted], worst.count)
         } else {
-            text += "; no confusions"
+            text = L10n.format(L10n.tr("%s; no confusions"), text)
         }
         return text
     }
@@ -79,10 +81,12 @@ struct ConfusionHeatMap: Sendable, Equatable {
     func cellText(row: Int, column: Int) -> String {
         guard counts.indices.contains(row), counts.indices.contains(column) else { return "" }
         let total = rowTotals[row]
-        guard total > 0 else { return "\(names[row]): no test faces" }
+        guard total > 0 else { return L10n.format(L10n.tr("%s: no test faces"), names[row]) }
         let count = counts[row][column]
-        let share = String(format: "%d of %d (%.0f%%)", count, total, 100 * Double(count) / Double(total))
-        return row == column ? "\(names[row]) recognised: \(share)" : "\(names[row]) taken for \(names[column]): \(share)"
+        let percent = String(format: "%.0f", 100 * Double(count) / Double(total))
+        return row == column
+            ? L10n.format(L10n.tr("%1$s recognised: %2$d of %3$d (%4$s%%)"), names[row], count, total, percent)
+            : L10n.format(L10n.tr("%1$s taken for %2$s: %3$d of %4$d (%5$s%%)"), names[row], names[column], count, total, percent)
     }
 
     // MARK: - Colours
@@ -232,10 +236,16 @@ struct ConfusionHeatMap: Sendable, Equatable {
 
         let grid = Rect(x: left, y: margin, width: cell * Double(count), height: cell * Double(count))
         let labelPixels = min(f, max(6, cell * 0.7))
-        let rowLabels = names.indices.map { Label(text: "\($0 + 1)", x: grid.x - gap, y: grid.y + (Double($0) + 0.5) * cell,
-                                                  alignX: 1, alignY: 0.5) }
-        let columnLabels = names.indices.map { Label(text: "\($0 + 1)", x: grid.x + (Double($0) + 0.5) * cell,
-                                                     y: grid.maxY + gap, alignX: 0.5, alignY: 0) }
+        // Numbers side by side need their width and a gap; where cells are narrower, every
+        // second (fifth, tenth) one is written, so they never run together.
+        let columnStride = Self.labelStride(extent: Self.estimatedWidth("\(n)", pixels: labelPixels) + labelPixels * 0.4, cell: cell)
+        let rowStride = Self.labelStride(extent: labelPixels * 1.1, cell: cell)
+        let rowLabels = names.indices.filter { Self.shows($0, stride: rowStride) }.map {
+            Label(text: "\($0 + 1)", x: grid.x - gap, y: grid.y + (Double($0) + 0.5) * cell, alignX: 1, alignY: 0.5)
+        }
+        let columnLabels = names.indices.filter { Self.shows($0, stride: columnStride) }.map {
+            Label(text: "\($0 + 1)", x: grid.x + (Double($0) + 0.5) * cell, y: grid.maxY + gap, alignX: 0.5, alignY: 0)
+        }
         let columnTitle = Label(text: L10n.tr("predicted member"), x: grid.midX, y: grid.maxY + gap + labelPixels * 1.3, alignX: 0.5, alignY: 0)
         var legend: [Label] = []
         let lines = beside ? linesBeside : linesUnder
@@ -248,6 +258,21 @@ struct ConfusionHeatMap: Sendable, Equatable {
         return Layout(mode: .indices, grid: grid, cellSize: cell, labelPixels: labelPixels, rowLabels: rowLabels,
                       columnLabels: columnLabels, rowTitle: rowTitle(grid: grid, f: f), columnTitle: columnTitle,
                       legend: legend, legendPixels: legendPixels, countPixels: countPixels(cell: cell, f: f))
+    }
+
+    /// The step between written numbers: 1, 2, 5 or 10 cells, the first that holds `extent`.
+    static func labelStride(extent: Double, cell: Double) -> Int {
+        [1, 2, 5, 10].first { Double($0) * cell >= extent } ?? 10
+    }
+
+    /// Whether number `index + 1` is written at `stride`: every one; every odd one (1, 3, 5);
+    /// or 1 and the multiples of 5 or 10 (1, 5, 10: at least 4 cells apart).
+    static func shows(_ index: Int, stride: Int) -> Bool {
+        switch stride {
+        case 1: true
+        case 2: index % 2 == 0
+        default: index == 0 || (index + 1) % stride == 0
+        }
     }
 
     private func rowTitle(grid: Rect, f: Double) -> Label {

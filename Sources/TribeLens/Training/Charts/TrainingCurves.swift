@@ -83,23 +83,26 @@ struct TrainingCurves: Sendable, Equatable {
     /// Accuracies with 2 decimals, losses with 3 significant digits; absent parts are left out.
     var summary: String {
         guard let last = history.last else {
-            return "Training curves: no epochs yet" + (plannedEpochs > 0 ? " (\(plannedEpochs) planned)" : "")
+            return plannedEpochs > 0
+                ? L10n.format(L10n.plural("Training curves: no epochs yet (%d planned)", "Training curves: no epochs yet (%d planned)", plannedEpochs), plannedEpochs)
+                : L10n.tr("Training curves: no epochs yet")
         }
         var values: [String] = []
         for metric in Metric.allCases {
             guard let value = metric.value(in: last) else { continue }
             values.append("\(metric.name) " + (metric.isLoss ? Self.format(loss: value) : String(format: "%.2f", value)))
         }
-        var text = "Training curves: epoch \(last.epoch) of \(max(plannedEpochs, last.epoch))"
+        var text = L10n.format(L10n.tr("Training curves: epoch %1$d of %2$d"), last.epoch, max(plannedEpochs, last.epoch))
         if !values.isEmpty { text += ", " + values.joined(separator: ", ") }
         var events: [String] = []
         if let newest = learningRateChanges.max(by: { $0.epoch < $1.epoch }) {
             let epochs = learningRateChanges.map(\.epoch).sorted().map(String.init)
-            events.append("learning rate reduced after epoch\(epochs.count > 1 ? "s" : "") "
-                          + epochs.joined(separator: ", ") + " (to \(Self.format(rate: newest.to)))")
+            events.append(L10n.format(L10n.plural("learning rate reduced after epoch %1$s (to %2$s)",
+                                                  "learning rate reduced after epochs %1$s (to %2$s)", epochs.count),
+                                      epochs.joined(separator: ", "), Self.format(rate: newest.to)))
         }
-        if let earlyStopEpoch { events.append("early stopping after epoch \(earlyStopEpoch)") }
-        if let keptEpoch { events.append("weights from epoch \(keptEpoch)") }
+        if let earlyStopEpoch { events.append(L10n.format(L10n.tr("early stopping after epoch %d"), earlyStopEpoch)) }
+        if let keptEpoch { events.append(L10n.format(L10n.tr("weights from epoch %d"), keptEpoch)) }
         if !events.isEmpty { text += "; " + events.joined(separator: "; ") }
         return text
     }

@@ -162,12 +162,26 @@ final class CropTile {
             cairo_restore(cr)
         }
         if rejected {
-            // A diagonal stroke, so a rejection shows without relying on the dimming alone.
+            // A diagonal stroke, so a rejection shows without relying on the dimming alone;
+            // across the crop as drawn, not the whole area (wider than the crop in a wide tile).
+            let line = Self.strike(width: width, height: height, imageWidth: w, imageHeight: h)
             cairo_set_source_rgba(cr, 0.75, 0.11, 0.16, 0.9)
             cairo_set_line_width(cr, 3)
-            cairo_move_to(cr, 6, height - 6)
-            cairo_line_to(cr, width - 6, 6)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+            cairo_move_to(cr, line.x0, line.y0)
+            cairo_line_to(cr, line.x1, line.y1)
             cairo_stroke(cr)
         }
+    }
+
+    /// The rejection stroke from the crop's lower left to its upper right corner, 6 px inside
+    /// the crop as it is drawn: scaled to fit `width` x `height` and centred.
+    nonisolated static func strike(width: Double, height: Double, imageWidth: Int, imageHeight: Int)
+        -> (x0: Double, y0: Double, x1: Double, y1: Double) {
+        let scale = min(width / Double(max(imageWidth, 1)), height / Double(max(imageHeight, 1)))
+        let w = Double(imageWidth) * scale, h = Double(imageHeight) * scale
+        let left = (width - w) / 2, top = (height - h) / 2
+        let inset = min(6, w / 4, h / 4)
+        return (left + inset, top + h - inset, left + w - inset, top + inset)
     }
 }
