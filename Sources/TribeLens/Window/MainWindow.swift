@@ -14,6 +14,7 @@ final class MainWindow {
     private let badge = FaceCountBadge()
     private let toast = Toast()
     private let strip = PhotoStrip()
+    private let analysisBar = AnalysisBar()
     private let dropTarget: PhotoDropTarget
     private let pipeline: PhotoPipeline
     private var session: PhotoSession { pipeline.session }
@@ -55,6 +56,7 @@ final class MainWindow {
         let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         gtk_widget_set_vexpand(overlay, 1)
         gtk_box_append(content.cast(), overlay)
+        gtk_box_append(content.cast(), analysisBar.widget)
         gtk_box_append(content.cast(), strip.widget)
         gtk_window_set_child(widget.cast(), content)
 
@@ -62,6 +64,7 @@ final class MainWindow {
         dropTarget.onDrop = { [weak self] urls in self?.open(urls) }
         dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
         strip.onSelect = { [weak self] index in self?.session.select(index) }
+        analysisBar.onCancel = { [weak self] in self?.pipeline.cancelAnalysis() }
         installActions()
         // The training panel closes with its window, but asks first when a run would be lost.
         Signals.connectBool(widget, "close-request") { [weak self] in
@@ -87,11 +90,16 @@ final class MainWindow {
     private func refresh(currentChanged: Bool) {
         let photo = session.current
         header.update(fileName: photo?.fileName, index: session.currentIndex ?? 0, count: session.photos.count)
-        strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
+        strip.update(session.photos, current: session.currentIndex, stopped: pipeline.analysisStopped) { [pipeline] in
+            pipeline.thumbnail(for: $0)
+        }
+        analysisBar.update(pipeline.progress)
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
         recognition.show(photo)
         guard currentChanged else { return }
+        // A photo shown after the analysis was cancelled is analysed now.
+        if pipeline.analysisStopped { MainLoop.post { [weak self] in self?.pipeline.analyzeNext() } }
         gtk_window_set_title(widget.cast(), photo.map { "\($0.fileName) — TribeLens" } ?? "TribeLens")
         guard let photo else {
             gtk_stack_set_visible_child_name(stack.opaque, "empty")

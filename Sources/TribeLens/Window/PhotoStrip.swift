@@ -7,6 +7,9 @@ final class PhotoStrip {
     let widget: Widget
     private let row: Widget
     private var tiles: [ThumbnailButton] = []
+    /// What each tile last showed (photo revision, selected, stopped): a folder of a thousand
+    /// photos changes hundreds of times a second, and only the changed tiles are touched.
+    private var shown: [(revision: Int, selected: Bool, stopped: Bool)] = []
     private var current: Int?
     /// Told the index of a clicked tile.
     var onSelect: @MainActor (Int) -> Void = { _ in }
@@ -23,15 +26,20 @@ final class PhotoStrip {
         Gtk.setVisible(widget, false)
     }
 
-    func update(_ photos: [Photo], current: Int?, thumbnail: (Photo) -> PreviewImage?) {
+    /// `stopped`: the analysis was cancelled (waiting photos say they were not analysed).
+    func update(_ photos: [Photo], current: Int?, stopped: Bool = false, thumbnail: (Photo) -> PreviewImage?) {
         while tiles.count < photos.count {
             let index = tiles.count
             let tile = ThumbnailButton { [weak self] in self?.onSelect(index) }
             gtk_box_append(row.cast(), tile.widget)
             tiles.append(tile)
+            shown.append((revision: -1, selected: false, stopped: false))
         }
         for (index, photo) in photos.enumerated() {
-            tiles[index].update(photo, thumbnail: thumbnail(photo), selected: index == current)
+            let now = (revision: photo.revision, selected: index == current, stopped: stopped)
+            guard shown[index] != now else { continue }
+            shown[index] = now
+            tiles[index].update(photo, thumbnail: thumbnail(photo), selected: now.selected, stopped: stopped)
         }
         Gtk.setVisible(widget, photos.count > 1)
         if current != self.current {

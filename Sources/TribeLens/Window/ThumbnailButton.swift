@@ -22,9 +22,9 @@ final class ThumbnailButton {
         Signals.connect(widget, "clicked", onClick)
     }
 
-    func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool) {
+    func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool, stopped: Bool = false) {
         // Touch GTK only on change: the whole strip is updated whenever any photo changes.
-        let name = "\(photo.fileName), \(photo.faceCountText)"
+        let name = "\(photo.fileName), \(photo.faceCountText(stopped: stopped))"
         if name != self.name {
             self.name = name
             tl_accessible_set_label(widget, name)
