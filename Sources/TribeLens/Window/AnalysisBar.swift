@@ -22,7 +22,9 @@ final class AnalysisBar {
         gtk_widget_set_hexpand(bar, 1)
         gtk_widget_set_valign(bar, GTK_ALIGN_CENTER)
         cancel = Gtk.button(L10n.tr("_Cancel"))
-        tl_accessible_set_label(cancel, L10n.tr("Cancel analysis"))
+        // A label of its own would be read with the button's text after it ("Cancel analysis
+        // Cancel", GTK 4.8): the description says what is cancelled.
+        tl_accessible_set_description(cancel, "Cancel analysis")
         Signals.connect(cancel, "clicked") { [weak self] in self?.onCancel() }
         for child in [label, bar, cancel] { gtk_box_append(widget.cast(), child) }
         Gtk.setVisible(widget, false)

@@ -74,7 +74,7 @@ final class MainWindow {
                 MainLoop.post { [weak self] in self.map { gtk_window_close($0.widget.cast()) } }
             }
         }
-        session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
+        session.onChange = { [weak self] currentChanged in self?.scheduleRefresh(currentChanged: currentChanged) }
         pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
         refresh(currentChanged: true)
     }
@@ -84,6 +84,36 @@ final class MainWindow {
     /// Opens files and folders (folders are searched for photos); from drops, the Open dialog,
     /// the command line or a file manager.
     func open(_ urls: [URL]) { pipeline.open(urls) }
+
+    /// Changes not yet shown: nil when none, else whether the shown photo changed.
+    private var pendingRefresh: Bool?
+    private var refreshTimer: UInt32 = 0
+
+    /// A change of the shown photo is shown at the loop's next turn (after GTK's layout); other
+    /// photos' changes (a folder streaming in: thumbnails and two analyses at once, hundreds a
+    /// second) are gathered and shown at most ten times a second. The cairo renderer redraws
+    /// every tile of the strip in each frame, and a frame per change kept the GTK thread from
+    /// answering D-Bus (assistive technology) with a few hundred photos open.
+    private func scheduleRefresh(currentChanged: Bool) {
+        let waiting = pendingRefresh != nil
+        pendingRefresh = (pendingRefresh ?? false) || currentChanged
+        if currentChanged {
+            MainLoop.post(afterLayout: true) { [weak self] in self?.flushRefresh() }
+        } else if !waiting {
+            refreshTimer = MainLoop.after(milliseconds: 100) { [weak self] in
+                self?.refreshTimer = 0
+                self?.flushRefresh()
+            }
+        }
+    }
+
+    private func flushRefresh() {
+        guard let currentChanged = pendingRefresh else { return }
+        pendingRefresh = nil
+        MainLoop.cancel(refreshTimer)
+        refreshTimer = 0
+        refresh(currentChanged: currentChanged)
+    }
 
     /// Brings the widgets up to date with the session; the photo area only when the shown
     /// photo (or its state) changed.
