@@ -199,6 +199,18 @@ final class PhotoStreamingTests: XCTestCase {
         }
     }
 
+    func testTheDetectorIsMadeBeforeTheFirstPhotoWhenWarmedUp() {
+        let made = Gauge()
+        let analyzer = PhotoAnalyzer(thumbnails: ThumbnailStore(folder: home.appendingPathComponent("thumbnails")),
+                                     makeDetector: { made.detect(seconds: 0); return FakeFaceDetector { _ in [] } },
+                                     makeModelDetector: { _ in FakeFaceDetector { _ in [] } }, lanes: 2)
+        XCTAssertEqual(made.count, 0, "made on first use")
+        analyzer.warmUp()
+        let deadline = Date().addingTimeInterval(10)
+        while made.count == 0 && Date() < deadline { usleep(1000) }
+        XCTAssertEqual(made.count, 1)
+    }
+
     func testALoadedModelIsWarmedUpBeforeTheFirstPhoto() throws {
         let calls = Gauge()
         let backend = FakeBackend(id: "fake") { _ in calls.detect(seconds: 0); return [0.5, 0.5] }

@@ -56,6 +56,13 @@ final class PhotoAnalyzer: Sendable {
         freeLanes = LanePool(count: self.lanes)
     }
 
+    /// Builds the Preferences' detector on the first lane now: loading a cascade or a network is
+    /// most of the first photo's analysis, and the app calls this before GTK starts.
+    func warmUp() {
+        let lane = analysisLanes[0]
+        lane.queue.async { _ = try? lane.detectors.get(nil) }
+    }
+
     /// Expands folders into the photos inside them (recursively), keeping files as given.
     func expand(_ urls: [URL], then deliver: @escaping @MainActor @Sendable ([URL]) -> Void) {
         DispatchQueue.global(qos: .userInitiated).async {
