@@ -79,9 +79,20 @@ struct CaptureScope {
 
 int32_t reduced(int32_t side, int32_t r) { return (side + r - 1) / r; }
 
+// Where decoded RGB rows go, in stored (not yet oriented) order. `put` gets stored row `y`,
+// whose first pixel is stored column `x0` (0 unless the decoder cropped the row).
+class RowSink {
+public:
+    virtual ~RowSink() = default;
+    virtual void put(int32_t y, const uint8_t *rgb) = 0;
+    // Stored rows [first_row, end_row) are all the sink needs: decoders may skip or stop.
+    int32_t first_row = 0, end_row = INT32_MAX;
+    int32_t x0 = 0;
+};
+
 // Receives full-width RGB rows in order and writes them to the caller's buffer, averaging
 // `box` x `box` blocks when asked to, and placing each pixel where `orientation` puts it.
-class Sink {
+class Sink : public RowSink {
 public:
     Sink(int32_t width, int32_t height, int32_t box, int orientation, uint8_t *out)
         : w_(width), h_(height), box_(box), orientation_(orientation), out_(out),
@@ -89,7 +100,7 @@ public:
         if (box_ > 1) { acc_.assign(static_cast<size_t>(ow_) * 3, 0); row_.resize(static_cast<size_t>(ow_) * 3); }
     }
 
-    void put(int32_t y, const uint8_t *rgb) {
+    void put(int32_t y, const uint8_t *rgb) override {
         if (box_ == 1) { emit(y, rgb); return; }
         for (int32_t x = 0; x < w_; ++x) {
             uint32_t *a = &acc_[static_cast<size_t>(x / box_) * 3];
@@ -140,10 +151,88 @@ private:
     int32_t rows_ = 0;
 };
 
+
+// Upright pixel (X, Y) of an image stored as `w` x `h` with EXIF `orientation` -> stored pixel.
+void upright_to_stored(int orientation, int32_t w, int32_t h, int32_t X, int32_t Y, int32_t &x, int32_t &y) {
+    switch (orientation) {
+        case 2: x = w - 1 - X; y = Y; break;
+        case 3: x = w - 1 - X; y = h - 1 - Y; break;
+        case 4: x = X; y = h - 1 - Y; break;
+        case 5: x = Y; y = X; break;
+        case 6: x = Y; y = h - 1 - X; break;
+        case 7: x = w - 1 - Y; y = h - 1 - X; break;
+        case 8: x = w - 1 - Y; y = X; break;
+        default: x = X; y = Y; break;
+    }
+}
+
+// Keeps only the pixels of some upright regions, at full size: each stored pixel inside a
+// region's stored rectangle is written where the orientation puts it in that region's buffer.
+class RegionSink : public RowSink {
+public:
+    struct Part {
+        cvision_region region;
+        int32_t sx0, sy0, sx1, sy1;  // the region's stored rectangle, end exclusive
+    };
+
+    RegionSink(int32_t width, int32_t height, int orientation, const cvision_region *regions, int32_t count)
+        : w_(width), h_(height), orientation_(orientation) {
+        int32_t ux0 = INT32_MAX, uy0 = INT32_MAX, ux1 = 0, uy1 = 0;
+        for (int32_t i = 0; i < count; ++i) {
+            const cvision_region &r = regions[i];
+            int32_t ax, ay, bx, by;
+            upright_to_stored(orientation, width, height, r.x, r.y, ax, ay);
+            upright_to_stored(orientation, width, height, r.x + r.width - 1, r.y + r.height - 1, bx, by);
+            Part p{r, std::min(ax, bx), std::min(ay, by), std::max(ax, bx) + 1, std::max(ay, by) + 1};
+            ux0 = std::min(ux0, p.sx0); uy0 = std::min(uy0, p.sy0);
+            ux1 = std::max(ux1, p.sx1); uy1 = std::max(uy1, p.sy1);
+            parts_.push_back(p);
+        }
+        first_row = uy0; end_row = uy1;
+        first_col = ux0; end_col = ux1;
+    }
+
+    void put(int32_t y, const uint8_t *rgb) override {
+        for (const Part &p : parts_) {
+            if (y < p.sy0 || y >= p.sy1) continue;
+            const cvision_region &r = p.region;
+            for (int32_t x = p.sx0; x < p.sx1; ++x) {
+                int32_t X, Y;
+                stored_to_upright(x, y, X, Y);
+                std::memcpy(r.out + (static_cast<size_t>(Y - r.y) * r.width + (X - r.x)) * 3, rgb + 3 * (x - x0), 3);
+            }
+        }
+    }
+
+    int32_t first_col = 0, end_col = 0;  // stored columns any region needs
+
+private:
+    void stored_to_upright(int32_t x, int32_t y, int32_t &X, int32_t &Y) const {
+        switch (orientation_) {
+            case 2: X = w_ - 1 - x; Y = y; break;
+            case 3: X = w_ - 1 - x; Y = h_ - 1 - y; break;
+            case 4: X = x; Y = h_ - 1 - y; break;
+            case 5: X = y; Y = x; break;
+            case 6: X = h_ - 1 - y; Y = x; break;
+            case 7: X = h_ - 1 - y; Y = w_ - 1 - x; break;
+            case 8: X = y; Y = w_ - 1 - x; break;
+            default: X = x; Y = y; break;
+        }
+    }
+
+    int32_t w_, h_;
+    int orientation_;
+    std::vector<Part> parts_;
+};
+
 // Converts a band of decoded rows (any depth, 1-4 channels) and hands them to the sink.
-void convert_band(const cv::Mat &band, bool rgb_order, int32_t first_row, Sink &sink) {
+void convert_band(const cv::Mat &band, bool rgb_order, int32_t first_row, RowSink &sink) {
+    if (first_row + band.rows <= sink.first_row || first_row >= sink.end_row) return;
     const cv::Mat rgb = to_rgb8(band, rgb_order);
-    for (int r = 0; r < rgb.rows; ++r) sink.put(first_row + r, rgb.ptr<uint8_t>(r));
+    for (int r = 0; r < rgb.rows; ++r) {
+        const int32_t y = first_row + r;
+        if (y >= sink.first_row && y < sink.end_row) sink.put(y, rgb.ptr<uint8_t>(r));
+    }
 }
 
 // --- JPEG (libjpeg-turbo) ---------------------------------------------------------------------
@@ -178,7 +267,10 @@ struct JpegJob {
     const uint8_t *bytes;
     size_t length;
     int32_t width, height, reduction;
-    Sink *sink;
+    RowSink *sink;
+    // Region decodes: only these stored columns are decoded (rows come from the sink).
+    bool crop;
+    int32_t crop_x0, crop_x1;
     uint8_t *scanline;   // room for one output row of up to 4 components
     uint8_t *rgb_row;    // one RGB row
     int32_t found_w, found_h;
@@ -222,11 +314,26 @@ bool jpeg_run(JpegJob &job, Messages &messages) {
         jpeg_destroy_decompress(&info);
         return true;
     }
+    // Region decodes: libjpeg-turbo decodes only the iMCU columns asked for and skips rows
+    // without the inverse DCT. A margin of one iMCU keeps the pixels kept identical to a full
+    // decode (chroma upsampling reads the neighbours of each edge pixel).
+    constexpr int32_t kMargin = 16;
+    int32_t end = static_cast<int32_t>(info.output_height);
+    if (job.crop) {
+        JDIMENSION x = static_cast<JDIMENSION>(std::max(0, job.crop_x0 - kMargin));
+        JDIMENSION w = static_cast<JDIMENSION>(std::min(job.width, job.crop_x1 + kMargin)) - x;
+        if (x > 0 || static_cast<int32_t>(w) < job.width) jpeg_crop_scanline(&info, &x, &w);
+        job.sink->x0 = static_cast<int32_t>(x);
+        const int32_t skip = std::max(0, job.sink->first_row - kMargin);
+        if (skip > 0) jpeg_skip_scanlines(&info, static_cast<JDIMENSION>(skip));
+        end = std::min(end, job.sink->end_row);
+    }
     const int32_t ow = static_cast<int32_t>(info.output_width);
-    while (info.output_scanline < info.output_height) {
+    while (static_cast<int32_t>(info.output_scanline) < end) {
         const int32_t y = static_cast<int32_t>(info.output_scanline);
         JSAMPROW row = job.scanline;
         jpeg_read_scanlines(&info, &row, 1);
+        if (y < job.sink->first_row) continue;
         const uint8_t *s = job.scanline;
         uint8_t *d = job.rgb_row;
         switch (info.output_components) {
@@ -247,7 +354,9 @@ bool jpeg_run(JpegJob &job, Messages &messages) {
         }
         job.sink->put(y, job.rgb_row);
     }
-    jpeg_finish_decompress(&info);
+    // Stopping early is not an error: the rows below the last region are not needed.
+    if (info.output_scanline < info.output_height) jpeg_abort_decompress(&info);
+    else jpeg_finish_decompress(&info);
     jpeg_destroy_decompress(&info);
     return true;
 }
@@ -258,7 +367,18 @@ int decode_jpeg(const uint8_t *bytes, size_t length, int32_t width, int32_t heig
     const int32_t ow = reduced(width, reduction), oh = reduced(height, reduction);
     std::vector<uint8_t> scanline(static_cast<size_t>(ow) * 4 + 64), rgb_row(static_cast<size_t>(ow) * 3);
     Sink sink(ow, oh, 1, orientation, out);
-    JpegJob job{bytes, length, width, height, reduction, &sink, scanline.data(), rgb_row.data(), 0, 0, false, false};
+    JpegJob job{bytes, length, width, height, reduction, &sink, false, 0, 0, scanline.data(), rgb_row.data(), 0, 0, false, false};
+    if (!jpeg_run(job, messages)) return fail(err, err_len, messages.error.c_str());
+    if (job.size_mismatch) { *found_w = job.found_w; *found_h = job.found_h; return CVISION_DECODE_SIZE_MISMATCH; }
+    if (job.scanline_too_small) return fail(err, err_len, "libjpeg chose an unexpected output size");
+    return CVISION_DECODE_OK;
+}
+
+int decode_jpeg_regions(const uint8_t *bytes, size_t length, int32_t width, int32_t height, RegionSink &sink,
+                        int32_t *found_w, int32_t *found_h, Messages &messages, char *err, size_t err_len) {
+    std::vector<uint8_t> scanline(static_cast<size_t>(width) * 4 + 64), rgb_row(static_cast<size_t>(width) * 3);
+    JpegJob job{bytes, length, width, height, 1, &sink, true, sink.first_col, sink.end_col, scanline.data(),
+                rgb_row.data(), 0, 0, false, false};
     if (!jpeg_run(job, messages)) return fail(err, err_len, messages.error.c_str());
     if (job.size_mismatch) { *found_w = job.found_w; *found_h = job.found_h; return CVISION_DECODE_SIZE_MISMATCH; }
     if (job.scanline_too_small) return fail(err, err_len, "libjpeg chose an unexpected output size");
@@ -290,8 +410,8 @@ void png_read_bytes(png_structp png, png_bytep into, png_size_t count) {
 }
 
 struct PngJob {
-    int32_t width, height, reduction;
-    Sink *sink;
+    int32_t width, height;
+    RowSink *sink;
     std::vector<uint8_t> *band;   // kBand rows, or the whole image when interlaced
     int32_t found_w, found_h;
     bool size_mismatch;
@@ -300,7 +420,7 @@ struct PngJob {
 
 // Converts rows [first, first + count) held in `rows` (stride `stride`) and feeds the sink.
 void png_convert(const uint8_t *rows, size_t stride, int32_t first, int32_t count, int32_t width,
-                 int channels, int depth, Sink &sink) {
+                 int channels, int depth, RowSink &sink) {
     const cv::Mat band(count, width, CV_MAKETYPE(depth == 16 ? CV_16U : CV_8U, channels),
                        const_cast<uint8_t *>(rows), stride);
     convert_band(band, true, first, sink);
@@ -364,24 +484,25 @@ bool png_run(PngSource &src, PngJob &job) {
         for (int32_t y = 0; y < job.height; y += kBand)
             png_convert(rows + stride * y, stride, y, std::min(kBand, job.height - y), job.width, channels, out_depth, *job.sink);
     } else {
-        for (int32_t y = 0; y < job.height; y += kBand) {
-            const int32_t n = std::min(kBand, job.height - y);
+        const int32_t end = std::min(job.height, job.sink->end_row);
+        for (int32_t y = 0; y < end; y += kBand) {
+            const int32_t n = std::min(kBand, end - y);
             for (int32_t i = 0; i < n; ++i) png_read_row(png, rows + stride * i, nullptr);
             png_convert(rows, stride, y, n, job.width, channels, out_depth, *job.sink);
         }
+        // Rows below the last one a region needs are not read.
+        if (end < job.height) { png_destroy_read_struct(&png, &info, nullptr); return true; }
     }
     png_read_end(png, nullptr);
     png_destroy_read_struct(&png, &info, nullptr);
     return true;
 }
 
-int decode_png(const uint8_t *bytes, size_t length, int32_t width, int32_t height, int orientation,
-               int32_t reduction, uint8_t *out, int32_t *found_w, int32_t *found_h,
-               Messages &messages, char *err, size_t err_len) {
-    Sink sink(width, height, reduction, orientation, out);
+int decode_png(const uint8_t *bytes, size_t length, int32_t width, int32_t height, RowSink &sink,
+               int32_t *found_w, int32_t *found_h, Messages &messages, char *err, size_t err_len) {
     std::vector<uint8_t> band;
     PngSource src{bytes, length, 0, &messages};
-    PngJob job{width, height, reduction, &sink, &band, 0, 0, false, false};
+    PngJob job{width, height, &sink, &band, 0, 0, false, false};
     if (!png_run(src, job)) return fail(err, err_len, messages.error.c_str());
     if (job.size_mismatch) { *found_w = job.found_w; *found_h = job.found_h; return CVISION_DECODE_SIZE_MISMATCH; }
     if (job.no_memory) { fail(err, err_len, "out of memory"); return CVISION_DECODE_NO_MEMORY; }
@@ -390,16 +511,42 @@ int decode_png(const uint8_t *bytes, size_t length, int32_t width, int32_t heigh
 
 // --- Everything else (OpenCV) ------------------------------------------------------------------
 
-int decode_other(const uint8_t *bytes, size_t length, int32_t width, int32_t height, int orientation,
-                 int32_t reduction, uint8_t *out, int32_t *found_w, int32_t *found_h,
-                 Messages &messages, char *err, size_t err_len) {
+// What OpenCV wrote to std::cerr when a decoder gave up, as one short phrase: its
+// "imdecode_(''): can't read header: OpenCV(4.6.0) <file>:<line>: error: (-2:Unspecified error)
+// OpenCV TIFF: failed TIFFGetField(...) in function 'readHeader'" becomes "failed TIFFGetField(...)".
+std::string decoder_complaint(const std::string &text) {
+    std::string said;
+    const auto error = text.find("error: (");
+    if (error != std::string::npos) {
+        const auto close = text.find(") ", error);
+        if (close != std::string::npos) {
+            said = text.substr(close + 2);
+            const auto in_function = said.find(" in function");
+            if (in_function != std::string::npos) said.resize(in_function);
+        }
+    }
+    if (said.empty()) {
+        // The first line that is not OpenCV's own "imdecode_(...)" prefix.
+        const auto at = text.find("): ");
+        said = at != std::string::npos && text.compare(0, 9, "imdecode_") == 0 ? text.substr(at + 3) : text;
+    }
+    const auto newline = said.find('\n');
+    if (newline != std::string::npos) said.resize(newline);
+    for (const char *prefix : {"OpenCV TIFF: ", "OpenCV: "})
+        if (said.compare(0, std::strlen(prefix), prefix) == 0) said.erase(0, std::strlen(prefix));
+    while (!said.empty() && (said.back() == ' ' || said.back() == '\r')) said.pop_back();
+    return said;
+}
+
+int decode_other(const uint8_t *bytes, size_t length, int32_t width, int32_t height, RowSink &sink,
+                 int32_t *found_w, int32_t *found_h, Messages &messages, char *err, size_t err_len) {
     if (length > static_cast<size_t>(INT32_MAX)) return fail(err, err_len, "file too large for OpenCV's decoders");
     const cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
     const cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
     if (decoded.empty()) {
         std::string why = "not a decodable image";
-        const auto at = messages.cerr_text.find("): ");
-        if (at != std::string::npos) why += " (" + messages.cerr_text.substr(at + 3) + ")";
+        const std::string said = decoder_complaint(messages.cerr_text);
+        if (!said.empty()) why += " (the decoder said: " + said + ")";
         return fail(err, err_len, why.c_str());
     }
     if (decoded.cols != width || decoded.rows != height) {
@@ -407,7 +554,7 @@ int decode_other(const uint8_t *bytes, size_t length, int32_t width, int32_t hei
         *found_h = decoded.rows;
         return CVISION_DECODE_SIZE_MISMATCH;
     }
-    Sink sink(width, height, reduction, orientation, out);
+    // OpenCV's decoders give the whole image; regions are cut from it.
     for (int32_t y = 0; y < height; y += kBand)
         convert_band(decoded.rowRange(y, std::min(height, y + kBand)), false, y, sink);
     return CVISION_DECODE_OK;
@@ -448,18 +595,69 @@ extern "C" int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t 
                 case CVISION_DECODE_JPEG:
                     return decode_jpeg(bytes, length, width, height, orientation, reduction, out,
                                        found_width, found_height, messages, err, err_len);
-                case CVISION_DECODE_PNG:
-                    return decode_png(bytes, length, width, height, orientation, reduction, out,
-                                      found_width, found_height, messages, err, err_len);
-                default:
-                    return decode_other(bytes, length, width, height, orientation, reduction, out,
-                                        found_width, found_height, messages, err, err_len);
+                case CVISION_DECODE_PNG: {
+                    Sink sink(width, height, reduction, orientation, out);
+                    return decode_png(bytes, length, width, height, sink, found_width, found_height, messages, err, err_len);
+                }
+                default: {
+                    Sink sink(width, height, reduction, orientation, out);
+                    return decode_other(bytes, length, width, height, sink, found_width, found_height, messages, err, err_len);
+                }
             }
         });
     }
     if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
         status = CVISION_DECODE_NO_MEMORY;
+    // A library's text may hold newlines; the caller prints one line per file.
+    if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
     // OpenCV's own stderr output counts as a warning when the decode still succeeded.
+    if (!messages.cerr_text.empty() && status == CVISION_DECODE_OK) messages.warn(one_line(messages.cerr_text));
+    *warning_count = messages.warnings;
+    if (warning && warning_len && messages.warnings > 0)
+        std::snprintf(warning, warning_len, "%s", one_line(messages.first_warning).c_str());
+    return status;
+}
+
+extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32_t format, int32_t width,
+                                      int32_t height, int32_t orientation, const cvision_region *regions,
+                                      int32_t count, int32_t *found_width, int32_t *found_height,
+                                      char *warning, size_t warning_len, int32_t *warning_count,
+                                      char *err, size_t err_len) {
+    Messages messages;
+    *found_width = width;
+    *found_height = height;
+    *warning_count = 0;
+    if (warning && warning_len) warning[0] = 0;
+    int status;
+    {
+        CaptureScope scope(messages);
+        status = guarded(err, err_len, [&]() -> int {
+            if (width <= 0 || height <= 0 || !bytes) return fail(err, err_len, "empty image");
+            if (count <= 0 || !regions) return fail(err, err_len, "no regions to decode");
+            const bool swapped = orientation >= 5 && orientation <= 8;
+            const int64_t uw = swapped ? height : width, uh = swapped ? width : height;
+            for (int32_t i = 0; i < count; ++i) {
+                const cvision_region &r = regions[i];
+                if (!r.out || r.width <= 0 || r.height <= 0 || r.x < 0 || r.y < 0
+                    || int64_t(r.x) + r.width > uw || int64_t(r.y) + r.height > uh)
+                    return fail(err, err_len, "a region lies outside the image");
+            }
+            RegionSink sink(width, height, orientation, regions, count);
+            switch (format) {
+                case CVISION_DECODE_JPEG:
+                    return decode_jpeg_regions(bytes, length, width, height, sink, found_width, found_height,
+                                               messages, err, err_len);
+                case CVISION_DECODE_PNG:
+                    return decode_png(bytes, length, width, height, sink, found_width, found_height, messages, err, err_len);
+                default:
+                    return decode_other(bytes, length, width, height, sink, found_width, found_height, messages, err, err_len);
+            }
+        });
+    }
+    if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
+        status = CVISION_DECODE_NO_MEMORY;
+    // A library's text may hold newlines; the caller prints one line per file.
+    if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
     if (!messages.cerr_text.empty() && status == CVISION_DECODE_OK) messages.warn(one_line(messages.cerr_text));
     *warning_count = messages.warnings;
     if (warning && warning_len && messages.warnings > 0)

@@ -78,6 +78,32 @@ extern "C" int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t hei
     });
 }
 
+extern "C" int cvision_align_face_source(const float landmarks[10], int32_t side, int32_t rect[4],
+                                         char *err, size_t err_len) {
+    return guarded(err, err_len, [&] {
+        if (side < 8 || side > kMaxSide) return fail(err, err_len, "align: crop side out of range");
+        if (!finite_landmarks(landmarks, 10)) return fail(err, err_len, "align: landmarks are not finite");
+        cv::Mat inverse;
+        cv::invertAffineTransform(similarity_to_template(landmarks, side), inverse);
+        double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+        for (int corner = 0; corner < 4; ++corner) {
+            const double u = (corner & 1) ? side : 0, v = (corner & 2) ? side : 0;
+            const double x = inverse.at<double>(0, 0) * u + inverse.at<double>(0, 1) * v + inverse.at<double>(0, 2);
+            const double y = inverse.at<double>(1, 0) * u + inverse.at<double>(1, 1) * v + inverse.at<double>(1, 2);
+            x0 = std::min(x0, x); y0 = std::min(y0, y); x1 = std::max(x1, x); y1 = std::max(y1, y);
+        }
+        // Bilinear sampling reads the pixel after each sample point; two more for rounding.
+        const double limit = 1e9;
+        if (!(x1 - x0 < limit && y1 - y0 < limit && std::abs(x0) < limit && std::abs(y0) < limit))
+            return fail(err, err_len, "align: the landmarks give a degenerate crop");
+        rect[0] = static_cast<int32_t>(std::floor(x0)) - 2;
+        rect[1] = static_cast<int32_t>(std::floor(y0)) - 2;
+        rect[2] = static_cast<int32_t>(std::ceil(x1)) + 3 - rect[0];
+        rect[3] = static_cast<int32_t>(std::ceil(y1)) + 3 - rect[1];
+        return 0;
+    });
+}
+
 extern "C" cvision_sface *cvision_sface_open(const char *model_path, char *err, size_t err_len) {
     cvision_sface *result = nullptr;
     guarded(err, err_len, [&] {

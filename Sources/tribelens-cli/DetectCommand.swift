@@ -33,17 +33,23 @@ struct DetectCommand: ParsableCommand {
         for url in files {
             do {
                 let clock = ContinuousClock()
+                var encoded: EncodedPhoto!
                 var photo: DecodedPhoto!
-                // A photo too large for the memory budget is decoded at 1/2, 1/4 or 1/8 size.
-                let decode = try clock.measure { photo = try loader.decode(url, allowReduction: true) }
+                // Decoded at the size the detector works at (JPEG by DCT scaling), or smaller when
+                // the photo does not fit the memory budget or the pixel limit.
+                let side = FoundFaces.decodeSide(detector)
+                let decode = try clock.measure {
+                    encoded = try loader.open(url)
+                    photo = try loader.decode(encoded, minimumLongSide: side)
+                }
                 if let warning = photo.warning { Console.error("warning: \(url.displayName): \(warning)") }
-                if photo.reduction > 1 {
+                if photo.reduction > DecodeBudget.reduction(keepingLongSide: side, of: encoded.header) {
                     Console.error("note: \(url.displayName): searched at 1/\(photo.reduction) size "
                                   + "(\(photo.image.width)x\(photo.image.height)) to stay within the memory budget")
                 }
                 var faces: [FaceBox] = []
                 let detect = try clock.measure {
-                    do { faces = try detector.detect(in: photo.image) } catch {
+                    do { faces = try FaceFinder.faces(in: photo, detector: detector) } catch {
                         throw PhotoError(url, "face detection failed (\(error))")
                     }
                 }
@@ -52,7 +58,7 @@ struct DetectCommand: ParsableCommand {
                                   + "detect \(detect.milliseconds) ms (\(detector.name))")
                 }
                 let report = DetectionReport(file: url.displayPath, width: photo.fullWidth, height: photo.fullHeight,
-                                             faces: faces.map { DetectionReport.Face(photo.fullSizeBox($0)) })
+                                             faces: faces.map { DetectionReport.Face($0) })
                 if json { results.append(report) } else { Console.out(report.text) }
             } catch {
                 failures += 1

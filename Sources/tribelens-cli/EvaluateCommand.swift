@@ -28,7 +28,9 @@ struct EvaluateCommand: ParsableCommand {
         guard data.classes == manifest.classes else {
             throw ValidationError("dataset '\(datasetName)' has other members than model '\(name)' (\(data.classes.count) vs \(manifest.classes.count))")
         }
-        let tensors = try data.tensors(storage: storage, augment: false)
+        // The crops the model's backend takes (SFace: 112x112 aligned), not the write-up's 64x64.
+        let input = backends.first { $0.info.id == manifest.backend.id }?.info.input ?? .legacy
+        let tensors = try data.tensors(storage: storage, augment: false, spec: input)
         let test = try tensors.test.samples()
         let report = try ModelEvaluation.report(loaded, on: test, classes: manifest.classes, memberGroups: manifest.memberGroups)
         if json {

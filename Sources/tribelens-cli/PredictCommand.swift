@@ -87,15 +87,11 @@ struct PredictCommand: ParsableCommand {
         for problem in problems { Console.error("warning: \(problem)") }
         for url in files {
             do {
-                // A photo too large for the memory budget is searched at 1/2, 1/4 or 1/8 size.
-                let photo = try loader.decode(url, allowReduction: true)
-                if let warning = photo.warning { Console.error("warning: \(url.displayName): \(warning)") }
-                let faces = try PhotoPrediction.predict(image: photo.image, detector: faceDetector, predictor: predictor)
-                    .map { face -> PredictedFace in
-                        var full = face
-                        full.box = photo.fullSizeBox(face.box)
-                        return full
-                    }
+                // Searched at the detector's size (smaller when the memory budget says so); the
+                // crops come from the faces' regions at full size.
+                let found = try FoundFaces.find(in: try loader.open(url), loader: loader, detector: faceDetector)
+                if let warning = found.decoded.warning { Console.error("warning: \(url.displayName): \(warning)") }
+                let faces = try PhotoPrediction.predict(found: found, predictor: predictor)
                 let report = PhotoReport(file: url.displayPath, faces: faces.map {
                     .init(box: .init(x: $0.box.x, y: $0.box.y, w: $0.box.width, h: $0.box.height), member: $0.label.member,
                           groups: $0.label.groups, probability: $0.label.probability, top: $0.label.top, group: $0.label.group,

@@ -20,6 +20,7 @@ import gi
 
 gi.require_version("Atspi", "2.0")
 import atspi_helpers as at  # noqa: E402
+import photo_view_tests  # noqa: E402
 import recognition_tests  # noqa: E402
 import streaming_tests  # noqa: E402
 import training_fan_tests  # noqa: E402
@@ -264,6 +265,7 @@ TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, s
 TESTS += streaming_tests.TESTS  # streaming_tests.py: a folder streaming in, Cancel, start to photo
 TESTS += recognition_tests.TESTS  # recognition_tests.py: names on faces, popover, corrections, models, export
 TESTS += training_tests.TESTS  # training_tests.py: the training panel, end to end and cancelled
+TESTS += photo_view_tests.TESTS  # photo_view_tests.py: zoom, Home/End, removing photos, corrections' search and undo, Show in Folder, VGG16 weights file
 TESTS += training_fan_tests.TESTS  # training_fan_tests.py: rosters from folders, a panel that remembers, reviewing many crops
 
 

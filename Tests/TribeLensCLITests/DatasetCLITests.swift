@@ -116,6 +116,34 @@ final class DatasetCLITests: XCTestCase {
         XCTAssertTrue(listing.stdout.contains("excluded: rejected [decision: rejected]"), listing.stdout)
     }
 
+    /// A damaged JPEG (decoded anyway) is listed by `dataset check` as well as `dataset build`, in
+    /// our words and once, from the face cache the build filled or from a fresh extraction.
+    func testCheckListsDamagedFilesAsBuildDoes() throws {
+        let binary = try cli()
+        let home = try temporaryFolder(self)
+        let photos = home.appendingPathComponent("photos", isDirectory: true)
+        let member = photos.appendingPathComponent("Naomi_Watts", isDirectory: true)
+        try FileManager.default.createDirectory(at: member, withIntermediateDirectories: true)
+        let plain = home.appendingPathComponent("plain.jpg")
+        try TestImages.gradient(width: 64, height: 48).write(to: plain)
+        try TestImages.cutScan(of: plain, to: member.appendingPathComponent("damaged.jpg"))
+        let rosterFile = home.appendingPathComponent("roster.json")
+        try JSONEncoder().encode(DatasetTestSupport.roster(["Naomi_Watts"], id: "dmg")).write(to: rosterFile)
+        let line = "Naomi_Watts/damaged.jpg: damaged JPEG data, decoded anyway; the decoder said: "
+            + "Corrupt JPEG data: premature end of data segment"
+        for pass in ["fresh", "from the build's cache"] {
+            if pass != "fresh" {
+                _ = try run(binary, ["dataset", "build", "--photos", photos.path, "--roster", rosterFile.path, "--name", "dmg"], home: home)
+            }
+            let check = try run(binary, ["dataset", "check", "--photos", photos.path, "--roster", rosterFile.path], home: home)
+            XCTAssertTrue(check.stdout.contains("Damaged files, decoded anyway (1):\n  " + line), "\(pass): \(check.stdout)")
+            XCTAssertFalse(check.stderr.contains("Corrupt JPEG data"), "no raw libjpeg line: \(check.stderr)")
+            let json = try run(binary, ["dataset", "check", "--photos", photos.path, "--roster", rosterFile.path, "--json"], home: home)
+            let report = try JSONDecoder().decode(HealthReport.self, from: Data(json.stdout.utf8))
+            XCTAssertEqual(report.damagedFiles.map { "\($0.path): \($0.problem)" }, [line], pass)
+        }
+    }
+
     func testBadInputGivesOneLineErrors() throws {
         let binary = try cli()
         let home = try temporaryFolder(self)

@@ -45,6 +45,42 @@ final class HostileFilesCLITests: XCTestCase {
                        + "Corrupt JPEG data: premature end of data segment\n")
     }
 
+    /// Damaged TIFFs (as the fuzz suite's images inputs 273, 381 and 560 of seed 16): OpenCV's
+    /// TIFF reader throws and prints its exception; the user sees one line of ours per file.
+    func testDamagedTIFFGivesExactlyOurOneLine() throws {
+        let home = try temporaryFolder(self)
+        let good = home.appendingPathComponent("good.tif")
+        try TestImages.gradient(width: 64, height: 48).write(to: good)
+        let bytes = [UInt8](try Data(contentsOf: good))
+        // The photometric tag (262) renamed: the header still gives a size, libtiff's reader gives up.
+        let little = bytes[0] == 0x49
+        let ifd = little ? Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24
+            : Int(bytes[4]) << 24 | Int(bytes[5]) << 16 | Int(bytes[6]) << 8 | Int(bytes[7])
+        var renamed = bytes, moved = bytes
+        let count = little ? Int(bytes[ifd]) | Int(bytes[ifd + 1]) << 8 : Int(bytes[ifd]) << 8 | Int(bytes[ifd + 1])
+        var found = 0
+        for entry in 0..<count {
+            let e = ifd + 2 + entry * 12
+            let tag = little ? Int(bytes[e]) | Int(bytes[e + 1]) << 8 : Int(bytes[e]) << 8 | Int(bytes[e + 1])
+            if tag == 262 { renamed[e] = little ? 0x07 : 0x01; renamed[e + 1] = little ? 0x01 : 0x07; found += 1 }  // 263
+            if tag == 273 { for i in 8..<12 { moved[e + i] = 0x7F }; found += 1 }  // strip offsets past the end
+        }
+        XCTAssertEqual(found, 2, "the TIFF OpenCV wrote has photometric and strip-offset tags")
+        let header = home.appendingPathComponent("bad-header.tif")
+        try Data(renamed).write(to: header)
+        let strips = home.appendingPathComponent("lost-strips.tif")
+        try Data(moved).write(to: strips)
+        for file in [header, strips] {
+            let result = try CLIRunner(home: home).run(["detect", file.path])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(lines.count, 2, "one line and its newline: \(result.stderr)")
+            XCTAssertTrue(lines[0].hasPrefix("error: \(file.lastPathComponent): corrupt or truncated TIFF data ("), result.stderr)
+            XCTAssertFalse(result.stderr.contains("imdecode_") || result.stderr.contains("OpenCV("), result.stderr)
+            XCTAssertEqual(lines.last, "")
+        }
+    }
+
     /// The worst case: RGBA 16-bit 10000x10000 peaked at 9.6 GB. Under a 1.5 GiB address
     /// space (virtual size, more than resident) it must decode or refuse, never crash.
     func testHugeRGBA16PNGUnderAHardAddressSpaceLimit() throws {

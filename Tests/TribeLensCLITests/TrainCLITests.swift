@@ -69,6 +69,31 @@ final class TrainCLITests: XCTestCase {
         XCTAssertNotNil(face["groups"] as? [String])
     }
 
+    /// `evaluate` hands an sface model the crops its backend takes (112x112 aligned faces), as
+    /// training did: it once passed the write-up's 64x64 crops to every backend.
+    func testEvaluateAnSFaceModel() throws {
+        let weights = home.appendingPathComponent("data/tribelens/weights", isDirectory: true)
+        try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
+        for name in ["face_recognition_sface_2021dec_dq.onnx", "face_detection_yunet_2022mar.onnx"] {
+            try FileManager.default.createSymbolicLink(at: weights.appendingPathComponent(name),
+                                                       withDestinationURL: try SharedData.url("models/" + name))
+        }
+        let (root, roster) = try makePhotoRoot(people: 3, perPerson: 10)
+        let build = try cli.run(["dataset", "build", "--photos", root.path, "--roster", roster.path, "--detector", "yunet",
+                                 "--name", "three"])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let train = try cli.run(["train", "--dataset", "three", "--backend", "sface", "--model", "s3", "--seed", "1",
+                                 "--no-augment", "--activate"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+
+        let evaluate = try cli.run(["evaluate", "--json"])
+        XCTAssertEqual(evaluate.status, 0, evaluate.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((report["confusion"] as? [[Int]])?.count, 3)
+        // SFace tells three LFW people apart almost always (docs/accuracy.md: 0.99 on 38).
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(report["accuracy"] as? Double), 0.8, evaluate.stdout)
+    }
+
     func testRefusalsAreOneClearLine() throws {
         let (root, roster) = try makePhotoRoot(people: 2, perPerson: 5)
         XCTAssertEqual(try cli.run(["dataset", "build", "--photos", root.path, "--roster", roster.path, "--name", "two"]).status, 0)

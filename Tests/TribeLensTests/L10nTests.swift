@@ -70,6 +70,12 @@ final class L10nTests: XCTestCase {
                                           script: .japanese).title, "このメンバーではない")
             XCTAssertEqual(FaceAnnotation(index: 3, label: label, correction: .member("ryuji"), directory: directory,
                                           script: .japanese).accessibleName, "顔 4：今市隆二, 手動ラベル")
+            // Issue 15, items 6 and 7: the stranger, the undo message, the zoom pill's name.
+            XCTAssertEqual(FaceAnnotation(index: 0, label: label, correction: .stranger, directory: directory,
+                                          script: .japanese).accessibleName, "顔 1：名簿にない人, 手動ラベル")
+            XCTAssertEqual(L10n.format(L10n.tr("Face %d: your correction was undone"), 2), "顔 2 の修正を取り消しました")
+            XCTAssertEqual(L10n.format(L10n.tr("Zoom %s, fitted to the window; click for 100%%"), "37%"),
+                           "ズーム 37%（ウィンドウに合わせています）。クリックで 100%")
 
             let epoch = Date(timeIntervalSince1970: 0)
             XCTAssertEqual(ModelSummary(name: "x", backend: "b", accuracy: nil, createdAt: epoch).line, "x, b, 未評価, 1970-01-01")

@@ -187,6 +187,33 @@ final class PhotoPipelineTests: XCTestCase {
             XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: nil), .recorded("Face 1: your label was removed"))
             XCTAssertEqual(fixture.naming.annotations(of: pairPhoto).first?.accessibleName, "Face 1: unknown")
             XCTAssertNil(fixture.naming.correct(pairPhoto, face: 5, as: .notAFace), "no such face")
+
+            // Issue 15, item 7: "Not in the roster" is stored as a rejection of kind stranger,
+            // and Undo on its message puts the earlier label back (Naoki, then the model's again).
+            let crop = CropID(photoHash: hash, box: box)
+            XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: .member("naoki")),
+                           .recorded("Face 1 saved as “Naoki Kobayashi”; the next training run uses it"))
+            XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: .stranger),
+                           .recorded("Face 1 saved as “not in the roster”; the next training run uses it"))
+            XCTAssertEqual(fixture.naming.annotations(of: pairPhoto).first?.accessibleName, "Face 1: not in the roster, your label")
+            XCTAssertEqual(fixture.naming.annotations(of: pairPhoto).first?.tone, .stranger)
+            XCTAssertTrue(Self.pump {
+                let store = try? CurationStore(storage: storage)
+                return store?.decision(for: crop) == .reject && store?.rejectionKind(for: crop) == .stranger
+            }, "a stranger is a rejection of kind stranger in curation.json")
+            XCTAssertEqual(CorrectionBook(storage: storage).correction(photoHash: hash, box: box), .stranger, "read back as a stranger")
+            XCTAssertEqual(fixture.naming.lastUndo, FaceNaming.Undo(photoHash: hash, box: box, face: 0, previous: .member("naoki")))
+            XCTAssertEqual(fixture.naming.undoLast(), "Face 1: your correction was undone")
+            XCTAssertEqual(fixture.book.correction(photoHash: hash, box: box), .member("naoki"))
+            XCTAssertNil(fixture.naming.undoLast(), "one undo per correction")
+            XCTAssertTrue(Self.pump { (try? CurationStore(storage: storage))?.decision(for: crop) == .relabel(memberID: "naoki") })
+            XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: nil), .recorded("Face 1: your label was removed"))
+            XCTAssertEqual(fixture.naming.undoLast(), "Face 1: your correction was undone")
+            XCTAssertEqual(fixture.book.correction(photoHash: hash, box: box), .member("naoki"), "undoing a removal brings the label back")
+            XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: .notAFace), .recorded("Face 1 saved as “not a face”; the next training run uses it"))
+            XCTAssertEqual(fixture.naming.undoLast(), "Face 1: your correction was undone")
+            XCTAssertEqual(fixture.naming.correct(pairPhoto, face: 0, as: nil), .recorded("Face 1: your label was removed"))
+            XCTAssertTrue(Self.pump { (try? CurationStore(storage: storage))?.decision(for: crop) == nil })
             XCTAssertEqual(problems, [])
         }
     }

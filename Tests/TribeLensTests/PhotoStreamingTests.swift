@@ -43,7 +43,7 @@ final class PhotoStreamingTests: XCTestCase {
         let store = ThumbnailStore(folder: folder)
 
         // The decode itself is at 1/8 a side: 256x192, not 2048x1536 shrunk afterwards.
-        let reduced = try store.reducedDecode(url, fileBytes: try Data(contentsOf: url).count)
+        let reduced = try store.reducedDecode(try PhotoLoader().open(url))
         XCTAssertEqual([reduced.width, reduced.height], [256, 192])
         let made = try store.thumbnail(for: url)
         XCTAssertEqual([made.image.width, made.image.height], [128, 96])

@@ -83,6 +83,11 @@ void cvision_boxes_free(cvision_box *boxes);
 int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height, const float landmarks[10],
                        int32_t side, uint8_t *out, char *err, size_t err_len);
 
+/// The rectangle (x, y, width, height, in the photo's pixels, not clamped to it) that
+/// cvision_align_face reads for these landmarks: a crop from a photo's region covering it equals
+/// the crop from the whole photo, with the landmarks shifted by the region's origin.
+int cvision_align_face_source(const float landmarks[10], int32_t side, int32_t rect[4], char *err, size_t err_len);
+
 /// Where `cvision_align_face` puts the five landmarks in a crop of `side` pixels (x, y pairs).
 void cvision_face_template(int32_t side, float out[10]);
 

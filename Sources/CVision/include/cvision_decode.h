@@ -37,6 +37,24 @@ int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t format, int
                         char *warning, size_t warning_len, int32_t *warning_count,
                         char *err, size_t err_len);
 
+/// A rectangle of the upright (oriented) image at full size, and the caller's buffer for its
+/// `width` * `height` * 3 bytes of 8-bit RGB.
+typedef struct {
+    int32_t x, y, width, height;
+    uint8_t *out;
+} cvision_region;
+
+/// Decodes only the pixels of `regions` (each inside the upright image), at full size, in one pass
+/// over the file, with the same conversions and messages as cvision_decode_into. JPEG decodes
+/// only the columns the regions span (jpeg_crop_scanline), skips the rows above them
+/// (jpeg_skip_scanlines) and stops after the last; PNG reads rows up to the last one needed;
+/// OpenCV's decoders (WebP, BMP, TIFF) decode the whole image once and the regions are cut from it.
+int cvision_decode_regions(const uint8_t *bytes, size_t length, int32_t format, int32_t width,
+                           int32_t height, int32_t orientation, const cvision_region *regions,
+                           int32_t count, int32_t *found_width, int32_t *found_height,
+                           char *warning, size_t warning_len, int32_t *warning_count,
+                           char *err, size_t err_len);
+
 /// 1 if the open file `fd` lives on a virtual file system (/proc, /sys, debugfs, cgroup...), whose
 /// files report a size of 0 or 4096 whatever they hold; 0 otherwise.
 int cvision_file_is_virtual(int fd);

@@ -127,6 +127,7 @@ public struct DatasetBuilder: Sendable {
         var unusable = photos.skippedFiles.map { HealthReport.FileProblem(path: $0.path, problem: $0.reason) }
         var several: [HealthReport.FileProblem] = []
         var tiny: [HealthReport.FileProblem] = []
+        var damaged: [HealthReport.FileProblem] = []
         let usedPhotos = Set(samples.map(\.photo))
         for (photo, found) in zip(photos.photos, faces) {
             if let failure = found.failure {
@@ -137,6 +138,7 @@ public struct DatasetBuilder: Sendable {
                 let reasons = Set(excluded.filter { $0.photo == photo.relativePath }.map(\.reason)).sorted()
                 unusable.append(.init(path: photo.relativePath, problem: "every face excluded (\(reasons.joined(separator: ", ")))"))
             }
+            if let warning = found.warning { damaged.append(.init(path: photo.relativePath, problem: warning)) }
             if found.faces.count > 1 { several.append(.init(path: photo.relativePath, problem: "\(found.faces.count) faces")) }
             if !source.wholeImage {
                 for box in found.faces where min(box.width, box.height) < tinyFaceSide {
@@ -194,6 +196,7 @@ public struct DatasetBuilder: Sendable {
             photoRoot: photos.root.path, roster: roster.id, preset: preset, detector: source.detectorName, members: counts,
             unmatchedFolders: photos.unmatchedFolders, emptyFolders: photos.emptyFolders,
             unusableFiles: unusable.sorted { $0.path < $1.path }, severalFaces: several, tinyFaces: tiny,
+            damagedFiles: damaged,
             exactDuplicates: exact, nearDuplicates: near, minimumPerMember: minimumPerMember,
             membersBelowMinimum: counts.filter { $0.usable < minimumPerMember }.map(\.member),
             imbalanceRatio: ratio, imbalanced: ratio > imbalanceLimit,

@@ -12,6 +12,43 @@ public enum FaceCrops {
         return pixels
     }
 
+    /// The same images from full-size pixels that may be decoded region by region
+    /// (`PhotoRegions`): each face's crop reads only the rectangle `sourceRect` gives, so a crop
+    /// of that region equals the crop of the whole photo.
+    public static func make(_ spec: InputSpec, faces: [FaceBox], from pixels: any FullSizePixels) throws -> [UInt8] {
+        if let image = pixels as? RGBImage { return try make(spec, faces: faces, in: image) }
+        let rects = try faces.map { try sourceRect(spec, face: $0).clamped(width: pixels.fullWidth, height: pixels.fullHeight) }
+        var decoded = try pixels.regions(rects.filter { !$0.isEmpty })[...]
+        var out: [UInt8] = []
+        out.reserveCapacity(faces.count * spec.bytes)
+        for (face, rect) in zip(faces, rects) {
+            guard !rect.isEmpty else {
+                // Nothing of the photo under it: as on the whole photo (an empty box crop is an
+                // error, an aligned crop of nothing is black).
+                out += spec.kind == .aligned ? [UInt8](repeating: 0, count: spec.bytes)
+                    : try crop(spec, face: face, in: RGBImage(width: 0, height: 0, pixels: []))
+                continue
+            }
+            out += try crop(spec, face: face.shifted(dx: -rect.x, dy: -rect.y), in: decoded.removeFirst())
+        }
+        return out
+    }
+
+    /// The rectangle of the photo `crop` reads for `face` (not clamped to the photo).
+    public static func sourceRect(_ spec: InputSpec, face: FaceBox) throws -> PixelRect {
+        switch spec.kind {
+        case .boxCrop:
+            return PixelRect(face)
+        case .aligned:
+            let points = face.landmarks ?? estimatedLandmarks(of: face)
+            var rect = [Int32](repeating: 0, count: 4)
+            try VisionCall.status { err, len in
+                points.withUnsafeBufferPointer { cvision_align_face_source($0.baseAddress, Int32(spec.side), &rect, err, len) }
+            }
+            return PixelRect(x: Int(rect[0]), y: Int(rect[1]), width: Int(rect[2]), height: Int(rect[3]))
+        }
+    }
+
     public static func crop(_ spec: InputSpec, face: FaceBox, in image: RGBImage) throws -> [UInt8] {
         switch spec.kind {
         case .boxCrop:
@@ -41,5 +78,16 @@ public enum FaceCrops {
         return template.enumerated().map { i, t in
             i % 2 == 0 ? Float(box.x) + Float(box.width) * t : Float(box.y) + Float(box.height) * t
         }
+    }
+}
+
+extension FaceBox {
+    /// The same face in a region whose origin is at (-dx, -dy) of the photo.
+    func shifted(dx: Int, dy: Int) -> FaceBox {
+        var out = self
+        out.x += dx
+        out.y += dy
+        out.landmarks = landmarks.map { $0.enumerated().map { i, v in v + Float(i % 2 == 0 ? dx : dy) } }
+        return out
     }
 }

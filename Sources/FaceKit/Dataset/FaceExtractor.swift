@@ -108,7 +108,11 @@ public struct FaceExtractor: Sendable {
         guard let data = try? loader.contents(of: photo), ContentHash.sha256(data) == faces.contentHash else {
             throw DatasetError("\(photo.path): the photo changed or is gone since its faces were found; run `tribelens-cli dataset build` again")
         }
-        let bytes = try loader.withPhoto(photo, contents: data) { try FaceCrops.make(spec, faces: faces.faces, in: $0.image) }
+        // Only the faces' regions are decoded at full size (the 1/8 decode is the fallback when
+        // they do not fit the memory budget).
+        let encoded = try loader.open(photo, contents: data)
+        let small = try loader.decode(encoded, minimumLongSide: 1)
+        let bytes = try FaceCrops.make(spec, faces: faces.faces, from: loader.fullSizePixels(small, of: encoded))
         try? writeCacheFile(Data(bytes), to: cropsURL(faces.contentHash, spec))
         return bytes
     }
@@ -143,25 +147,28 @@ public struct FaceExtractor: Sendable {
         var result = PhotoFaces(contentHash: hash, byteCount: data.count, width: 0, height: 0, faces: [], perceptualHash: nil, failure: nil)
         var crops: [InputSpec: [UInt8]] = [:]
         do {
-            // The photo's memory stays reserved while its faces are found and cropped, so that
-            // workers together stay under the process's ceiling (MemoryReservations).
-            try loader.withPhoto(url, contents: data) { decoded in
-                let image = decoded.image
+            // Detection works on a decode at the detector's size, its memory reserved while it
+            // runs (workers together stay under the process's ceiling: MemoryReservations); the
+            // crops then decode the faces' regions at full size (PhotoRegions).
+            let encoded = try loader.open(url, contents: data)
+            let upright = encoded.header.uprightSize
+            let tooSmall = min(upright.width, upright.height) < FaceExtractor.minimumCropSide
+            let (decoded, boxes) = try loader.withPhoto(encoded, minimumLongSide: FoundFaces.decodeSide(detector)) { decoded in
                 result.warning = decoded.warning
-                result.width = image.width
-                result.height = image.height
-                result.perceptualHash = try PerceptualHash(of: image)
-                var boxes: [FaceBox] = []
-                if min(image.width, image.height) < FaceExtractor.minimumCropSide {
+                result.width = decoded.fullWidth
+                result.height = decoded.fullHeight
+                result.perceptualHash = try PerceptualHash(of: decoded.image)
+                if tooSmall {
                     // Icons and spacer images of scraped pages: say so rather than "no face found".
-                    result.failure = "too small to hold a face (\(image.width)x\(image.height))"
-                } else {
-                    // The boxes prediction uses too (nil detector: the whole photo).
-                    boxes = try FaceFinder.faces(in: image, detector: detector)
+                    result.failure = "too small to hold a face (\(upright.width)x\(upright.height))"
+                    return (decoded, [FaceBox]())
                 }
-                for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, in: image) }
-                result.faces = boxes
+                // The boxes prediction uses too (nil detector: the whole photo).
+                return (decoded, try FaceFinder.faces(in: decoded, detector: detector))
             }
+            let pixels = loader.fullSizePixels(decoded, of: encoded)
+            for spec in specs { crops[spec] = try FaceCrops.make(spec, faces: boxes, from: pixels) }
+            result.faces = boxes
         } catch let error as PhotoError {
             result.failure = error.reason
         } catch let error as DatasetError {

@@ -43,6 +43,8 @@ public struct HealthReport: Sendable, Codable, Equatable {
     public var unusableFiles: [FileProblem]
     public var severalFaces: [FileProblem]
     public var tinyFaces: [FileProblem]
+    /// Photos decoded despite damaged data, with the decoder's complaint in our words (once per file).
+    public var damagedFiles: [FileProblem] = []
     public var exactDuplicates: [DuplicateGroup]
     public var nearDuplicates: [DuplicateGroup]
     public var minimumPerMember: Int
@@ -86,6 +88,7 @@ public struct HealthReport: Sendable, Codable, Equatable {
         section("Folders matching no member", unmatchedFolders)
         section("Member folders without photos", emptyFolders)
         section("Unusable files", unusableFiles.map { "\($0.path): \($0.problem)" })
+        section("Damaged files, decoded anyway", damagedFiles.map { "\($0.path): \($0.problem)" })
         section("Photos with several faces", severalFaces.map { "\($0.path): \($0.problem)" })
         section("Tiny faces", tinyFaces.map { "\($0.path): \($0.problem)" })
         section("Exact duplicates", exactDuplicates.map { describe($0) })

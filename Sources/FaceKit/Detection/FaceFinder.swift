@@ -8,4 +8,10 @@ public enum FaceFinder {
             $0.width > 0 && $0.height > 0 && $0.x < image.width && $0.y < image.height && $0.x + $0.width > 0 && $0.y + $0.height > 0
         }
     }
+
+    /// The faces of a (possibly reduced) decode, in the photo's full-size upright pixels.
+    public static func faces(in photo: DecodedPhoto, detector: (any FaceDetector)?) throws -> [FaceBox] {
+        guard detector != nil else { return [FaceBox(x: 0, y: 0, width: photo.fullWidth, height: photo.fullHeight)] }
+        return try faces(in: photo.image, detector: detector).map(photo.fullSizeBox)
+    }
 }

@@ -8,6 +8,8 @@ public final class HaarDetector: FaceDetector, @unchecked Sendable {
 
     public let preset: HaarPreset
     public var name: String { "haar-\(preset.rawValue)" }
+    /// The write-up's `original` searches the full-size photo; `default` works at 1280 px.
+    public var workingLongSide: Int? { preset == .default ? HaarPreset.workLongestSide : nil }
 
     // A CascadeClassifier is not safe to share between threads; the lock serialises callers
     // (detectMultiScale already spreads one call over the cores).

@@ -8,6 +8,7 @@ public final class YuNetDetector: FaceDetector, @unchecked Sendable {
     static let workLongestSide = 1280
 
     public let name = "yunet"
+    public var workingLongSide: Int? { Self.workLongestSide }
     public let scoreThreshold: Float
 
     // FaceDetectorYN keeps per-input-size state: one caller at a time.

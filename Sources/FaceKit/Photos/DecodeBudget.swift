@@ -82,13 +82,45 @@ public struct DecodeBudget: Sendable, Equatable {
     /// The plan for `header` within `available` bytes: full size if it fits, else (when
     /// `allowReduction`) the smallest reduction that fits; nil if none does.
     public func plan(_ header: ImageHeader, fileBytes: Int, available: Int, allowReduction: Bool) -> DecodePlan? {
-        for r in allowReduction ? Self.reductions : [1] {
+        plan(header, fileBytes: fileBytes, available: available, maxPixels: Int.max,
+             minimumLongSide: allowReduction ? Int.max : nil)
+    }
+
+    /// The plan for `header` within `available` bytes and `maxPixels` decoded pixels: the largest
+    /// reduction whose upright longer side is still at least `minimumLongSide` (nil: full size
+    /// only; Int.max: full size unless it does not fit), or the next that fits; nil if none does.
+    public func plan(_ header: ImageHeader, fileBytes: Int, available: Int, maxPixels: Int, minimumLongSide: Int?) -> DecodePlan? {
+        let first = minimumLongSide.map { Self.reduction(keepingLongSide: $0, of: header) } ?? 1
+        for r in Self.reductions where r >= first && (minimumLongSide != nil || r == 1) {
+            let upright = header.uprightSize
+            let width = Checked.ceilDiv(upright.width, r), height = Checked.ceilDiv(upright.height, r)
+            guard Checked.product(width, height) <= maxPixels else { continue }
             let bytes = cost(header, fileBytes: fileBytes, reduction: r)
             guard bytes <= available else { continue }
-            let upright = header.uprightSize
-            return DecodePlan(reduction: r, width: Checked.ceilDiv(upright.width, r),
-                              height: Checked.ceilDiv(upright.height, r), bytes: bytes)
+            return DecodePlan(reduction: r, width: width, height: height, bytes: bytes)
         }
         return nil
+    }
+
+    /// The largest of `reductions` that leaves the longer side at least `side` pixels (1 if none).
+    public static func reduction(keepingLongSide side: Int, of header: ImageHeader) -> Int {
+        let longest = max(header.width, header.height)
+        return reductions.last { Checked.ceilDiv(longest, $0) >= side } ?? 1
+    }
+
+    /// The peak bytes of decoding full-size regions of `pixels` pixels in all (`PhotoRegions`):
+    /// the file, what the decoder holds (OpenCV's decoders: the whole image), its row buffers and
+    /// the regions' RGB.
+    public func regionCost(_ header: ImageHeader, fileBytes: Int, pixels: Int) -> Int {
+        let w = header.width, h = header.height
+        let stored = Checked.product(w, h, header.channels, header.sampleBytes)
+        let held: Int
+        switch header.format {
+        case .jpeg: held = header.interlaced ? Checked.product(w, h, header.channels, 2) : 0
+        case .png: held = header.interlaced ? stored : 0
+        case .webp, .bmp, .tiff: held = stored
+        }
+        let rows = Checked.product(w, max(header.channels, 3), header.sampleBytes, 64)
+        return Checked.sum(fileBytes, held, rows, Checked.product(pixels, 3))
     }
 }

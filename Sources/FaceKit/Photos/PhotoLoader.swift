@@ -3,14 +3,18 @@ import Foundation
 
 /// Turns a photo file into an upright `RGBImage`, or a `PhotoError` saying why not.
 ///
-/// The header is read first, so a file whose header claims more than `maxPixels` (a decompression
-/// bomb, or a 200 MP panorama) is refused before any pixel data is read, and a decode is planned in
-/// bytes (`DecodeBudget`) against the process's photo memory (`MemoryReservations`): a photo that
-/// does not fit is decoded smaller where the caller allows it (`decode(_:allowReduction:)`), or
-/// refused with the bytes it needs.
+/// The header is read first and a decode is planned from it before any pixel data is read: at
+/// most `maxPixels` are decoded at once (a decompression bomb, or a 200 MP photo, is decoded at
+/// 1/2, 1/4 or 1/8 a side where the caller allows it, and refused where it needs full size), and
+/// the plan is in bytes (`DecodeBudget`) against the process's photo memory
+/// (`MemoryReservations`): a photo that does not fit is decoded smaller where the caller allows
+/// it, or refused with the bytes it needs. Detection asks for the size its detector works at
+/// (`decode(_:minimumLongSide:)`); crops then take full-size pixels from the file, region by region
+/// (`fullSizePixels(_:of:)`).
 public struct PhotoLoader: Sendable {
     public static let defaultMaxPixels = 100_000_000
 
+    /// The most pixels one decode gives (the result image, at the size decoded).
     public let maxPixels: Int
     /// What the caller needs per decoded pixel after the decode (detectors' copies).
     public var budget = DecodeBudget()
@@ -47,7 +51,7 @@ public struct PhotoLoader: Sendable {
     }
 
     /// The photo, reduced (1/2, 1/4, 1/8 a side) when `allowReduction` and the full size does not
-    /// fit the memory budget. Memory is reserved while decoding only.
+    /// fit the memory budget or the pixel limit. Memory is reserved while decoding only.
     public func decode(_ url: URL, allowReduction: Bool) throws(PhotoError) -> DecodedPhoto {
         let file = try PhotoFile(url)
         let header = try readHeader(file, url)
@@ -55,6 +59,44 @@ public struct PhotoLoader: Sendable {
         return try memory.holding(plan.bytes) { () throws(PhotoError) in
             try decode(url, header: header, plan: plan, data: try file.contents())
         }
+    }
+
+    /// The file's header and bytes, read once for a reduced decode and the full-size regions after it.
+    public func open(_ url: URL, contents: Data? = nil) throws(PhotoError) -> EncodedPhoto {
+        let file = try PhotoFile(url)
+        let header = try readHeader(file, url)
+        guard file.size <= memory.capacity else {
+            throw PhotoError(url, "too large a file: \(ByteCount.text(file.size)), more than the "
+                             + "\(ByteCount.text(memory.capacity)) TribeLens allows itself for photos (docs/reliability.md)")
+        }
+        let data: Data
+        if let contents { data = contents } else { data = try file.contents() }
+        return EncodedPhoto(url: url, header: header, data: data)
+    }
+
+    /// `photo` at the largest reduction (1, 2, 4 or 8 a side) whose longer side is still at least
+    /// `minimumLongSide` (nil: full size), or more reduced when that does not fit the memory budget
+    /// or the pixel limit. JPEG is reduced by libjpeg's DCT scaling, the others once, by averaging.
+    public func decode(_ photo: EncodedPhoto, minimumLongSide: Int?) throws(PhotoError) -> DecodedPhoto {
+        let plan = try self.plan(photo.header, fileBytes: photo.data.count, url: photo.url, minimumLongSide: minimumLongSide)
+        return try memory.holding(plan.bytes) { () throws(PhotoError) in
+            try decode(photo.url, header: photo.header, plan: plan, data: photo.data)
+        }
+    }
+
+    /// Runs `body` on `photo` decoded as `decode(_:minimumLongSide:)` does, with its memory reserved
+    /// until `body` returns.
+    public func withPhoto<R>(_ photo: EncodedPhoto, minimumLongSide: Int?, _ body: (DecodedPhoto) throws -> R) throws -> R {
+        let plan = try self.plan(photo.header, fileBytes: photo.data.count, url: photo.url, minimumLongSide: minimumLongSide)
+        return try memory.holding(plan.bytes) { () throws -> R in
+            try body(try decode(photo.url, header: photo.header, plan: plan, data: photo.data))
+        }
+    }
+
+    /// Full-size pixels for the crops of a photo decoded from `photo`: `decoded`'s own pixels at
+    /// full size, else regions decoded from the file (`PhotoRegions`).
+    public func fullSizePixels(_ decoded: DecodedPhoto, of photo: EncodedPhoto) -> any FullSizePixels {
+        decoded.reduction == 1 ? decoded.image : PhotoRegions(loader: self, photo: photo, reduced: decoded)
     }
 
     /// Runs `body` on the decoded photo with its memory reserved until `body` returns, so that
@@ -83,13 +125,7 @@ public struct PhotoLoader: Sendable {
     // MARK: - Steps
 
     private func readHeader(_ file: PhotoFile, _ url: URL) throws(PhotoError) -> ImageHeader {
-        let header = try ImageHeaderReader(file: file).read(url)
-        guard header.pixelCount <= maxPixels else {
-            let mp = Double(header.pixelCount) / 1e6, limit = Double(maxPixels) / 1e6
-            throw PhotoError(url, "too large: \(header.width)x\(header.height) is "
-                             + "\(mp.formatted(1)) MP, over the \(limit.formatted(0)) MP limit")
-        }
-        return header
+        try ImageHeaderReader(file: file).read(url)
     }
 
     func plan(_ header: ImageHeader, file: PhotoFile, url: URL, allowReduction: Bool) throws(PhotoError) -> DecodePlan {
@@ -97,13 +133,28 @@ public struct PhotoLoader: Sendable {
             throw PhotoError(url, "too large a file: \(ByteCount.text(file.size)), more than the "
                              + "\(ByteCount.text(memory.capacity)) TribeLens allows itself for photos (docs/reliability.md)")
         }
-        if let plan = budget.plan(header, fileBytes: file.size, available: memory.capacity, allowReduction: allowReduction) {
+        // Int.max: as large as fits (full size unless the budget or the pixel limit says otherwise).
+        return try plan(header, fileBytes: file.size, url: url, minimumLongSide: allowReduction ? Int.max : nil)
+    }
+
+    /// The plan for decoding `header` at the size `minimumLongSide` asks for (nil: full size only).
+    func plan(_ header: ImageHeader, fileBytes: Int, url: URL, minimumLongSide: Int?) throws(PhotoError) -> DecodePlan {
+        if let plan = budget.plan(header, fileBytes: fileBytes, available: memory.capacity, maxPixels: maxPixels,
+                                  minimumLongSide: minimumLongSide) {
             return plan
         }
-        let need = budget.cost(header, fileBytes: file.size, reduction: allowReduction ? 8 : 1)
+        let reducible = minimumLongSide != nil
+        let smallest = reducible ? DecodeBudget.reductions.last! : 1
+        let pixels = Checked.product(Checked.ceilDiv(header.width, smallest), Checked.ceilDiv(header.height, smallest))
+        if pixels > maxPixels {
+            let mp = Double(header.pixelCount) / 1e6, limit = Double(maxPixels) / 1e6
+            throw PhotoError(url, "too large: \(header.width)x\(header.height) is "
+                             + "\(mp.formatted(1)) MP, over the \(limit.formatted(0)) MP limit\(reducible ? " even at 1/8 size" : "")")
+        }
+        let need = budget.cost(header, fileBytes: fileBytes, reduction: smallest)
         throw PhotoError(url, "too large for the memory budget: \(header.width)x\(header.height) "
                          + "\(header.format.rawValue.uppercased()) needs about \(ByteCount.text(need))"
-                         + "\(allowReduction ? " even at 1/8 size" : "") and TribeLens allows itself "
+                         + "\(reducible ? " even at 1/8 size" : "") and TribeLens allows itself "
                          + "\(ByteCount.text(memory.capacity)) for photos (docs/reliability.md)")
     }
 
@@ -116,8 +167,7 @@ public struct PhotoLoader: Sendable {
             throw PhotoError(url, "not enough memory to decode \(header.width)x\(header.height) "
                              + "(\(ByteCount.text(count)) for the pixels)")
         }
-        let format: Int32 = header.format == .jpeg ? Int32(CVISION_DECODE_JPEG)
-            : header.format == .png ? Int32(CVISION_DECODE_PNG) : Int32(CVISION_DECODE_OTHER)
+        let format = Self.visionFormat(header.format)
         var status: Int32 = 0
         var found = (Int32(0), Int32(0))
         var warningCount: Int32 = 0
@@ -157,6 +207,10 @@ public struct PhotoLoader: Sendable {
                                                                           format: header.format) : nil)
     }
 
+    static func visionFormat(_ format: ImageHeader.Format) -> Int32 {
+        format == .jpeg ? Int32(CVISION_DECODE_JPEG) : format == .png ? Int32(CVISION_DECODE_PNG) : Int32(CVISION_DECODE_OTHER)
+    }
+
     /// A decoder's warnings in one line of our own words.
     static func warningText(_ first: String, count: Int, format: ImageHeader.Format) -> String {
         let more = count > 1 ? " (and \(count - 1) more)" : ""
@@ -189,13 +243,15 @@ public struct DecodedPhoto: Sendable {
     /// The decoder's complaints about a photo it still decoded ("Corrupt JPEG data"), in one line.
     public var warning: String?
 
-    /// `box` (in `image`'s pixels) in the file's upright pixels.
+    /// `box` (in `image`'s pixels) in the file's upright pixels. Pixel i of the reduced image
+    /// covers full pixels [i r, (i + 1) r): box edges scale by r; a landmark, a point whose pixel
+    /// centres sit at integers, maps to (p + 1/2) r - 1/2.
     public func fullSizeBox(_ box: FaceBox) -> FaceBox {
         guard reduction > 1 else { return box }
         let r = reduction
         var out = box
         out.x = box.x * r; out.y = box.y * r; out.width = box.width * r; out.height = box.height * r
-        out.landmarks = box.landmarks.map { $0.map { $0 * Float(r) } }
+        out.landmarks = box.landmarks.map { $0.map { ($0 + 0.5) * Float(r) - 0.5 } }
         return out
     }
 }

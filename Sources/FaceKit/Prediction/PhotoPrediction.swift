@@ -18,6 +18,15 @@ public enum PhotoPrediction {
         return zip(boxes, labels).map { PredictedFace(box: $0, label: $1) }
     }
 
+    /// The same for a photo file, found as `FoundFaces` finds faces (decoded at the detector's
+    /// size, cropped from full-size regions); boxes in full-size upright pixels.
+    public static func predict(found: FoundFaces, predictor: FacePredictor) throws -> [PredictedFace] {
+        guard !found.faces.isEmpty else { return [] }
+        let pixels = try FaceCrops.make(predictor.input, faces: found.faces, from: found.pixels)
+        let labels = try predictor.labelFaces(pixels: pixels, count: found.faces.count)
+        return zip(found.faces, labels).map { PredictedFace(box: $0, label: $1) }
+    }
+
     /// `FaceFinder.faces`: the detector's boxes that still hold pixels of the photo (nil
     /// detector: the whole photo). Kept here for the app's photo analysis, which calls it by this name.
     public static func faces(in image: RGBImage, detector: (any FaceDetector)?) throws -> [FaceBox] {

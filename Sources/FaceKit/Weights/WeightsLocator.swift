@@ -24,10 +24,13 @@ public enum WeightsLocator {
 
     public static var searchFolders: [URL] { [kerasCache, ownFolder] }
 
-    /// The first copy of `weights` in the search folders, by name (not checked; see `check`).
+    /// The first copy of `weights` in the search folders, by name (not checked; see `check`);
+    /// for VGG16 with none there, the converted copy of the file the user chose
+    /// (`ChosenKerasWeights`).
     public static func find(_ weights: PretrainedWeights) -> URL? {
         searchFolders.map { $0.appendingPathComponent(weights.fileName) }
             .first { FileManager.default.isReadableFile(atPath: $0.path) }
+            ?? (weights == .vgg16 ? ChosenKerasWeights.chosen()?.file : nil)
     }
 
     /// Every installed copy of every known weights file found by name, each checked by size and

@@ -22,6 +22,16 @@ enum ShortcutsWindow {
                 Shortcut(accelerator: "<Control><Shift>o", title: L10n.tr("Open a folder")),
                 Shortcut(accelerator: "Left Page_Up", title: L10n.tr("Previous photo")),
                 Shortcut(accelerator: "Right Page_Down", title: L10n.tr("Next photo")),
+                Shortcut(accelerator: "Home", title: L10n.tr("First photo")),
+                Shortcut(accelerator: "End", title: L10n.tr("Last photo")),
+                Shortcut(accelerator: "Delete", title: L10n.tr("Remove the photo from the window")),
+                Shortcut(accelerator: "<Control>z", title: L10n.tr("Undo the last correction of a face")),
+            ]),
+            (L10n.tr("Zoom"), [
+                Shortcut(accelerator: "<Control>plus", title: L10n.tr("Zoom in")),
+                Shortcut(accelerator: "<Control>minus", title: L10n.tr("Zoom out")),
+                Shortcut(accelerator: "<Control>0", title: L10n.tr("Fit to the window")),
+                Shortcut(accelerator: "<Control>1", title: L10n.tr("Actual size (100%)")),
             ]),
             (L10n.tr("Training"), [
                 Shortcut(accelerator: "<Control>t", title: L10n.tr("Train a model")),

@@ -99,40 +99,42 @@ final class PhotoAnalyzer: Sendable {
     /// Decodes `url` again for its preview only (nil if it no longer decodes).
     func preview(_ url: URL, then deliver: @escaping @MainActor @Sendable (PreviewImage?) -> Void) {
         previewQueue.async { [loader] in
-            let preview = (try? loader.load(url)).map { PreviewImage($0) }
+            // Screen size is all a preview needs: JPEGs decode at 1/2 to 1/8 by DCT scaling.
+            let preview = (try? loader.decode(loader.open(url), minimumLongSide: PreviewImage.defaultMaxSide)).map { PreviewImage($0.image) }
             MainLoop.post { deliver(preview) }
         }
     }
 
     private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?,
-                                preview: Bool, thumbnail: Bool) -> Outcome {
+                                preview makePreview: Bool, thumbnail makeThumbnail: Bool) -> Outcome {
         let start = DispatchTime.now()
+        let photo: EncodedPhoto
         do {
-            // The decode's memory stays reserved while its faces are found, so the lanes together
-            // stay within the photo ceiling.
-            return try loader.withPhoto(url) { photo in
-                analyze(url, image: photo.image, started: start, loader: loader, detectors: detectors,
-                        preparation: preparation, preview: preview, thumbnail: thumbnail)
-            }
+            photo = try loader.open(url)
         } catch {
             return Outcome(state: .failed(String(describing: error)), preview: nil)
         }
-    }
-
-    private static func analyze(_ url: URL, image: RGBImage, started start: DispatchTime, loader: PhotoLoader, detectors: DetectorCache,
-                                preparation: FacePreparation?, preview makePreview: Bool, thumbnail makeThumbnail: Bool) -> Outcome {
         do {
             let faceDetector = try detectors.get(preparation)
             let used = preparation ?? FacePreparation(detector: faceDetector.name, input: .legacy)
-            // The same faces and crops `PhotoPrediction` (and so `tribelens-cli predict`) makes.
-            let faces = try PhotoPrediction.faces(in: image, detector: faceDetector)
-            let crops = try FaceCrops.make(used.input, faces: faces, in: image)
-            let hash = (try? loader.contents(of: url)).map(ContentHash.sha256)  // raw name, bounded
-            let preview = makePreview ? PreviewImage(image) : nil
-            let thumbnail = makeThumbnail ? PreviewImage(image, maxSide: ThumbnailStore.maxSide) : nil
+            // The same decode, faces and crops `tribelens-cli predict` makes (`FoundFaces`): the
+            // photo decoded at the detector's size, crops from full-size regions. Its decode's
+            // memory stays reserved while the faces are found, so the lanes together stay
+            // within the photo ceiling.
+            let found: FoundFaces
+            do {
+                found = try FoundFaces.find(in: photo, loader: loader, detector: faceDetector)
+            } catch let error as PhotoError {
+                return Outcome(state: .failed(String(describing: error)), preview: nil)
+            }
+            let crops = try FaceCrops.make(used.input, faces: found.faces, from: found.pixels)
+            let hash = ContentHash.sha256(photo.data)
+            let preview = makePreview ? PreviewImage(found.decoded.image) : nil
+            let thumbnail = makeThumbnail ? PreviewImage(found.decoded.image, maxSide: ThumbnailStore.maxSide) : nil
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let analysis = PhotoAnalysis(width: image.width, height: image.height, faces: faces, seconds: seconds,
-                                         detector: faceDetector.name, preparation: used, crops: crops, contentHash: hash)
+            let analysis = PhotoAnalysis(width: found.decoded.fullWidth, height: found.decoded.fullHeight, faces: found.faces,
+                                         seconds: seconds, detector: faceDetector.name, preparation: used, crops: crops,
+                                         contentHash: hash)
             return Outcome(state: .analyzed(analysis), preview: preview, thumbnail: thumbnail)
         } catch {
             return Outcome(state: .failed("\(url.lastPathComponent): face detection failed: \(error)"), preview: nil)

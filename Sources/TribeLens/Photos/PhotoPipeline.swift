@@ -87,6 +87,17 @@ final class PhotoPipeline {
 
     func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
 
+    /// Takes photo `index` out of the window: its thumbnail and preview go, the file is not
+    /// touched. An analysis or labelling under way for it finishes and is dropped (the session
+    /// no longer knows its id).
+    func remove(at index: Int) {
+        guard let removed = session.remove(at: index) else { return }
+        thumbnails[removed.id] = nil
+        previews.remove(removed.id)
+        if index < thumbnailCursor { thumbnailCursor -= 1 }
+        analyzeNext()
+    }
+
     /// Starts analyses while a lane is free. The window calls it when the shown photo changes,
     /// so a photo shown after a Cancel is analysed.
     func analyzeNext() {

@@ -105,6 +105,36 @@ final class PhotoSession {
 
     func goBack() { move(by: -1) }
     func goForward() { move(by: 1) }
+    /// Home / End.
+    func goFirst() { select(0) }
+    func goLast() { select(photos.count - 1) }
+
+    /// Takes photo `index` out of the window (the file stays as it is). The shown photo goes
+    /// on to the one after it (the one before when it was the last); others keep their place on
+    /// screen. Returns the removed photo.
+    @discardableResult
+    func remove(at index: Int) -> Photo? {
+        guard photos.indices.contains(index) else { return nil }
+        let removed = photos.remove(at: index)
+        indexByURL = Dictionary(uniqueKeysWithValues: photos.enumerated().map { ($1.url, $0) })
+        let currentChanged: Bool
+        if let current = currentIndex {
+            if photos.isEmpty {
+                currentIndex = nil
+                currentChanged = true
+            } else if index == current {
+                currentIndex = min(current, photos.count - 1)
+                currentChanged = true
+            } else {
+                if index < current { currentIndex = current - 1 }
+                currentChanged = false
+            }
+        } else {
+            currentChanged = false
+        }
+        onChange(currentChanged)
+        return removed
+    }
 
     private func move(by step: Int) {
         guard let index = currentIndex, photos.indices.contains(index + step) else { return }

@@ -21,6 +21,12 @@ final class PreviewCache {
         while recent.count > capacity { previews[recent.removeFirst()] = nil }
     }
 
+    /// Drops `id`'s preview (its photo was taken out of the window).
+    func remove(_ id: Int) {
+        previews[id] = nil
+        recent.removeAll { $0 == id }
+    }
+
     private func touch(_ id: Int) {
         recent.removeAll { $0 == id }
         recent.append(id)

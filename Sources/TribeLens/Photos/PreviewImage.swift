@@ -8,6 +8,9 @@ struct PreviewImage: Sendable {
     /// Packed rows, `width * 4` bytes each.
     let bgrx: [UInt8]
 
+    /// The longer side of the photo view's image (a screen's width).
+    static let defaultMaxSide = 2048
+
     /// Pixels already shrunk (a cached thumbnail); `bgrx` holds `width * height * 4` bytes.
     init(width: Int, height: Int, bgrx: [UInt8]) {
         precondition(bgrx.count == width * height * 4, "a preview's bytes must fill its size")
@@ -17,7 +20,7 @@ struct PreviewImage: Sendable {
     }
 
     /// Shrinks by area averaging so that the longer side is at most `maxSide`; never enlarges.
-    init(_ image: RGBImage, maxSide: Int = 2048) {
+    init(_ image: RGBImage, maxSide: Int = PreviewImage.defaultMaxSide) {
         let factor = max(1, (max(image.width, image.height) + maxSide - 1) / maxSide)
         let width = max(1, image.width / factor), height = max(1, image.height / factor)
         var out = [UInt8](repeating: 255, count: width * height * 4)

@@ -23,11 +23,11 @@ struct ThumbnailStore: Sendable {
     /// The thumbnail of `url` and its content hash: from the cache, else decoded and cached (a
     /// cache that cannot be written only costs the next open a decode).
     func thumbnail(for url: URL) throws -> (image: PreviewImage, contentHash: String) {
-        let contents = try loader.contents(of: url)
-        let hash = ContentHash.sha256(contents)
+        let photo = try loader.open(url)
+        let hash = ContentHash.sha256(photo.data)
         let file = cacheFile(hash)
         if let data = try? Data(contentsOf: file), let cached = Self.parse(data) { return (cached, hash) }
-        let image = PreviewImage(try reducedDecode(url, fileBytes: contents.count), maxSide: Self.maxSide)
+        let image = PreviewImage(try reducedDecode(photo), maxSide: Self.maxSide)
         try? AtomicFile.write(Self.encode(image), to: file, durable: false, createFolder: true)
         return (image, hash)
     }
@@ -35,17 +35,13 @@ struct ThumbnailStore: Sendable {
     func cacheFile(_ hash: String) -> URL { folder.appendingPathComponent("\(hash)-\(Self.maxSide).thumb") }
 
     /// The photo at the largest reduction (1/2, 1/4, 1/8 a side) that still leaves `maxSide`
-    /// pixels on its longer side. PhotoLoader reduces a photo only as far as its memory needs,
-    /// so the decode is given exactly the bytes of that reduction (`DecodeBudget.cost`): small,
-    /// since the point is to decode little.
-    func reducedDecode(_ url: URL, fileBytes: Int) throws -> RGBImage {
-        let header = try loader.header(of: url)
-        let reduction = Self.reduction(width: header.width, height: header.height)
-        let bytes = loader.budget.cost(header, fileBytes: fileBytes, reduction: reduction)
-        let reduced = PhotoLoader(maxPixels: loader.maxPixels, memory: MemoryReservations(capacity: bytes))
-        return try reduced.decode(url, allowReduction: true).image
+    /// pixels on its longer side (`PhotoLoader.decode(_:minimumLongSide:)`, within the process's
+    /// photo memory).
+    func reducedDecode(_ photo: EncodedPhoto) throws -> RGBImage {
+        try loader.decode(photo, minimumLongSide: Self.maxSide).image
     }
 
+    /// The reduction `reducedDecode` gets for a photo of this size (as PhotoLoader plans it).
     static func reduction(width: Int, height: Int) -> Int {
         let longest = max(width, height)
         return DecodeBudget.reductions.last { longest / $0 >= maxSide } ?? 1

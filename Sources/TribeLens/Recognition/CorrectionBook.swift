@@ -14,7 +14,8 @@ final class CorrectionBook {
     private var store: CurationStore?
     /// Why the store could not be read: kept, so a broken file is read once, not on every redraw.
     private var loadProblem: String?
-    /// "Not this member" is stored as a rejection; remembered here to show which member it was.
+    /// "Not this member" is stored as a rejection of that kind; remembered here to show which
+    /// member it was.
     private var shownAs: [CropID: FaceCorrection] = [:]
     private let saveQueue = DispatchQueue(label: "io.github.tribelens.curation", qos: .utility)
 
@@ -42,7 +43,8 @@ final class CorrectionBook {
         guard let photoHash else { return nil }
         let id = CropID(photoHash: photoHash, box: box)
         if let shown = shownAs[id] { return shown }
-        return (try? loaded())?.decision(for: id).flatMap(FaceCorrection.init)
+        guard let store = try? loaded(), let decision = store.decision(for: id) else { return nil }
+        return FaceCorrection(decision, kind: store.rejectionKind(for: id))
     }
 
     /// Records `correction` (nil: forget the earlier one) and saves; `done` gets nil or the
@@ -57,7 +59,7 @@ final class CorrectionBook {
             return false
         }
         let id = CropID(photoHash: photoHash, box: box)
-        updated.set(correction?.decision, for: id)
+        updated.set(correction?.decision, for: id, kind: correction?.rejectionKind)
         store = updated
         shownAs[id] = correction
         let snapshot = updated

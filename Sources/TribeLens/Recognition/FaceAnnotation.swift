@@ -20,6 +20,8 @@ struct FaceAnnotation: Sendable, Equatable {
         case corrected
         /// The user said this is not a face / not this member.
         case rejected
+        /// The user said this is someone outside the roster.
+        case stranger
 
         /// RGB 0-1, from the GNOME palette; readable on photos with the dark halo under them.
         var rgb: (Double, Double, Double) {
@@ -31,6 +33,7 @@ struct FaceAnnotation: Sendable, Equatable {
             case .unknown: return (0.753, 0.749, 0.737)   // light 4 #c0bfbc
             case .corrected: return (0.753, 0.38, 0.796)  // purple 2 #c061cb
             case .rejected: return (0.878, 0.106, 0.141)  // red 3 #e01b24
+            case .stranger: return (0.709, 0.514, 0.353)  // brown 2 #b5835a
             }
         }
     }
@@ -70,6 +73,10 @@ struct FaceAnnotation: Sendable, Equatable {
                 title = L10n.tr("not a face")
                 detail = L10n.tr("your label")
                 tone = .rejected
+            case .stranger:
+                title = L10n.tr("not in the roster")
+                detail = L10n.tr("your label")
+                tone = .stranger
             case .notThisMember(let id):
                 title = id.map { L10n.format(L10n.tr("not %s"), directory.name(of: $0, script: script)) }
                     ?? L10n.tr("not this member")

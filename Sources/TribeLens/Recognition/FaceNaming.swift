@@ -29,6 +29,19 @@ final class FaceNaming {
         case refused(String)
     }
 
+    /// What Undo on the correction's message puts back: the face's earlier correction (nil:
+    /// none, the model's answer again), by photo content and box, so it works after the
+    /// window moved on to another photo.
+    struct Undo: Equatable {
+        let photoHash: String
+        let box: FaceBox
+        let face: Int
+        let previous: FaceCorrection?
+    }
+
+    /// The latest correction's undo; nil after it was undone, or before any correction.
+    private(set) var lastUndo: Undo?
+
     init(state: RecognitionState, corrections: CorrectionBook) {
         self.state = state
         self.corrections = corrections
@@ -69,12 +82,27 @@ final class FaceNaming {
         guard let hash = analysis.contentHash else {
             return .refused(L10n.format(L10n.tr("%s: the file could not be read again, so the correction was not saved"), photo.fileName))
         }
-        let accepted = corrections.record(correction, photoHash: hash, box: analysis.faces[index]) { [weak self] problem in
+        let box = analysis.faces[index]
+        let previous = corrections.correction(photoHash: hash, box: box)
+        let accepted = corrections.record(correction, photoHash: hash, box: box) { [weak self] problem in
             if let problem { self?.onProblem(problem) }
         }
         guard accepted else { return nil }
+        lastUndo = Undo(photoHash: hash, box: box, face: index, previous: previous)
         let annotation = annotations(of: photo)[index]
         return .recorded(correction == nil ? L10n.format(L10n.tr("Face %d: your label was removed"), index + 1)
                          : L10n.format(L10n.tr("Face %d saved as “%s”; the next training run uses it"), index + 1, annotation.title))
+    }
+
+    /// Undoes the latest correction (`lastUndo`): the face's earlier label is recorded again.
+    /// Returns the message to show; nil when there is nothing to undo (or the book could not be
+    /// read: `onProblem` has been told).
+    func undoLast() -> String? {
+        guard let undo = lastUndo else { return nil }
+        lastUndo = nil
+        let accepted = corrections.record(undo.previous, photoHash: undo.photoHash, box: undo.box) { [weak self] problem in
+            if let problem { self?.onProblem(problem) }
+        }
+        return accepted ? L10n.format(L10n.tr("Face %d: your correction was undone"), undo.face + 1) : nil
     }
 }

@@ -8,19 +8,22 @@ import Foundation
 /// puts it into widgets.
 @MainActor
 final class RecognitionController {
-    /// Put in the window where the bare canvas was: the canvas with the face targets over it.
-    var photoView: Widget { targets.widget }
+    /// Put in the window where the bare canvas was: the canvas with the face targets over it,
+    /// and the zoom pill.
+    var photoView: Widget { zoom.view }
     let modelButton: ModelMenuButton
     let exportButton: Widget
 
     private let window: Widget
     private let canvas: PhotoCanvas
     private let targets: FaceTargets
+    private let zoom: PhotoZoomController
     private let popover: FacePopover
     private let toast: Toast
     private let pipeline: PhotoPipeline
     private let naming: FaceNaming
     private var exportAction: OpaquePointer?
+    private var undoAction: OpaquePointer?
     private var focused: Int?
 
     init(window: Widget, canvas: PhotoCanvas, toast: Toast, pipeline: PhotoPipeline, naming: FaceNaming) {
@@ -31,6 +34,7 @@ final class RecognitionController {
         self.naming = naming
         modelButton = ModelMenuButton(state: naming.state)
         targets = FaceTargets(canvas: canvas)
+        zoom = PhotoZoomController(window: window, canvas: canvas, targets: targets)
         popover = FacePopover(parent: targets.layer)
         exportButton = Gtk.iconButton("document-save-as-symbolic", name: L10n.tr("Export annotated photo"),
                                       action: "win.export-annotated")
@@ -51,6 +55,13 @@ final class RecognitionController {
         g_action_map_add_action(window.opaque, action)
         g_object_unref(UnsafeMutableRawPointer(action))
         exportAction = action
+        // Ctrl+Z (PhotoNavigationKeys) and the correction message's Undo.
+        let undo = g_simple_action_new("undo-correction", nil)!
+        Signals.connectAction(undo) { [weak self] in self?.undo() }
+        g_action_map_add_action(window.opaque, undo)
+        g_object_unref(UnsafeMutableRawPointer(undo))
+        undoAction = undo
+        g_simple_action_set_enabled(undo, 0)
         if let application = gtk_window_get_application(window.cast()) {
             var accels: [UnsafePointer<CChar>?] = []
             let accel = strdup("<Control>e")
@@ -65,12 +76,14 @@ final class RecognitionController {
     /// Brings names, targets and Export up to date with `photo` (the shown one).
     func show(_ photo: Photo?) {
         guard let photo, case .analyzed(let analysis) = photo.state else {
+            zoom.show(photoID: nil, width: 0, height: 0)
             targets.update(nil, annotations: [])
             canvas.setAnnotations([], highlighted: nil)
             g_simple_action_set_enabled(exportAction, 0)
             return
         }
         let annotations = naming.annotations(of: photo)
+        zoom.show(photoID: photo.id, width: analysis.width, height: analysis.height)
         targets.update(analysis, annotations: annotations)
         canvas.setAnnotations(annotations, highlighted: focused)
         g_simple_action_set_enabled(exportAction, 1)
@@ -85,15 +98,27 @@ final class RecognitionController {
 
     private func correct(_ index: Int, _ correction: FaceCorrection?) {
         guard let photo = pipeline.session.current else { return }
+        // Back to the face, so the focus does not fall to the first widget that takes it (the
+        // strip's first tile, which scrolled the strip back to its start).
+        targets.focus(index)
         switch naming.correct(photo, face: index, as: correction) {
         case .recorded(let message):
             show(photo)
-            toast.show(message, seconds: 4)
+            g_simple_action_set_enabled(undoAction, 1)
+            toast.show(message, seconds: 8, action: Toast.Action(label: L10n.tr("Undo")) { [weak self] in self?.undo() })
         case .refused(let message):
             toast.show(message)
         case nil:
             break
         }
+    }
+
+    /// Undo on a correction's message: the face's earlier label again.
+    private func undo() {
+        defer { g_simple_action_set_enabled(undoAction, naming.lastUndo == nil ? 0 : 1) }
+        guard let message = naming.undoLast() else { return }
+        show(pipeline.session.current)
+        toast.show(message, seconds: 4)
     }
 
     private func export() {
@@ -105,7 +130,13 @@ final class RecognitionController {
                                                        annotations: annotations, destination: url)
             AnnotatedPhotoExport.run(request) { result in
                 switch result {
-                case .success(let url): self?.toast.show(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent), seconds: 4)
+                case .success(let url):
+                    guard let self else { return }
+                    self.toast.show(L10n.format(L10n.tr("Exported %s"), url.lastPathComponent), seconds: 10,
+                                    action: Toast.Action(label: L10n.tr("Show in Folder")) { [weak self] in
+                                        guard let self else { return }
+                                        ShowInFolder.show(url, parent: self.window)
+                                    })
                 case .failure(let error): self?.toast.show(L10n.format(L10n.tr("Export failed: %s"), error))
                 }
             }

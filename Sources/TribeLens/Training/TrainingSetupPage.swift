@@ -34,6 +34,7 @@ final class TrainingSetupPage {
         weightsRow = WeightsRow(worker: model.worker, files: .imageNet)
         faceModelsRow = WeightsRow(worker: model.worker, files: .faceModels)
         faceModelsRow.parent = window
+        weightsRow.parent = window
         let columns = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24)!
         Gtk.margins(columns, 18)
 

@@ -167,12 +167,21 @@ final class TrainingWorker: Sendable {
         DispatchQueue.global(qos: .utility).async {
             let throttle = ProgressThrottle()
             let result = Result { () throws -> URL in
-                try WeightsFetcher(weights).fetch { p in
+                try WeightsFetcher(weights, source: Self.mirror(for: weights)).fetch { p in
                     if throttle.due(p.received == p.expected) { MainLoop.post { progress(p.received, p.expected) } }
                 }
             }
             MainLoop.post { done(result) }
         }
+    }
+
+    /// `$TRIBELENS_WEIGHTS_MIRROR` (a base URL: the file's name is appended), like
+    /// `tribelens-cli weights fetch --url`: a mirror where the publisher's server cannot be
+    /// reached (the GUI tests point it at a loopback server that has nothing).
+    static func mirror(for weights: PretrainedWeights) -> URL? {
+        guard let base = ProcessInfo.processInfo.environment["TRIBELENS_WEIGHTS_MIRROR"], !base.isEmpty,
+              let url = URL(string: base) else { return nil }
+        return url.appendingPathComponent(weights.fileName)
     }
 
     // MARK: Curation

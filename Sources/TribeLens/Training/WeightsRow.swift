@@ -6,7 +6,9 @@ import Foundation
 /// SFace and YuNet face models. Says whether they are installed and checked, and a Get button
 /// downloads what is missing with a progress bar. For the face models, Choose File… installs a
 /// file the user has; one whose checksum is not a published one only after a confirmation
-/// (OpenCV's ONNX reader is not hardened against hostile files).
+/// (OpenCV's ONNX reader is not hardened against hostile files). For VGG16, Choose File…
+/// appears when the download fails: the published .h5 is copied in, any other is converted in
+/// a child process (`ChosenKerasWeights`, through `KerasWeightsImport`).
 @MainActor
 final class WeightsRow {
     /// Which files the row is about.
@@ -41,6 +43,7 @@ final class WeightsRow {
     let files: Files
     private let state: Widget
     private let button: Widget
+    private let choose: Widget
     private let bar: Widget
     private var fetching = false
     /// nil until checked (hashing 38-528 MB: done off the GTK thread).
@@ -67,11 +70,13 @@ final class WeightsRow {
         button = gtk_button_new_with_label(files.buttonTitle)
         gtk_widget_set_valign(button, GTK_ALIGN_CENTER)
         row.append(button)
-        let choose = files == .faceModels ? gtk_button_new_with_label(L10n.tr("Choose File…")) : nil
-        if let choose {
-            gtk_widget_set_valign(choose, GTK_ALIGN_CENTER)
-            row.append(choose)
-        }
+        choose = gtk_button_new_with_label(L10n.tr("Choose File…"))
+        gtk_widget_set_valign(choose, GTK_ALIGN_CENTER)
+        gtk_widget_set_tooltip_text(choose, files == .imageNet ? L10n.tr("Use the VGG16 weights file (.h5) you already have")
+                                    : L10n.tr("Use a face model file (.onnx) you already have"))
+        row.append(choose)
+        // VGG16: offered once the download failed (face models: always).
+        Gtk.setVisible(choose, files == .faceModels)
         widget.append(row)
         bar = gtk_progress_bar_new()
         gtk_progress_bar_set_show_text(bar.opaque, 1)
@@ -79,7 +84,7 @@ final class WeightsRow {
         Gtk.setVisible(bar, false)
         widget.append(bar)
         Signals.connect(button, "clicked") { [weak self] in self?.fetch() }
-        if let choose { Signals.connect(choose, "clicked") { [weak self] in self?.choose() } }
+        Signals.connect(choose, "clicked") { [weak self] in self?.chooseFile() }
         check()
     }
 
@@ -112,6 +117,9 @@ final class WeightsRow {
                 return Check(text: L10n.format(L10n.tr("ImageNet weights at %s do not match their checksum; get them again."), found!.url.path),
                              missing: [.vgg16])
             case nil:
+                if case .converted(let file, let source)? = ChosenKerasWeights.chosen() {
+                    return Check(text: L10n.format(L10n.tr("ImageNet weights ready: %s (converted from %s)"), file.path, source.path), missing: [])
+                }
                 return Check(text: L10n.format(L10n.tr("ImageNet weights are not installed (%d MB download)."), PretrainedWeights.vgg16.byteCount / 1_000_000),
                              missing: [.vgg16])
             }
@@ -134,8 +142,14 @@ final class WeightsRow {
         gtk_widget_set_sensitive(button, fetching || isComplete ? 0 : 1)
     }
 
-    private func choose() {
+    private func chooseFile() {
         guard let parent else { return }
+        if files == .imageNet {
+            OpenDialog.present(.file(title: L10n.tr("Choose the VGG16 Weights File"), pattern: "*.h5"), parent: parent) { [weak self] urls in
+                if let url = urls.first { self?.installKeras(url) }
+            }
+            return
+        }
         OpenDialog.present(.file(title: L10n.tr("Choose a Face Model File"), pattern: "*.onnx"), parent: parent) { [weak self] urls in
             if let url = urls.first { self?.install(url, approve: false) }
         }
@@ -172,6 +186,25 @@ final class WeightsRow {
         }
     }
 
+    /// The .h5 the user has: copied in (the published file) or converted in a child process,
+    /// off the GTK thread; the row then says the weights are ready.
+    private func installKeras(_ url: URL) {
+        gtk_label_set_text(state.opaque, L10n.format(L10n.tr("Checking %s…"), url.lastPathComponent))
+        DispatchQueue.global(qos: .userInitiated).async {
+            let result = Result { () throws(KerasWeightsImport.Failure) -> ChosenKerasWeights.Installed in try ChosenKerasWeights.install(url) }
+            MainLoop.post { [weak self] in
+                guard let self else { return }
+                switch result {
+                case .success(let installed):
+                    self.onMessage(L10n.format(L10n.tr("%s installed as %s"), url.lastPathComponent, installed.file.path))
+                case .failure(let error):
+                    self.onMessage("\(error)")
+                }
+                self.check()
+            }
+        }
+    }
+
     private func fetch() {
         guard !fetching else { return }
         fetching = true
@@ -201,6 +234,16 @@ final class WeightsRow {
                 self.fetchNext(Array(remaining.dropFirst()))
             case .failure(let error):
                 self.onMessage(L10n.format(L10n.tr("Could not get the weights: %s"), "\(error)"))
+                if self.files == .imageNet {
+                    // Offline, or the server is gone: the file the user may already have.
+                    Gtk.setVisible(self.choose, true)
+                    self.fetching = false
+                    Gtk.setVisible(self.bar, false)
+                    gtk_label_set_text(self.state.opaque, L10n.format(L10n.tr("The download failed (%s). If you have %s, choose it."),
+                                                                      "\(error)", weights.fileName))
+                    gtk_widget_set_sensitive(self.button, 1)
+                    return
+                }
                 self.fetchNext([])
             }
         })

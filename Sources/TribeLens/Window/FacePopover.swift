@@ -63,6 +63,10 @@ final class FacePopover {
         gtk_box_append(corrections.cast(), actionButton(L10n.tr("Not a Face"), tooltip: L10n.tr("Leave this box out of training")) {
             [weak self] in self?.choose(index, .notAFace)
         })
+        gtk_box_append(corrections.cast(), actionButton(L10n.tr("Not in the Roster"),
+                                                        tooltip: L10n.tr("A face of someone who is not a member: kept out of training and saved as a stranger")) {
+            [weak self] in self?.choose(index, .stranger)
+        })
         if let member = correctedMember(correction) ?? label?.member {
             let name = model?.directory.name(of: member, script: script) ?? member
             gtk_box_append(corrections.cast(), actionButton(L10n.tr("Not This Member"), tooltip: L10n.format(L10n.tr("This is not %s"), name)) {
@@ -120,33 +124,67 @@ final class FacePopover {
         return button
     }
 
-    /// Every other member of the model, behind a button so the popover stays small.
+    /// Every other member of the model, behind a button so the popover stays small, with a
+    /// search entry over the list: typing filters it (`MemberSearch`), Enter picks the first
+    /// match, Down or Tab moves into the list, whose buttons Return picks.
     private func someoneElse(index: Int, model: LoadedModelInfo, script: MemberDirectory.Script, except: Set<String>) -> Widget {
         let box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         let revealer = gtk_revealer_new()!
+        let search = MemberSearch(directory: model.directory, script: script, except: except)
+        let entry = gtk_search_entry_new()!
         let toggle = actionButton(L10n.tr("Someone Else…"), tooltip: L10n.tr("Pick the right member from the whole roster")) {
-            gtk_revealer_set_reveal_child(revealer.opaque, gtk_revealer_get_reveal_child(revealer.opaque) == 0 ? 1 : 0)
+            let open = gtk_revealer_get_reveal_child(revealer.opaque) == 0
+            gtk_revealer_set_reveal_child(revealer.opaque, open ? 1 : 0)
+            if open { gtk_widget_grab_focus(entry) }
         }
         Gtk.addClasses(toggle, "flat")
+        let column = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6)!
+        gtk_widget_set_margin_top(column, 6)
+        tl_accessible_set_label(entry, L10n.tr("Find a member"))
+        gtk_box_append(column.cast(), entry)
         let list = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
-        let members = model.directory.classes.filter { !except.contains($0) }
-            .map { (id: $0, name: model.directory.name(of: $0, script: script)) }
-            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
-        for member in members {
+        let buttons = search.members.map { member -> (id: String, widget: Widget) in
             let thisIs = L10n.format(L10n.tr("This is %s"), member.name)
             let button = actionButton(member.name, tooltip: thisIs) { [weak self] in
                 self?.choose(index, .member(member.id))
             }
             Gtk.addClasses(button, "flat")
+            gtk_widget_set_halign(gtk_button_get_child(button.cast()), GTK_ALIGN_START)
             tl_accessible_set_label(button, thisIs)
             gtk_box_append(list.cast(), button)
+            return (member.id, button)
+        }
+        let none = Gtk.label(L10n.tr("No member has that name"), classes: ["dim-label"], description: "Member search result")
+        Gtk.setVisible(none, false)
+        gtk_box_append(list.cast(), none)
+        let matching: @MainActor () -> [(id: String, widget: Widget)] = {
+            let text = String(cString: gtk_editable_get_text(entry.opaque))
+            let ids = Set(search.matches(text).map(\.id))
+            return buttons.filter { ids.contains($0.id) }
+        }
+        Signals.connect(entry, "search-changed") {
+            let shown = Set(matching().map(\.id))
+            for button in buttons { Gtk.setVisible(button.widget, shown.contains(button.id)) }
+            Gtk.setVisible(none, shown.isEmpty)
+        }
+        // Enter: the first member that matches.
+        Signals.connect(entry, "activate") { [weak self] in
+            guard let first = matching().first else { return }
+            self?.choose(index, .member(first.id))
+        }
+        // Down: into the list, on the first match.
+        GestureSignals.connectKey(entry) { key, _ in
+            guard key == UInt32(GDK_KEY_Down), let first = matching().first else { return false }
+            gtk_widget_grab_focus(first.widget)
+            return true
         }
         let scroller = gtk_scrolled_window_new()!
         gtk_scrolled_window_set_policy(scroller.opaque, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC)
         gtk_scrolled_window_set_max_content_height(scroller.opaque, 220)
         gtk_scrolled_window_set_propagate_natural_height(scroller.opaque, 1)
         gtk_scrolled_window_set_child(scroller.opaque, list)
-        gtk_revealer_set_child(revealer.opaque, scroller)
+        gtk_box_append(column.cast(), scroller)
+        gtk_revealer_set_child(revealer.opaque, column)
         gtk_box_append(box.cast(), toggle)
         gtk_box_append(box.cast(), revealer)
         return box

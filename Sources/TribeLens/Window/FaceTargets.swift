@@ -16,6 +16,7 @@ final class FaceTargets {
     private var boxes: [FaceBox] = []
     private var photoSize = (width: 0, height: 0)
     private var canvasSize = (width: 0.0, height: 0.0)
+    private var zoom = PhotoZoom.fit
 
     /// A face was clicked or activated from the keyboard: its index.
     var onActivate: (Int) -> Void = { _ in }
@@ -27,6 +28,7 @@ final class FaceTargets {
         widget = gtk_overlay_new()
         gtk_overlay_set_child(widget.opaque, canvas.widget)
         layer = gtk_fixed_new()
+        gtk_widget_set_overflow(layer, GTK_OVERFLOW_HIDDEN)  // zoomed in, targets reach past the view
         gtk_overlay_add_overlay(widget.opaque, layer)
         let box = Unmanaged.passRetained(HandlerBox<@MainActor (Int32, Int32) -> Void> { [weak self] width, height in
             self?.canvasSize = (Double(width), Double(height))
@@ -68,11 +70,24 @@ final class FaceTargets {
         layout()
     }
 
+    /// The photo view's zoom: the targets move and grow with the drawn boxes.
+    func setZoom(_ zoom: PhotoZoom) {
+        guard zoom != self.zoom else { return }
+        self.zoom = zoom
+        layout()
+    }
+
+    /// Gives face `index` the keyboard focus (back from its popover).
+    func focus(_ index: Int) {
+        guard buttons.indices.contains(index) else { return }
+        gtk_widget_grab_focus(buttons[index])
+    }
+
     /// The face's rectangle in the layer's coordinates (for pointing the popover at it).
     func rectangle(of index: Int) -> GdkRectangle? {
         guard boxes.indices.contains(index),
               let geometry = PhotoGeometry(widgetWidth: canvasSize.width, widgetHeight: canvasSize.height,
-                                           photoWidth: photoSize.width, photoHeight: photoSize.height) else { return nil }
+                                           photoWidth: photoSize.width, photoHeight: photoSize.height, zoom: zoom) else { return nil }
         let box = boxes[index]
         let rect = geometry.rect(x: box.x, y: box.y, width: box.width, height: box.height)
         return GdkRectangle(x: Int32(rect.x), y: Int32(rect.y), width: max(1, Int32(rect.width)), height: max(1, Int32(rect.height)))

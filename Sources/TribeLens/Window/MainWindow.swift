@@ -15,6 +15,8 @@ final class MainWindow {
     private let toast = Toast()
     private let strip = PhotoStrip()
     private let analysisBar = AnalysisBar()
+    /// Takes the shown photo (a failed one too) out of the window; the file stays.
+    private let removeButton = Gtk.iconButton("list-remove-symbolic", name: L10n.tr("Remove from Window"), action: "win.remove-photo")
     private let dropTarget: PhotoDropTarget
     private let pipeline: PhotoPipeline
     private var session: PhotoSession { pipeline.session }
@@ -51,7 +53,12 @@ final class MainWindow {
         gtk_widget_set_margin_bottom(dropHint, 72)
         gtk_widget_set_can_target(dropHint, 0)
         Gtk.setVisible(dropHint, false)
-        for child in [badge.widget, toast.widget, dropHint] { gtk_overlay_add_overlay(overlay.opaque, child) }
+        let remove = removeButton
+        Gtk.addClasses(remove, "osd", "circular", "remove-photo")
+        gtk_widget_set_halign(remove, GTK_ALIGN_START)
+        gtk_widget_set_valign(remove, GTK_ALIGN_END)
+        Gtk.margins(remove, 12)
+        for child in [badge.widget, toast.widget, dropHint, remove] { gtk_overlay_add_overlay(overlay.opaque, child) }
         // Photo area above, thumbnails below.
         let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         gtk_widget_set_vexpand(overlay, 1)
@@ -126,6 +133,10 @@ final class MainWindow {
         analysisBar.update(pipeline.progress)
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
+        setEnabled("first-photo", session.canGoBack)
+        setEnabled("last-photo", session.canGoForward)
+        setEnabled("remove-photo", photo != nil)
+        Gtk.setVisible(removeButton, photo != nil)
         recognition.show(photo)
         guard currentChanged else { return }
         // A photo shown after the analysis was cancelled is analysed now.
@@ -169,6 +180,17 @@ final class MainWindow {
         }
         addAction("previous") { [weak self] in self?.session.goBack() }
         addAction("next") { [weak self] in self?.session.goForward() }
+        // Home / End, and taking the shown photo out of the window (Delete; the file stays).
+        addAction("first-photo") { [weak self] in self?.session.goFirst() }
+        addAction("last-photo") { [weak self] in self?.session.goLast() }
+        addAction("remove-photo") { [weak self] in
+            guard let self, let index = self.session.currentIndex else { return }
+            self.pipeline.remove(at: index)
+        }
+        PhotoNavigationKeys.attach(to: widget, [UInt32(GDK_KEY_Home): "win.first-photo", UInt32(GDK_KEY_KP_Home): "win.first-photo",
+                                                UInt32(GDK_KEY_End): "win.last-photo", UInt32(GDK_KEY_KP_End): "win.last-photo",
+                                                UInt32(GDK_KEY_Delete): "win.remove-photo", UInt32(GDK_KEY_KP_Delete): "win.remove-photo"],
+                                     control: [UInt32(GDK_KEY_z): "win.undo-correction"])
         // Ctrl+T: one training panel per window, brought back to the front when open; what it
         // found and trained stays for the session when it closes.
         addAction("train") { [weak self] in self?.training.present() }

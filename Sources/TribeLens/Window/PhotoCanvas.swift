@@ -15,6 +15,7 @@ final class PhotoCanvas {
     /// What to write on each face (same order as the analysis' faces); empty: plain boxes.
     private var annotations: [FaceAnnotation] = []
     private var highlighted: Int?
+    private var zoom = PhotoZoom.fit
 
     init() {
         widget = tl_drawing_area_new_image()
@@ -56,6 +57,13 @@ final class PhotoCanvas {
         gtk_widget_queue_draw(widget)
     }
 
+    /// The zoom (`PhotoZoomController`); the face targets get the same one.
+    func setZoom(_ zoom: PhotoZoom) {
+        guard zoom != self.zoom else { return }
+        self.zoom = zoom
+        gtk_widget_queue_draw(widget)
+    }
+
     private static func makeSurface(_ preview: PreviewImage) -> OpaquePointer {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(preview.width), Int32(preview.height))!
         cairo_surface_flush(surface)
@@ -76,9 +84,25 @@ final class PhotoCanvas {
     private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
         guard let analysis, let preview, let surface else { return }
         guard let geometry = PhotoGeometry(widgetWidth: width, widgetHeight: height,
-                                           photoWidth: analysis.width, photoHeight: analysis.height) else { return }
+                                           photoWidth: analysis.width, photoHeight: analysis.height, zoom: zoom) else { return }
         let scale = geometry.scale, left = geometry.left, top = geometry.top
         let shownWidth = Double(analysis.width) * scale, shownHeight = Double(analysis.height) * scale
+
+        if !zoom.isFit {
+            // Zoomed: the preview drawn straight through a transform, bilinear (cheap enough per
+            // frame while scrolling; the resampled copy below would be as large as the zoom).
+            cairo_save(cr)
+            cairo_rectangle(cr, 0, 0, width, height)
+            cairo_clip(cr)
+            cairo_translate(cr, left, top)
+            cairo_scale(cr, shownWidth / Double(preview.width), shownHeight / Double(preview.height))
+            cairo_set_source_surface(cr, surface, 0, 0)
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR)
+            cairo_paint(cr)
+            cairo_restore(cr)
+            paintFaces(cr, geometry: geometry, analysis: analysis, width: width, height: height)
+            return
+        }
 
         // Paint the preview resampled to exactly the shown size (and the screen's scale factor).
         let factor = Double(gtk_widget_get_scale_factor(widget))
@@ -96,7 +120,11 @@ final class PhotoCanvas {
         cairo_paint(cr)
         cairo_restore(cr)
 
-        // Boxes and name tags (AnnotationPainter: the same drawing as the exported PNG).
+        paintFaces(cr, geometry: geometry, analysis: analysis, width: width, height: height)
+    }
+
+    /// Boxes and name tags (AnnotationPainter: the same drawing as the exported PNG).
+    private func paintFaces(_ cr: OpaquePointer, geometry: PhotoGeometry, analysis: PhotoAnalysis, width: Double, height: Double) {
         let faces = analysis.faces.enumerated().map { index, box -> AnnotationPainter.Face in
             let rect = geometry.rect(x: box.x, y: box.y, width: box.width, height: box.height)
             let annotation = annotations.indices.contains(index) ? annotations[index]

@@ -1,5 +1,6 @@
-/// Where the photo sits in the canvas: scaled to fit with a margin, centred. Shared by the
-/// drawing and by the clickable face targets laid over it, so both agree to the pixel.
+/// Where the photo sits in the canvas: scaled to fit with a margin and centred, or as the
+/// zoom says (`PhotoZoom`). Shared by the drawing and by the clickable face targets laid over
+/// it, so both agree to the pixel at every zoom.
 struct PhotoGeometry: Equatable {
     static let margin = 12.0
 
@@ -7,14 +8,12 @@ struct PhotoGeometry: Equatable {
     let left: Double
     let top: Double
 
-    init?(widgetWidth: Double, widgetHeight: Double, photoWidth: Int, photoHeight: Int) {
-        guard photoWidth > 0, photoHeight > 0 else { return nil }
-        let scale = min((widgetWidth - 2 * Self.margin) / Double(photoWidth),
-                        (widgetHeight - 2 * Self.margin) / Double(photoHeight))
-        guard scale > 0 else { return nil }
-        self.scale = scale
-        left = ((widgetWidth - Double(photoWidth) * scale) / 2).rounded()
-        top = ((widgetHeight - Double(photoHeight) * scale) / 2).rounded()
+    init?(widgetWidth: Double, widgetHeight: Double, photoWidth: Int, photoHeight: Int, zoom: PhotoZoom = .fit) {
+        let frame = PhotoZoom.Frame(viewWidth: widgetWidth, viewHeight: widgetHeight, photoWidth: photoWidth, photoHeight: photoHeight)
+        guard let placement = zoom.placement(in: frame) else { return nil }
+        scale = placement.scale
+        left = placement.left
+        top = placement.top
     }
 
     /// A box in photo pixels -> (x, y, width, height) in widget coordinates.

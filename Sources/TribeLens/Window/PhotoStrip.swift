@@ -7,9 +7,9 @@ final class PhotoStrip {
     let widget: Widget
     private let row: Widget
     private var tiles: [ThumbnailButton] = []
-    /// What each tile last showed (photo revision, selected, stopped): a folder of a thousand
+    /// What each tile last showed (photo, its revision, selected, stopped): a folder of a thousand
     /// photos changes hundreds of times a second, and only the changed tiles are touched.
-    private var shown: [(revision: Int, selected: Bool, stopped: Bool)] = []
+    private var shown: [(photo: Int, revision: Int, selected: Bool, stopped: Bool)] = []
     private var current: Int?
     /// Whether each tile is mapped: only those within a page or so of the view are, because the
     /// cairo renderer draws every mapped tile in every frame, and with hundreds of photos that
@@ -55,12 +55,19 @@ final class PhotoStrip {
             let tile = ThumbnailButton { [weak self] in self?.onSelect(index) }
             gtk_box_append(row.cast(), tile.widget)
             tiles.append(tile)
-            shown.append((revision: -1, selected: false, stopped: false))
+            shown.append((photo: -1, revision: -1, selected: false, stopped: false))
             mapped.append(true)
+        }
+        // Photos taken out of the window: the last tiles go, the others show the photos now
+        // at their places.
+        while tiles.count > photos.count {
+            gtk_box_remove(row.cast(), tiles.removeLast().widget)
+            shown.removeLast()
+            mapped.removeLast()
         }
         if tiles.count > 40 { mapNearView() }
         for (index, photo) in photos.enumerated() {
-            let now = (revision: photo.revision, selected: index == current, stopped: stopped)
+            let now = (photo: photo.id, revision: photo.revision, selected: index == current, stopped: stopped)
             guard shown[index] != now else { continue }
             shown[index] = now
             tiles[index].update(photo, thumbnail: thumbnail(photo), selected: now.selected, stopped: stopped)

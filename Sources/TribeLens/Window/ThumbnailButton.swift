@@ -10,6 +10,7 @@ final class ThumbnailButton {
     private var placeholder: String?  // icon name shown until the thumbnail comes
     private var name = ""
     private var selected = false
+    private var photoID: Int?
 
     init(onClick: @escaping @MainActor () -> Void) {
         widget = gtk_button_new()
@@ -24,6 +25,12 @@ final class ThumbnailButton {
 
     func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool, stopped: Bool = false) {
         // Touch GTK only on change: the whole strip is updated whenever any photo changes.
+        if photo.id != photoID {
+            // Another photo in this place (one before it was removed): start afresh.
+            photoID = photo.id
+            hasThumbnail = false
+            placeholder = nil
+        }
         let name = "\(photo.fileName), \(photo.faceCountText(stopped: stopped))"
         if name != self.name {
             self.name = name

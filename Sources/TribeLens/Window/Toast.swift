@@ -2,10 +2,20 @@ import CGtk
 
 /// A non-blocking message at the top of the window (for photos that could not be opened).
 /// Messages arriving together are shown together; it hides itself after a while or on Dismiss.
+/// A message may carry one action (a correction's Undo, an export's Show in Folder): a button
+/// beside it, gone with the message.
 @MainActor
 final class Toast {
+    /// A button on a message: its label (also its accessible name) and what it does.
+    struct Action {
+        let label: String
+        let run: @MainActor () -> Void
+    }
+
     let widget: Widget
     private let label: Widget
+    private let actionButton: Widget
+    private var action: Action?
     private var messages: [String] = []
     private var hideTimer: UInt32 = 0
     private static let shownLines = 3
@@ -23,6 +33,15 @@ final class Toast {
         gtk_label_set_max_width_chars(label.opaque, 60)
         gtk_label_set_xalign(label.opaque, 0)
         gtk_box_append(box.cast(), label)
+        actionButton = gtk_button_new_with_label("")
+        gtk_widget_set_valign(actionButton, GTK_ALIGN_CENTER)
+        Signals.connect(actionButton, "clicked") { [weak self] in
+            guard let self, let action = self.action else { return }
+            self.hide()
+            action.run()
+        }
+        Gtk.setVisible(actionButton, false)
+        gtk_box_append(box.cast(), actionButton)
         let dismiss = Gtk.iconButton("window-close-symbolic", name: L10n.tr("Dismiss"))
         Gtk.addClasses(dismiss, "flat", "circular")
         gtk_widget_set_valign(dismiss, GTK_ALIGN_CENTER)
@@ -31,7 +50,13 @@ final class Toast {
         gtk_revealer_set_child(widget.opaque, box)
     }
 
-    func show(_ message: String, seconds: UInt32 = 10) {
+    /// Shows `message` (with the others still shown, unless it has an `action`: then alone,
+    /// so the button plainly belongs to it).
+    func show(_ message: String, seconds: UInt32 = 10, action: Action? = nil) {
+        if action != nil || self.action != nil { messages.removeAll() }
+        self.action = action
+        if let action { gtk_button_set_label(actionButton.cast(), action.label) }
+        Gtk.setVisible(actionButton, action != nil)
         messages.append(message)
         var lines = Array(messages.suffix(Self.shownLines))
         if messages.count > Self.shownLines { lines.insert(L10n.format(L10n.plural("%d photo could not be opened; the latest:", "%d photos could not be opened; the latest:", messages.count), messages.count), at: 0) }
@@ -50,6 +75,8 @@ final class Toast {
         MainLoop.cancel(hideTimer)
         hideTimer = 0
         messages.removeAll()
+        action = nil
+        Gtk.setVisible(actionButton, false)
         gtk_revealer_set_reveal_child(widget.opaque, 0)
     }
 }

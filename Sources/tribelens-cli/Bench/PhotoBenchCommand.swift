@@ -5,9 +5,9 @@ import Foundation
 /// `tribelens-cli bench photo --photo FILE [--folder DIR] [--large-folder DIR]`: a photo file
 /// from drop to boxes and to names inside one warm process (the model, its network and the
 /// detector loaded once, a warm-up run, then the median of `--repeats`), and folders in photos/s
-/// on both cores. Each photo goes the way `tribelens-cli detect` and `predict` take it (decode as
-/// they do, the model's detector, `PhotoPrediction`), so a faster decode or crop path in those
-/// shows here. `bench/photo.sh` runs it next to the same pipeline in Python's OpenCV.
+/// on both cores. Each photo goes the way `tribelens-cli detect` and `predict` take it
+/// (`FoundFaces`: decoded at the detector's size, crops from full-size regions; the model's
+/// detector; all faces of a photo in one batch to the model). `bench/photo.sh` runs it next to the same pipeline in Python's OpenCV.
 struct PhotoBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photo", abstract: "Time a photo file to boxes and to names in a warm process, and folders in photos/s.")
@@ -91,23 +91,22 @@ struct PhotoBenchCommand: ParsableCommand {
             loader.budget = DetectorMemory.budget(detectorName: detector.name)
         }
 
-        /// As `tribelens-cli detect` does: the photo (reduced only to fit memory), the boxes in
-        /// the file's pixels.
+        /// As `tribelens-cli detect` does: the photo decoded at the detector's working size,
+        /// the boxes in the file's pixels (`FoundFaces`).
         func boxes(_ url: URL) throws -> [FaceBox] {
-            let photo = try loader.decode(url, allowReduction: true)
-            return try FaceFinder.faces(in: photo.image, detector: detector).map(photo.fullSizeBox)
+            try FoundFaces.find(in: try loader.open(url), loader: loader, detector: detector).faces
         }
 
-        /// As `tribelens-cli predict` does, with the labelling serialised on `lock`.
+        /// As `tribelens-cli predict` does (`FoundFaces`, crops from full-size regions), with the
+        /// labelling serialised on `lock`.
         func names(_ url: URL, lock: NSLock) throws -> [(box: FaceBox, label: FaceLabel)] {
-            let photo = try loader.decode(url, allowReduction: true)
-            let faces = try FaceFinder.faces(in: photo.image, detector: detector)
-            guard !faces.isEmpty else { return [] }
-            let crops = try FaceCrops.make(predictor.input, faces: faces, in: photo.image)
+            let found = try FoundFaces.find(in: try loader.open(url), loader: loader, detector: detector)
+            guard !found.faces.isEmpty else { return [] }
+            let crops = try FaceCrops.make(predictor.input, faces: found.faces, from: found.pixels)
             lock.lock()
             defer { lock.unlock() }
-            let labels = try predictor.labelFaces(pixels: crops, count: faces.count)
-            return zip(faces, labels).map { (box: photo.fullSizeBox($0), label: $1) }
+            let labels = try predictor.labelFaces(pixels: crops, count: found.faces.count)
+            return zip(found.faces, labels).map { (box: $0, label: $1) }
         }
     }
 
