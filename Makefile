@@ -81,6 +81,7 @@ bench: deps
 	bench/run.sh $(BUILDDIR)
 	bench/vgg_transfer.sh $(BUILDDIR)
 	bench/sface.sh $(BUILDDIR)
+	bench/photo.sh $(BUILDDIR)
 
 clean:
 	rm -rf .build artifacts

@@ -21,6 +21,8 @@ let detectorFactory: PhotoAnalyzer.DetectorFactory = {
 
 let status = MainActor.assumeIsolated {
     let yunet = ProcessInfo.processInfo.environment["TRIBELENS_YUNET_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
-    return TribeLensApplication(analyzer: PhotoAnalyzer(makeDetector: detectorFactory, yunetModel: yunet)).run()
+    let analyzer = PhotoAnalyzer(makeDetector: detectorFactory, yunetModel: yunet)
+    analyzer.warmUp()  // the detector loads while GTK starts
+    return TribeLensApplication(analyzer: analyzer).run()
 }
 exit(status)

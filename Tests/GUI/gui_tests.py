@@ -23,6 +23,7 @@ import atspi_helpers as at  # noqa: E402
 import finish_tests  # noqa: E402
 import photo_view_tests  # noqa: E402
 import recognition_tests  # noqa: E402
+import streaming_tests  # noqa: E402
 import training_fan_tests  # noqa: E402
 import training_tests  # noqa: E402
 from gui_harness import (FACE_COUNT, Context, drag, drop, expect, face_count,  # noqa: E402
@@ -262,6 +263,7 @@ def test_desktop_file(ctx):
 TESTS = [test_command_line, test_yunet_detector, test_drag_and_drop, test_open_dialog, test_several_photos_and_a_bad_file,
          test_second_launch_hands_over, test_stays_responsive_while_detecting, test_desktop_file]
 TESTS += GNOME_TESTS  # gnome_tests.py: language, menu, shortcuts, dark style, settings
+TESTS += streaming_tests.TESTS  # streaming_tests.py: a folder streaming in, Cancel, start to photo
 TESTS += recognition_tests.TESTS  # recognition_tests.py: names on faces, popover, corrections, models, export
 TESTS += training_tests.TESTS  # training_tests.py: the training panel, end to end and cancelled
 TESTS += photo_view_tests.TESTS  # photo_view_tests.py: zoom, Home/End, removing photos, corrections' search and undo, Show in Folder, VGG16 weights file

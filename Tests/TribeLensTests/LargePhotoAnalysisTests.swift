@@ -14,7 +14,8 @@ final class LargePhotoAnalysisTests: XCTestCase {
         let url = dir.appendingPathComponent("phone-200mp.jpg")
         try TestJPEG.solidGrey(width: 16_000, height: 12_500).write(to: url)
         try MainActor.assumeIsolated {
-            let analyzer = PhotoAnalyzer(makeDetector: { try HaarDetector(preset: .default) },
+            let analyzer = PhotoAnalyzer(thumbnails: ThumbnailStore(folder: dir.appendingPathComponent("thumbnails")),
+                                         makeDetector: { try HaarDetector(preset: .default) },
                                          makeModelDetector: { _ in try HaarDetector(preset: .default) })
             var outcome: PhotoAnalyzer.Outcome?
             analyzer.analyze(url, preparation: nil) { outcome = $0 }

@@ -82,7 +82,8 @@ final class PhotoPipelineTests: XCTestCase {
         let book: CorrectionBook
 
         init(home: URL, storage: DatasetStorage, store: ModelStore, problems: @escaping (String) -> Void) {
-            let analyzer = PhotoAnalyzer(makeDetector: { PhotoPipelineTests.detector("fake-preferences") },
+            let analyzer = PhotoAnalyzer(thumbnails: ThumbnailStore(folder: home.appendingPathComponent("cache/thumbnails")),
+                                         makeDetector: { PhotoPipelineTests.detector("fake-preferences") },
                                          makeModelDetector: { PhotoPipelineTests.detector($0.detector) })
             let recognizer = Recognizer(store: store, storage: storage) {
                 ([PhotoPipelineTests.backend, PhotoPipelineTests.smallBackend], PluginReport(backends: ["fake", "fake-small"]))

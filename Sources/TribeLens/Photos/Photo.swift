@@ -14,8 +14,18 @@ struct Photo: Identifiable, Sendable {
     var state: State = .waiting
     /// The model's answers for the faces, once a model has labelled them.
     var labels: PhotoLabels?
+    /// Goes up with every change to the photo (state, labels, a preview or thumbnail that came),
+    /// so the strip redraws only the tiles that changed.
+    var revision = 0
 
     var fileName: String { url.lastPathComponent }
+
+    /// `faceCountText`, except that a photo still waiting after the user cancelled the analysis
+    /// says so.
+    func faceCountText(stopped: Bool) -> String {
+        if stopped, case .waiting = state { return L10n.tr("Not analysed") }
+        return faceCountText
+    }
 
     /// What the face-count label says: "2 faces", "No faces", "Finding faces…", ...
     var faceCountText: String {

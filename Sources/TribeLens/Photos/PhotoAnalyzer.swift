@@ -3,10 +3,14 @@ import FaceKit
 import Foundation
 
 /// Decodes photos and finds their faces off the GTK thread and reports back on the GTK thread.
-/// Analyses run one at a time (the detector is the heavy part; the machine may have 2 cores);
-/// previews of already analysed photos are re-made on a second queue so that going back to a
-/// photo never waits behind a long list of analyses. Detectors are built on first use (loading a
-/// cascade or a network takes time): the Preferences' one, and those active models name.
+/// Two analyses run at once on a machine with two cores or more (`lanes`), each lane with its
+/// own detectors (YuNet keeps per-input-size state) and its decode held within the process's
+/// photo memory (`PhotoLoader.withPhoto`), so two 12 MP photos wait for each other rather than
+/// pass the ceiling. Thumbnails come from reduced decodes on their own queue (`ThumbnailStore`),
+/// ahead of the analyses; previews of already analysed photos are re-made on a third queue so
+/// that going back to a photo never waits behind a long list of analyses. Detectors are built on
+/// first use (loading a cascade or a network takes time): the Preferences' one, and those
+/// active models name.
 final class PhotoAnalyzer: Sendable {
     typealias DetectorFactory = @Sendable () throws -> any FaceDetector
     /// Makes the detector a model's preparation names.
@@ -19,22 +23,44 @@ final class PhotoAnalyzer: Sendable {
         var thumbnail: PreviewImage? = nil
     }
 
-    private let analysisQueue = DispatchQueue(label: "io.github.tribelens.analysis", qos: .userInitiated)
+    /// Analyses that may run at once (the pipeline asks for no more).
+    let lanes: Int
+    private let analysisLanes: [AnalysisLane]
+    private let freeLanes: LanePool
     private let previewQueue = DispatchQueue(label: "io.github.tribelens.preview", qos: .userInteractive)
+    private let thumbnailQueue = DispatchQueue(label: "io.github.tribelens.thumbnails", qos: .utility)
     private let loader: PhotoLoader
-    private let detectors: DetectorCache
+    private let thumbnails: ThumbnailStore
 
     /// `makeDetector`: the detector used while no model is active (the Preferences' choice).
     /// `yunetModel`: a YuNet file named by the user (TRIBELENS_YUNET_MODEL), for models that use YuNet.
     convenience init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory, yunetModel: String? = nil) {
-        self.init(loader: loader, makeDetector: makeDetector) { try $0.makeDetector(yunetModel: yunetModel) }
+        self.init(loader: loader, thumbnails: ThumbnailStore(loader: loader), makeDetector: makeDetector) {
+            try $0.makeDetector(yunetModel: yunetModel)
+        }
     }
 
     /// `makeModelDetector`: the detector of an active model's preparation (tests pass fakes).
-    init(loader: PhotoLoader = PhotoLoader(), makeDetector: @escaping DetectorFactory,
-         makeModelDetector: @escaping PreparedDetectorFactory) {
+    /// `thumbnails`: where the strip's thumbnails are cached (tests give a temporary folder).
+    /// `lanes`: analyses at once, by default one per core up to two.
+    init(loader: PhotoLoader = PhotoLoader(), thumbnails: ThumbnailStore, makeDetector: @escaping DetectorFactory,
+         makeModelDetector: @escaping PreparedDetectorFactory,
+         lanes: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.loader = loader
-        self.detectors = DetectorCache(fallback: makeDetector, prepared: makeModelDetector)
+        self.thumbnails = thumbnails
+        self.lanes = max(1, lanes)
+        analysisLanes = (0..<self.lanes).map { index in
+            AnalysisLane(queue: DispatchQueue(label: "io.github.tribelens.analysis.\(index)", qos: .userInitiated),
+                         detectors: DetectorCache(fallback: makeDetector, prepared: makeModelDetector))
+        }
+        freeLanes = LanePool(count: self.lanes)
+    }
+
+    /// Builds the Preferences' detector on the first lane now: loading a cascade or a network is
+    /// most of the first photo's analysis, and the app calls this before GTK starts.
+    func warmUp() {
+        let lane = analysisLanes[0]
+        lane.queue.async { _ = try? lane.detectors.get(nil) }
     }
 
     /// Expands folders into the photos inside them (recursively), keeping files as given.
@@ -46,11 +72,27 @@ final class PhotoAnalyzer: Sendable {
     }
 
     /// Decodes `url` and finds its faces as `preparation` says (the active model's; nil: the
-    /// Preferences' detector and 64x64 box crops); `deliver` runs on the GTK thread.
-    func analyze(_ url: URL, preparation: FacePreparation?, then deliver: @escaping @MainActor @Sendable (Outcome) -> Void) {
-        analysisQueue.async { [loader, detectors] in
-            let outcome = Self.analyze(url, loader: loader, detectors: detectors, preparation: preparation)
+    /// Preferences' detector and 64x64 box crops); `deliver` runs on the GTK thread. The screen-
+    /// sized preview is made only when `preview` (the shown photo: a folder of a thousand must
+    /// not keep a thousand of them), the thumbnail only when `thumbnail`.
+    func analyze(_ url: URL, preparation: FacePreparation?, preview: Bool = true, thumbnail: Bool = true,
+                 then deliver: @escaping @MainActor @Sendable (Outcome) -> Void) {
+        let index = freeLanes.take()
+        let lane = analysisLanes[index]
+        lane.queue.async { [loader, freeLanes] in
+            let outcome = Self.analyze(url, loader: loader, detectors: lane.detectors, preparation: preparation,
+                                       preview: preview, thumbnail: thumbnail)
+            freeLanes.give(index)
             MainLoop.post { deliver(outcome) }
+        }
+    }
+
+    /// The strip's thumbnail of `url` from the cache or a reduced decode (nil if it does not
+    /// decode: its analysis says why), with the photo's content hash.
+    func thumbnail(_ url: URL, then deliver: @escaping @MainActor @Sendable (PreviewImage?) -> Void) {
+        thumbnailQueue.async { [thumbnails] in
+            let made = try? thumbnails.thumbnail(for: url)
+            MainLoop.post { deliver(made?.image) }
         }
     }
 
@@ -63,7 +105,8 @@ final class PhotoAnalyzer: Sendable {
         }
     }
 
-    private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?) -> Outcome {
+    private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?,
+                                preview makePreview: Bool, thumbnail makeThumbnail: Bool) -> Outcome {
         let start = DispatchTime.now()
         let photo: EncodedPhoto
         do {
@@ -75,7 +118,9 @@ final class PhotoAnalyzer: Sendable {
             let faceDetector = try detectors.get(preparation)
             let used = preparation ?? FacePreparation(detector: faceDetector.name, input: .legacy)
             // The same decode, faces and crops `tribelens-cli predict` makes (`FoundFaces`): the
-            // photo decoded at the detector's size, crops from full-size regions.
+            // photo decoded at the detector's size, crops from full-size regions. Its decode's
+            // memory stays reserved while the faces are found, so the lanes together stay
+            // within the photo ceiling.
             let found: FoundFaces
             do {
                 found = try FoundFaces.find(in: photo, loader: loader, detector: faceDetector)
@@ -84,8 +129,8 @@ final class PhotoAnalyzer: Sendable {
             }
             let crops = try FaceCrops.make(used.input, faces: found.faces, from: found.pixels)
             let hash = ContentHash.sha256(photo.data)
-            let preview = PreviewImage(found.decoded.image)
-            let thumbnail = PreviewImage(found.decoded.image, maxSide: 128)
+            let preview = makePreview ? PreviewImage(found.decoded.image) : nil
+            let thumbnail = makeThumbnail ? PreviewImage(found.decoded.image, maxSide: ThumbnailStore.maxSide) : nil
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let analysis = PhotoAnalysis(width: found.decoded.fullWidth, height: found.decoded.fullHeight, faces: found.faces,
                                          seconds: seconds, detector: faceDetector.name, preparation: used, crops: crops,
@@ -97,7 +142,34 @@ final class PhotoAnalyzer: Sendable {
     }
 }
 
-/// The detectors, each created on first use. Only touched from the analysis queue (serial).
+/// One analysis queue (serial) and the detectors only it touches.
+private struct AnalysisLane: Sendable {
+    let queue: DispatchQueue
+    let detectors: DetectorCache
+}
+
+/// Which lanes are idle. The pipeline never asks for more analyses than there are lanes, so
+/// `take` finds one; if it did not, the analysis queues behind lane 0's.
+private final class LanePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Int]
+
+    init(count: Int) { idle = Array((0..<count).reversed()) }
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast() ?? 0
+    }
+
+    func give(_ index: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !idle.contains(index) { idle.append(index) }
+    }
+}
+
+/// The detectors of one lane, each created on first use. Only touched from its lane's queue.
 private final class DetectorCache: @unchecked Sendable {
     private let fallback: PhotoAnalyzer.DetectorFactory
     private let prepared: PhotoAnalyzer.PreparedDetectorFactory

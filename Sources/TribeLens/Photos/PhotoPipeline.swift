@@ -2,8 +2,11 @@ import Dispatch
 import Foundation
 
 /// Connects a window's photos to the analyzer and the model: decides what to analyse next (the
-/// photo on screen first, then the ones after it) and what to label, keeps previews cached, and
-/// reports every change and failure. The window shows `session` and `preview(for:)`; it never
+/// photo on screen first, then the ones after it, as many at once as the analyzer has lanes)
+/// and what to label, streams the strip's thumbnails ahead of the analyses, keeps the shown
+/// photos' previews cached (only those: a folder of a thousand keeps a thousand thumbnails, not
+/// a thousand screen-sized images), stops analysing on `cancelAnalysis`, and reports every
+/// change and failure. The window shows `session` and `preview(for:)`; it never
 /// calls the analyzer itself. No GTK here (results come back through the GLib main loop), so the
 /// unit tests drive it with a fake detector and a fake backend.
 @MainActor
@@ -12,7 +15,12 @@ final class PhotoPipeline {
     private let analyzer: PhotoAnalyzer
     private let previews = PreviewCache()
     private var thumbnails: [Int: PreviewImage] = [:]  // 128 px, about 50 kB each: kept for all
-    private var analyzing: Int?              // id of the photo being analysed
+    private var thumbnailing: Set<Int> = []  // ids whose thumbnail is being made
+    private var thumbnailFailed: Set<Int> = []
+    private var thumbnailCursor = 0          // photos before this index have a thumbnail asked for
+    private var analyzing: Set<Int> = []     // ids of the photos being analysed
+    /// The user cancelled: no more photos are analysed, except one the user shows.
+    private(set) var analysisStopped = false
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
     private var labelling: Int?              // id of the photo the model is labelling
     private let recognition: RecognitionState
@@ -37,10 +45,24 @@ final class PhotoPipeline {
                 self.onProblem(L10n.format(L10n.tr("%s: no photos found"), urls.map(\.lastPathComponent).joined(separator: ", ")))
                 return
             }
+            // New photos are work the user asked for: analysis runs again after a Cancel.
+            self.analysisStopped = false
             self.session.add(photos)
             self.analyzeNext()
+            self.thumbnailNext()
         }
     }
+
+    /// Stops analysing (the analyses under way finish); the photos left say they were not
+    /// analysed, and one the user shows is analysed then.
+    func cancelAnalysis() {
+        guard !analysisStopped else { return }
+        analysisStopped = true
+        session.touchAll()
+    }
+
+    /// What the window's progress bar shows.
+    var progress: AnalysisProgress { AnalysisProgress(photos: session.photos, stopped: analysisStopped) }
 
     /// The preview of `photo` if cached; otherwise asks for it and the session changes when it
     /// arrives.
@@ -72,23 +94,64 @@ final class PhotoPipeline {
         guard let removed = session.remove(at: index) else { return }
         thumbnails[removed.id] = nil
         previews.remove(removed.id)
+        if index < thumbnailCursor { thumbnailCursor -= 1 }
         analyzeNext()
     }
 
-    private func analyzeNext() {
-        guard analyzing == nil, let photo = session.nextToAnalyze() else { return }
-        analyze(photo)
+    /// Starts analyses while a lane is free. The window calls it when the shown photo changes,
+    /// so a photo shown after a Cancel is analysed.
+    func analyzeNext() {
+        while analyzing.count < analyzer.lanes {
+            let next: Photo?
+            if analysisStopped {
+                next = session.current.flatMap { photo in
+                    if case .waiting = photo.state, !analyzing.contains(photo.id) { return photo }
+                    return nil
+                }
+            } else {
+                next = session.nextToAnalyze(excluding: analyzing)
+            }
+            guard let next else { return }
+            analyze(next)
+        }
+    }
+
+    /// Asks for the next thumbnails in strip order, two at a time (reduced decodes or the
+    /// cache: quick, so the strip fills well ahead of the analyses).
+    private func thumbnailNext() {
+        let photos = session.photos
+        while thumbnailing.count < 2, thumbnailCursor < photos.count {
+            let photo = photos[thumbnailCursor]
+            thumbnailCursor += 1
+            guard thumbnails[photo.id] == nil, !thumbnailFailed.contains(photo.id) else { continue }
+            thumbnailing.insert(photo.id)
+            let id = photo.id
+            analyzer.thumbnail(photo.url) { [weak self] thumbnail in
+                guard let self else { return }
+                self.thumbnailing.remove(id)
+                if let thumbnail {
+                    if self.thumbnails[id] == nil {
+                        self.thumbnails[id] = thumbnail
+                        self.session.touch(id)
+                    }
+                } else {
+                    self.thumbnailFailed.insert(id)
+                }
+                self.thumbnailNext()
+            }
+        }
     }
 
     /// Finds the faces of `photo` as the active model prepares them (its detector and crops), or
     /// with the Preferences' detector while no model is active.
     private func analyze(_ photo: Photo) {
-        analyzing = photo.id
-        analyzer.analyze(photo.url, preparation: recognition.status.info?.preparation) { [weak self] outcome in
+        analyzing.insert(photo.id)
+        analyzer.analyze(photo.url, preparation: recognition.status.info?.preparation,
+                         preview: photo.id == session.current?.id, thumbnail: thumbnails[photo.id] == nil) { [weak self] outcome in
             guard let self else { return }
-            self.analyzing = nil
+            self.analyzing.remove(photo.id)
             if let preview = outcome.preview { self.previews.insert(preview, for: photo.id) }
-            if let thumbnail = outcome.thumbnail { self.thumbnails[photo.id] = thumbnail }
+            if let thumbnail = outcome.thumbnail, self.thumbnails[photo.id] == nil { self.thumbnails[photo.id] = thumbnail }
             switch outcome.state {
             case .failed(let message): self.onProblem(message)
             case .analyzed(let analysis):
@@ -114,7 +177,7 @@ final class PhotoPipeline {
         // Analysed for another detector or crop: find its faces again the model's way first
         // (the boxes on screen are then the ones the model names).
         if analysis.preparation != model.preparation {
-            if analyzing == nil { analyze(photo) }
+            if analyzing.count < analyzer.lanes, !analyzing.contains(photo.id) { analyze(photo) }
             return
         }
         labelling = photo.id

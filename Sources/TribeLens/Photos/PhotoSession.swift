@@ -7,6 +7,9 @@ final class PhotoSession {
     private(set) var photos: [Photo] = []
     private(set) var currentIndex: Int?
     private var nextID = 0
+    /// Index of each open photo by URL: a folder of a thousand is added without comparing each
+    /// new URL with every open one.
+    private var indexByURL: [URL: Int] = [:]
 
     /// Called after any change; `currentChanged` is false when only another photo's state changed.
     var onChange: (_ currentChanged: Bool) -> Void = { _ in }
@@ -23,12 +26,13 @@ final class PhotoSession {
         var firstIndex: Int?
         for url in urls {
             let url = url.standardizedFileURL
-            if let existing = photos.firstIndex(where: { $0.url == url }) {
+            if let existing = indexByURL[url] {
                 firstIndex = firstIndex ?? existing
                 continue
             }
             let photo = Photo(id: nextID, url: url)
             nextID += 1
+            indexByURL[url] = photos.count
             photos.append(photo)
             added.append(photo)
             firstIndex = firstIndex ?? photos.count - 1
@@ -41,30 +45,44 @@ final class PhotoSession {
     func update(_ id: Int, state: Photo.State) {
         guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
         photos[index].state = state
+        photos[index].revision += 1
         onChange(index == currentIndex)
     }
 
-    /// Tells observers that something about `id` changed without a state change (a preview came).
+    /// Tells observers that something about `id` changed without a state change (a preview or
+    /// thumbnail came).
     func touch(_ id: Int) {
         guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
+        photos[index].revision += 1
         onChange(index == currentIndex)
+    }
+
+    /// Something about every photo changed (analysis was cancelled: the waiting ones say so).
+    func touchAll() {
+        for index in photos.indices { photos[index].revision += 1 }
+        onChange(true)
     }
 
     /// The next photo to analyse: the one on screen, else the first waiting one after it, else
-    /// the first waiting one at all.
-    func nextToAnalyze() -> Photo? {
+    /// the first waiting one at all; never one in `busy` (being analysed already).
+    func nextToAnalyze(excluding busy: Set<Int> = []) -> Photo? {
         let start = currentIndex ?? 0
-        let order = Array(photos[start...]) + Array(photos[..<start])
-        return order.first { photo in
-            if case .waiting = photo.state { return true }
-            return false
+        func waiting(_ index: Int) -> Bool {
+            guard case .waiting = photos[index].state else { return false }
+            return !busy.contains(photos[index].id)
         }
+        // Indices, not copies of the arrays: this runs after every analysis of a long folder.
+        if let found = (start..<photos.count).first(where: waiting) ?? (0..<min(start, photos.count)).first(where: waiting) {
+            return photos[found]
+        }
+        return nil
     }
 
     /// Stores a model's labels for photo `id`.
     func setLabels(_ id: Int, _ labels: PhotoLabels) {
         guard let index = photos.firstIndex(where: { $0.id == id }) else { return }
         photos[index].labels = labels
+        photos[index].revision += 1
         onChange(index == currentIndex)
     }
 
@@ -98,6 +116,7 @@ final class PhotoSession {
     func remove(at index: Int) -> Photo? {
         guard photos.indices.contains(index) else { return nil }
         let removed = photos.remove(at: index)
+        indexByURL = Dictionary(uniqueKeysWithValues: photos.enumerated().map { ($1.url, $0) })
         let currentChanged: Bool
         if let current = currentIndex {
             if photos.isEmpty {

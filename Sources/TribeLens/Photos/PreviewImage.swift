@@ -11,6 +11,14 @@ struct PreviewImage: Sendable {
     /// The longer side of the photo view's image (a screen's width).
     static let defaultMaxSide = 2048
 
+    /// Pixels already shrunk (a cached thumbnail); `bgrx` holds `width * height * 4` bytes.
+    init(width: Int, height: Int, bgrx: [UInt8]) {
+        precondition(bgrx.count == width * height * 4, "a preview's bytes must fill its size")
+        self.width = width
+        self.height = height
+        self.bgrx = bgrx
+    }
+
     /// Shrinks by area averaging so that the longer side is at most `maxSide`; never enlarges.
     init(_ image: RGBImage, maxSide: Int = PreviewImage.defaultMaxSide) {
         let factor = max(1, (max(image.width, image.height) + maxSide - 1) / maxSide)

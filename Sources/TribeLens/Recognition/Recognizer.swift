@@ -73,6 +73,11 @@ final class Recognizer: @unchecked Sendable {
         do {
             let loaded = try FacePredictor(store: store, name: name, backends: discovered?.backends ?? [])
             predictor = loaded
+            // Warm it up: an embedding backend opens its network on first use (SFace: a
+            // fraction of a second), which would otherwise fall on the first photo's names.
+            // One blank face; its answer does not matter, and a model that fails on it says so
+            // when it labels real faces.
+            _ = try? loaded.labelFaces(pixels: [UInt8](repeating: 0, count: loaded.input.bytes), count: 1)
             let roster = MemberDirectory.roster(for: loaded.manifest, storage: storage)
             let info = LoadedModelInfo(generation: generation, summary: ModelSummary(name: name, manifest: loaded.manifest),
                                        directory: MemberDirectory(classes: loaded.manifest.classes, roster: roster),

@@ -14,6 +14,7 @@ final class MainWindow {
     private let badge = FaceCountBadge()
     private let toast = Toast()
     private let strip = PhotoStrip()
+    private let analysisBar = AnalysisBar()
     /// Takes the shown photo (a failed one too) out of the window; the file stays.
     private let removeButton = Gtk.iconButton("list-remove-symbolic", name: L10n.tr("Remove from Window"), action: "win.remove-photo")
     private let dropTarget: PhotoDropTarget
@@ -62,6 +63,7 @@ final class MainWindow {
         let content = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
         gtk_widget_set_vexpand(overlay, 1)
         gtk_box_append(content.cast(), overlay)
+        gtk_box_append(content.cast(), analysisBar.widget)
         gtk_box_append(content.cast(), strip.widget)
         gtk_window_set_child(widget.cast(), content)
 
@@ -69,6 +71,7 @@ final class MainWindow {
         dropTarget.onDrop = { [weak self] urls in self?.open(urls) }
         dropTarget.onHighlight = { on in Gtk.setVisible(dropHint, on) }
         strip.onSelect = { [weak self] index in self?.session.select(index) }
+        analysisBar.onCancel = { [weak self] in self?.pipeline.cancelAnalysis() }
         installActions()
         // The training panel closes with its window, but asks first when a run would be lost.
         Signals.connectBool(widget, "close-request") { [weak self] in
@@ -78,7 +81,7 @@ final class MainWindow {
                 MainLoop.post { [weak self] in self.map { gtk_window_close($0.widget.cast()) } }
             }
         }
-        session.onChange = { [weak self] currentChanged in self?.refresh(currentChanged: currentChanged) }
+        session.onChange = { [weak self] currentChanged in self?.scheduleRefresh(currentChanged: currentChanged) }
         pipeline.onProblem = { [weak self] message in self?.toast.show(message) }
         refresh(currentChanged: true)
     }
@@ -89,12 +92,45 @@ final class MainWindow {
     /// the command line or a file manager.
     func open(_ urls: [URL]) { pipeline.open(urls) }
 
+    /// Changes not yet shown: nil when none, else whether the shown photo changed.
+    private var pendingRefresh: Bool?
+    private var refreshTimer: UInt32 = 0
+
+    /// A change of the shown photo is shown at the loop's next turn (after GTK's layout); other
+    /// photos' changes (a folder streaming in: thumbnails and two analyses at once, hundreds a
+    /// second) are gathered and shown at most ten times a second. The cairo renderer redraws
+    /// every tile of the strip in each frame, and a frame per change kept the GTK thread from
+    /// answering D-Bus (assistive technology) with a few hundred photos open.
+    private func scheduleRefresh(currentChanged: Bool) {
+        let waiting = pendingRefresh != nil
+        pendingRefresh = (pendingRefresh ?? false) || currentChanged
+        if currentChanged {
+            MainLoop.post(afterLayout: true) { [weak self] in self?.flushRefresh() }
+        } else if !waiting {
+            refreshTimer = MainLoop.after(milliseconds: 100) { [weak self] in
+                self?.refreshTimer = 0
+                self?.flushRefresh()
+            }
+        }
+    }
+
+    private func flushRefresh() {
+        guard let currentChanged = pendingRefresh else { return }
+        pendingRefresh = nil
+        MainLoop.cancel(refreshTimer)
+        refreshTimer = 0
+        refresh(currentChanged: currentChanged)
+    }
+
     /// Brings the widgets up to date with the session; the photo area only when the shown
     /// photo (or its state) changed.
     private func refresh(currentChanged: Bool) {
         let photo = session.current
         header.update(fileName: photo?.fileName, index: session.currentIndex ?? 0, count: session.photos.count)
-        strip.update(session.photos, current: session.currentIndex) { [pipeline] in pipeline.thumbnail(for: $0) }
+        strip.update(session.photos, current: session.currentIndex, stopped: pipeline.analysisStopped) { [pipeline] in
+            pipeline.thumbnail(for: $0)
+        }
+        analysisBar.update(pipeline.progress)
         setEnabled("previous", session.canGoBack)
         setEnabled("next", session.canGoForward)
         setEnabled("first-photo", session.canGoBack)
@@ -103,6 +139,8 @@ final class MainWindow {
         Gtk.setVisible(removeButton, photo != nil)
         recognition.show(photo)
         guard currentChanged else { return }
+        // A photo shown after the analysis was cancelled is analysed now.
+        if pipeline.analysisStopped { MainLoop.post { [weak self] in self?.pipeline.analyzeNext() } }
         gtk_window_set_title(widget.cast(), photo.map { L10n.format(L10n.tr("%s — TribeLens"), $0.fileName) } ?? "TribeLens")
         guard let photo else {
             gtk_stack_set_visible_child_name(stack.opaque, "empty")

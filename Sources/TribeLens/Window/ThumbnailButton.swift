@@ -23,7 +23,7 @@ final class ThumbnailButton {
         Signals.connect(widget, "clicked", onClick)
     }
 
-    func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool) {
+    func update(_ photo: Photo, thumbnail: PreviewImage?, selected: Bool, stopped: Bool = false) {
         // Touch GTK only on change: the whole strip is updated whenever any photo changes.
         if photo.id != photoID {
             // Another photo in this place (one before it was removed): start afresh.
@@ -31,7 +31,7 @@ final class ThumbnailButton {
             hasThumbnail = false
             placeholder = nil
         }
-        let name = "\(photo.fileName), \(photo.faceCountText)"
+        let name = "\(photo.fileName), \(photo.faceCountText(stopped: stopped))"
         if name != self.name {
             self.name = name
             tl_accessible_set_label(widget, name)
