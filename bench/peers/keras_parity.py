@@ -10,7 +10,7 @@ validation data, for up to 50 epochs. Then loss, val_loss, the learning rate and
 are compared epoch by epoch.
 
     bench/.venv/bin/python bench/peers/keras_parity.py run --cli .build/release/tribelens-cli \
-        --data EXPORT_DIR [--seed 1] [--epochs 50] [--out DIR]
+        --data EXPORT_DIR [--seed 1] [--epochs 50] [--out DIR] [--every N]
         EXPORT_DIR: `tribelens-cli dataset export` output (x_train.npy, y_train.npy, x_test.npy, ...)
     bench/.venv/bin/python bench/peers/keras_parity.py fixture OUT.json
         the small version for NeuralKitTests (8x8x3 images, 3 classes, a few epochs); its initial
@@ -140,6 +140,14 @@ def run(a):
     y_idx = np.load(os.path.join(a.data, "y_train.npy"))
     x_val = np.load(os.path.join(a.data, "x_test.npy"))
     yv_idx = np.load(os.path.join(a.data, "y_test.npy"))
+    data = a.data
+    if a.every > 1:
+        # Every Nth training image (the test set whole), for a machine too busy for the full run.
+        x, y_idx = x[::a.every], y_idx[::a.every]
+        data = os.path.join(out, "data")
+        os.makedirs(data, exist_ok=True)
+        for name, arr in [("x_train", x), ("y_train", y_idx), ("x_test", x_val), ("y_test", yv_idx)]:
+            np.save(os.path.join(data, name + ".npy"), arr)
     classes = int(max(y_idx.max(), yv_idx.max())) + 1
     y, y_val = np.eye(classes, dtype=np.float32)[y_idx], np.eye(classes, dtype=np.float32)[yv_idx]
     keras.utils.set_random_seed(a.seed)
@@ -151,7 +159,7 @@ def run(a):
     keras_rows, keras_end = keras_run(model, x, y, x_val, y_val, orders, a.batch, a.epochs, a.lr)
     print(f"keras: {len(keras_rows)} epochs in {time.time() - t:.0f} s", file=sys.stderr)
     t = time.time()
-    p = subprocess.run([a.cli, "bench", "parity", "--data", a.data, "--weights", os.path.join(out, "init.safetensors"),
+    p = subprocess.run([a.cli, "bench", "parity", "--data", data, "--weights", os.path.join(out, "init.safetensors"),
                         "--orders", os.path.join(out, "orders.npy"), "--epochs", str(a.epochs),
                         "--batch-size", str(a.batch), "--learning-rate", str(a.lr)],
                        capture_output=True, text=True)
@@ -248,6 +256,7 @@ def main():
     r.add_argument("--batch", type=int, default=32)
     r.add_argument("--lr", type=float, default=0.01)
     r.add_argument("--out")
+    r.add_argument("--every", type=int, default=1, help="train on every Nth training image only")
     f = sub.add_parser("fixture")
     f.add_argument("out")
     a = p.parse_args()
