@@ -28,6 +28,7 @@ export TF_CPP_MIN_LOG_LEVEL=2
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 echo "bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds" >&2
+echo "bench: NeuralKit on this CPU: $("$cli" bench kernels)"
 
 run_one() {  # framework bench batches
   local fw="$1" b="$2" n="$3"

@@ -22,8 +22,12 @@ final class LayerTests: XCTestCase {
     ]
 
     func testWinogradIsUsedWhereExpected() throws {
-        let wino = try ConvKernel(config: Conv2D(filters: 32, name: "w"), input: [8, 8, 16], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
+        // Forced: whether Winograd runs by default is what KernelChoices measured on this CPU.
+        let wino = try ConvKernel(config: Conv2D(filters: 32, name: "w"), input: [8, 8, 16], output: [8, 8, 32], batch: 2, training: true,
+                                  resources: try KernelResources(), winograd: true)
         XCTAssertTrue(wino.winograd, "\(wino.implementations)")
+        let chosen = try ConvKernel(config: Conv2D(filters: 32, name: "c"), input: [8, 8, 16], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
+        XCTAssertEqual(chosen.winograd, KernelChoices.current.winograd3x3, KernelChoices.current.description)
         let direct = try ConvKernel(config: Conv2D(filters: 32, name: "d"), input: [8, 8, 3], output: [8, 8, 32], batch: 2, training: true, resources: try KernelResources())
         XCTAssertFalse(direct.winograd)
         // VGG16's block 5 (4x4 maps) takes the small-map kernel; 6x6 and odd maps do not.

@@ -39,7 +39,7 @@ final class ConvKernel: LayerKernel {
     private var backwardWeightsFresh = false
 
     init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool, resources: KernelResources,
-         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) throws {
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc), winograd forced: Bool? = nil) throws {
         engine = resources.engine
         stream = resources.stream
         self.batch = batch
@@ -81,7 +81,8 @@ final class ConvKernel: LayerKernel {
             guard dnnl_primitive_desc_create(&pd, &desc, attr, engine.handle, nil) == dnnl_success, let pd else { return nil }
             return DNNLPrimitiveDesc(pd)
         }
-        let useWinograd = config.usesWinograd(inputChannels: input[2])
+        // `forced`: KernelChoices' calibration, which decides what usesWinograd says.
+        let useWinograd = forced ?? config.usesWinograd(inputChannels: input[2])
         let any = dnnl_format_tag_any
         var fpd: DNNLPrimitiveDesc? = useWinograd ? try forwardPD(dnnl_convolution_winograd, srcTag: any, dstTag: any) : nil
         winograd = fpd != nil

@@ -23,9 +23,9 @@ final class ConvPoolKernel: LayerKernel {
     private let partialGrads: [FloatBuffer]?
     private let partialGradPointers: [UnsafeMutablePointer<Float>]?
 
-    /// A chunk's convolution output fills at most this many bytes: half of a typical 1-2 MB L2;
-    /// the rest holds the chunk's input and pooled output.
-    static let cacheBudget = 1 << 20
+    /// A chunk's convolution output fills at most this many bytes: the chunk measured fastest on
+    /// this CPU (`KernelChoices`; 1 MiB, two images, on the EPYC with 1 MiB of L2 per core).
+    static var cacheBudget: Int { KernelChoices.current.convPoolBudget }
 
     /// Images per chunk for a convolution followed by a max-pool, or nil to run the two apart.
     /// `forced` (tests) skips the cost rule; 0 means never fuse.

@@ -81,8 +81,10 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
         layout == .nhwc || (filters % 16 == 0 && !SmallMapWinogradKernel.applies(to: self, input: input))
     }
 
+    /// oneDNN's Winograd where it applies and measured faster on this CPU (`KernelChoices`).
     func usesWinograd(inputChannels: Int) -> Bool {
         kernelSize.height == 3 && kernelSize.width == 3 && inputChannels % 16 == 0 && filters % 16 == 0
+            && KernelChoices.current.winograd3x3
     }
 
     /// (top, left) and (bottom, right) padding, TensorFlow's convention.

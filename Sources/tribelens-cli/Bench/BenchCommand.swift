@@ -8,5 +8,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time NeuralKit on the write-up's networks (synthetic data).",
-        subcommands: [CNNStep.self, VGGTopStep.self, VGGFrozenInfer.self, CNNEpoch.self, TransferBenchCommand.self, SFaceBenchCommand.self, PhotoBenchCommand.self])
+        subcommands: [CNNStep.self, Kernels.self, Parity.self, VGGTopStep.self, VGGFrozenInfer.self, CNNEpoch.self, TransferBenchCommand.self, SFaceBenchCommand.self, PhotoBenchCommand.self])
 }

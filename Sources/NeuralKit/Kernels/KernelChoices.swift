@@ -1,0 +1,196 @@
+import CDNNL
+import Foundation
+
+/// Which kernels NeuralKit runs on this CPU, chosen from what is measured on it rather than from a
+/// vendor or model string (issue 18: a Xeon lost the lead the EPYC's fixed choices gave):
+/// - CPU facts: the model name and feature flags from /proc/cpuinfo (AVX-512, AVX512_BF16, AMX)
+///   and the per-core L2 from sysfs; only reported and used to seed the candidates;
+/// - 3x3 convolutions with 16-multiple channels: oneDNN's Winograd or its direct kernel, whichever
+///   runs the scratch CNN's second convolution (32x32x32, 16 images, forward and both backward
+///   passes, one thread as a shard runs) faster here;
+/// - the chunk of images a convolution and its max-pool run in (`ConvPoolKernel`): the fastest of
+///   1, 2, 4 and 8 images on the scratch CNN's first convolution, kept as a byte budget.
+/// A candidate replaces the default the EPYC was tuned with (Winograd, 2 images) only when it is
+/// more than 5% faster, so that near-ties do not flip from one process to the next.
+/// The calibration runs once per process, the first time a network is built, alternating the
+/// candidates and keeping each one's best thread CPU time, so that load from other processes
+/// hits them alike and hardly moves the figures. It is not cached on disk: NeuralKit runs inside plugins, which keep no files
+/// of their own. `NEURALKIT_WINOGRAD=0|1` and `NEURALKIT_CONVPOOL_BUDGET=BYTES` skip the
+/// measurement (tests, and comparing choices).
+public struct KernelChoices: Sendable, CustomStringConvertible {
+    public let cpuModel: String
+    /// The flags of interest the CPU reports (avx512f, avx512_bf16, amx_bf16, ...).
+    public let features: [String]
+    public let l2Bytes: Int
+    public let winograd3x3: Bool
+    /// Best CPU milliseconds of the calibration pass: Winograd, direct (nil: not measured or not offered).
+    public let winogradMs: Double?, directMs: Double?
+    public let convPoolBudget: Int
+    /// Best CPU milliseconds per chunk size (images) of the conv + pool calibration.
+    public let chunkMs: [Int: Double]
+    /// "measured", or the environment variables that decided.
+    public let decidedBy: String
+
+    public static let current = KernelChoices.measure()
+
+    public var hasBF16: Bool { features.contains("avx512_bf16") || features.contains("amx_bf16") }
+
+    public var description: String {
+        let f = { (x: Double?) in x.map { String(format: "%.2f ms", $0) } ?? "n/a" }
+        let chunks = chunkMs.keys.sorted().map { "\($0): \(String(format: "%.2f", chunkMs[$0]!))" }.joined(separator: ", ")
+        return "CPU: \(cpuModel) [\(features.joined(separator: " "))], L2 \(l2Bytes / 1024) KiB; "
+            + "3x3 convolutions: \(winograd3x3 ? "Winograd" : "direct") (Winograd \(f(winogradMs)), direct \(f(directMs))); "
+            + "conv+pool chunk budget \(convPoolBudget / 1024) KiB (ms by images per chunk: \(chunks.isEmpty ? "n/a" : chunks)); "
+            + "decided by \(decidedBy)"
+    }
+
+    static func cpuInfo() -> (model: String, flags: Set<String>) {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return ("unknown", []) }
+        var model = "unknown", flags = Set<String>()
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "model name", model == "unknown" { model = parts[1] }
+            if parts[0] == "flags", flags.isEmpty { flags = Set(parts[1].split(separator: " ").map(String.init)) }
+        }
+        return (model, flags)
+    }
+
+    static func l2Size() -> Int {
+        for i in 0..<8 {
+            let dir = "/sys/devices/system/cpu/cpu0/cache/index\(i)/"
+            guard let level = try? String(contentsOfFile: dir + "level", encoding: .utf8),
+                  level.trimmingCharacters(in: .whitespacesAndNewlines) == "2",
+                  let size = try? String(contentsOfFile: dir + "size", encoding: .utf8) else { continue }
+            let s = size.trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.hasSuffix("K"), let k = Int(s.dropLast()) { return k * 1024 }
+            if s.hasSuffix("M"), let m = Int(s.dropLast()) { return m * 1024 * 1024 }
+        }
+        return 1 << 20
+    }
+
+    /// How much faster a candidate must be to displace the EPYC-tuned default.
+    static let margin = 0.05
+
+    static func measure() -> KernelChoices {
+        let (model, flags) = cpuInfo()
+        let features = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"].filter(flags.contains)
+        let l2 = l2Size()
+        let env = ProcessInfo.processInfo.environment
+        var decided: [String] = []
+        var winograd = true, wMs: Double?, dMs: Double?
+        if let forced = env["NEURALKIT_WINOGRAD"] {
+            winograd = forced != "0"
+            decided.append("NEURALKIT_WINOGRAD=\(forced)")
+        } else {
+            (wMs, dMs) = timeConvAlgorithms()
+            // Winograd (the choice the EPYC was tuned with) unless direct is clearly faster: two
+            // candidates within a few percent swap places from run to run.
+            if let w = wMs, let d = dMs { winograd = d > w * (1 - margin) } else { winograd = wMs != nil }
+        }
+        let imageBytes = 4 * 64 * 64 * 32
+        var budget = 2 * imageBytes, chunkMs: [Int: Double] = [:]
+        if let forced = env["NEURALKIT_CONVPOOL_BUDGET"], let b = Int(forced), b > 0 {
+            budget = b
+            decided.append("NEURALKIT_CONVPOOL_BUDGET=\(forced)")
+        } else {
+            chunkMs = timeConvPoolChunks([1, 2, 4, 8])
+            if let best = chunkMs.min(by: { $0.value < $1.value }) {
+                let incumbent = chunkMs[2].map { $0 * (1 - margin) <= best.value } ?? false
+                budget = (incumbent ? 2 : best.key) * imageBytes
+            }
+        }
+        return KernelChoices(cpuModel: model, features: features, l2Bytes: l2, winograd3x3: winograd, winogradMs: wMs,
+                             directMs: dMs, convPoolBudget: budget, chunkMs: chunkMs,
+                             decidedBy: decided.isEmpty ? "measurement" : decided.joined(separator: ", ") + (decided.count < 2 ? " and measurement" : ""))
+    }
+
+    /// A forward and backward pass of `kernel` on fixed data: the best of `reps` after a warm-up,
+    /// interleaved with the other candidates by the caller.
+    private final class Probe {
+        let kernel: any LayerKernel
+        let x: FloatBuffer, y: FloatBuffer, g: FloatBuffer
+        let params: [FloatBuffer], grads: [FloatBuffer]
+        let dx: FloatBuffer?
+        var best = Double.infinity
+
+        init(_ kernel: any LayerKernel, inputCount: Int, outputCount: Int, parameterCounts: [Int], inputGrad: Bool) {
+            self.kernel = kernel
+            dx = inputGrad ? FloatBuffer(count: inputCount) : nil
+            var gen = SeededGenerator(seed: 1)
+            x = FloatBuffer((0..<inputCount).map { _ in gen.nextUnitFloat() })
+            y = FloatBuffer(count: outputCount)
+            g = FloatBuffer((0..<outputCount).map { _ in gen.nextFloat(limit: 1e-3) })
+            params = parameterCounts.map { n in FloatBuffer((0..<n).map { _ in gen.nextFloat(limit: 0.1) }) }
+            grads = parameterCounts.map { FloatBuffer(count: $0) }
+        }
+
+        /// This thread's CPU time: the kernels run single-threaded here, and other processes'
+        /// load (five helpers on two cores) swings wall-clock times several-fold.
+        static func cpuNanoseconds() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) * 1e9 + Double(ts.tv_nsec)
+        }
+
+        func run() throws {
+            let t = Self.cpuNanoseconds()
+            try kernel.forward(input: x.pointer, output: y.pointer, parameters: params.map(\.pointer))
+            try kernel.backward(input: x.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
+                                inputGrad: dx?.pointer, parameters: params.map(\.pointer), parameterGrads: grads.map(\.pointer))
+            best = min(best, (Self.cpuNanoseconds() - t) / 1e6)
+        }
+    }
+
+    private static func race(_ probes: [Probe], reps: Int = 6) -> [Double?] {
+        omp_set_num_threads(1)
+        var alive = probes.map { _ in true }
+        for r in 0..<(reps + 1) {
+            for (i, p) in probes.enumerated() where alive[i] {
+                do { try p.run() } catch { alive[i] = false }
+                if r == 0 { p.best = .infinity }  // warm-up: first-touch and JIT
+            }
+        }
+        return probes.enumerated().map { alive[$0.offset] ? $0.element.best : nil }
+    }
+
+    /// The scratch CNN's conv2 (3x3, 32 -> 32 channels on 32x32, 16 images: one core's shard),
+    /// Winograd reading and writing nChw16c as in the network, direct reading NHWC and writing
+    /// nChw16c as the network lays it out then.
+    static func timeConvAlgorithms() -> (winograd: Double?, direct: Double?) {
+        let conv = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, name: "calibration")
+        let shape = [32, 32, 32], batch = 16, n = batch * 32 * 32 * 32
+        guard let resources = try? KernelResources() else { return (nil, nil) }
+        let counts = [3 * 3 * 32 * 32, 32]
+        let w = try? ConvKernel(config: conv, input: shape, output: shape, batch: batch, training: true,
+                                resources: resources, layouts: (.blocked16, .blocked16), winograd: true)
+        let d = try? ConvKernel(config: conv, input: shape, output: shape, batch: batch, training: true,
+                                resources: resources, layouts: (.nhwc, .blocked16), winograd: false)
+        var probes: [Probe] = [], which: [Bool] = []
+        if let w, w.winograd { probes.append(Probe(w, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(true) }
+        if let d { probes.append(Probe(d, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(false) }
+        let times = race(probes)
+        var out: (Double?, Double?) = (nil, nil)
+        for (t, isW) in zip(times, which) { if isW { out.0 = t } else { out.1 = t } }
+        return out
+    }
+
+    /// The scratch CNN's conv1 + pool (64x64x3 -> 32 channels -> 32x32) for 16 images in chunks.
+    static func timeConvPoolChunks(_ chunks: [Int]) -> [Int: Double] {
+        let conv = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, name: "calibration")
+        let pool = MaxPool2D(name: "calibration_pool")
+        let batch = 16
+        guard let resources = try? KernelResources() else { return [:] }
+        var probes: [Probe] = [], sizes: [Int] = []
+        for c in chunks where c <= batch {
+            guard let k = try? ConvPoolKernel(conv: conv, pool: pool, input: [64, 64, 3], batch: batch, chunk: c, training: true,
+                                              resources: resources, layouts: (.nhwc, .blocked16, .blocked16)) else { continue }
+            probes.append(Probe(k, inputCount: batch * 64 * 64 * 3, outputCount: batch * 32 * 32 * 32,
+                                parameterCounts: [3 * 3 * 3 * 32, 32], inputGrad: false))
+            sizes.append(c)
+        }
+        var out: [Int: Double] = [:]
+        for (t, c) in zip(race(probes), sizes) { if let t { out[c] = t } }
+        return out
+    }
+}
