@@ -23,7 +23,7 @@ public enum PhotoPrediction {
     public static func predict(found: FoundFaces, predictor: FacePredictor) throws -> [PredictedFace] {
         guard !found.faces.isEmpty else { return [] }
         let pixels = try FaceCrops.make(predictor.input, faces: found.faces, from: found.pixels)
-        let labels = try predictor.labelFaces(pixels: pixels, count: found.faces.count)
+        let labels = try predictor.labelFaces(pixels: pixels, count: found.faces.count, boxes: found.faces)
         return zip(found.faces, labels).map { PredictedFace(box: $0, label: $1) }
     }
 
