@@ -572,6 +572,21 @@ std::string one_line(std::string text) {
 
 using namespace cvision;
 
+// What both decode entry points report once the libraries are done: an allocation failure as its
+// own status, every message on one line (the caller prints one line per file), and OpenCV's own
+// stderr output as a warning when the decode still succeeded.
+static int finish_decode(int status, Messages &messages, char *warning, size_t warning_len,
+                         int32_t *warning_count, char *err, size_t err_len) {
+    if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
+        status = CVISION_DECODE_NO_MEMORY;
+    if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
+    if (!messages.cerr_text.empty() && status == CVISION_DECODE_OK) messages.warn(one_line(messages.cerr_text));
+    *warning_count = messages.warnings;
+    if (warning && warning_len && messages.warnings > 0)
+        std::snprintf(warning, warning_len, "%s", one_line(messages.first_warning).c_str());
+    return status;
+}
+
 extern "C" int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t format, int32_t width,
                                    int32_t height, int32_t orientation, int32_t reduction, uint8_t *out,
                                    size_t out_len, int32_t *found_width, int32_t *found_height,
@@ -606,16 +621,7 @@ extern "C" int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t 
             }
         });
     }
-    if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
-        status = CVISION_DECODE_NO_MEMORY;
-    // A library's text may hold newlines; the caller prints one line per file.
-    if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
-    // OpenCV's own stderr output counts as a warning when the decode still succeeded.
-    if (!messages.cerr_text.empty() && status == CVISION_DECODE_OK) messages.warn(one_line(messages.cerr_text));
-    *warning_count = messages.warnings;
-    if (warning && warning_len && messages.warnings > 0)
-        std::snprintf(warning, warning_len, "%s", one_line(messages.first_warning).c_str());
-    return status;
+    return finish_decode(status, messages, warning, warning_len, warning_count, err, err_len);
 }
 
 extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32_t format, int32_t width,
@@ -654,15 +660,7 @@ extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32
             }
         });
     }
-    if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
-        status = CVISION_DECODE_NO_MEMORY;
-    // A library's text may hold newlines; the caller prints one line per file.
-    if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
-    if (!messages.cerr_text.empty() && status == CVISION_DECODE_OK) messages.warn(one_line(messages.cerr_text));
-    *warning_count = messages.warnings;
-    if (warning && warning_len && messages.warnings > 0)
-        std::snprintf(warning, warning_len, "%s", one_line(messages.first_warning).c_str());
-    return status;
+    return finish_decode(status, messages, warning, warning_len, warning_count, err, err_len);
 }
 
 extern "C" int cvision_file_is_virtual(int fd) {

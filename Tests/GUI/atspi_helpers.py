@@ -30,11 +30,14 @@ def find_app(pid, timeout=20.0):
     raise Timeout("process %d never appeared on the AT-SPI bus" % pid)
 
 
-def walk(node, depth=0, limit=40):
-    """Every accessible under `node` (depth-first), skipping ones that vanish while walking."""
+def walk(node, depth=0, limit=40, prune=None):
+    """Every accessible under `node` (depth-first), skipping ones that vanish while walking, and
+    not below a node for which `prune(node)` is true."""
     if node is None or depth > limit:
         return
     yield node
+    if prune is not None and prune(node):
+        return
     try:
         count = node.childCount
     except Exception:
@@ -44,7 +47,7 @@ def walk(node, depth=0, limit=40):
             child = node.getChildAtIndex(index)
         except Exception:
             continue
-        yield from walk(child, depth + 1, limit)
+        yield from walk(child, depth + 1, limit, prune)
 
 
 def fresh(app):

@@ -465,5 +465,46 @@ def test_training_vgg16_choose_weights_file(ctx):
         shutil.rmtree(home, True)
 
 
-TESTS = [test_photo_zoom, test_photo_strip_home_end_remove, test_correction_find_stranger_undo, test_export_show_in_folder,
+
+def write_solid_png(path, width, height, rgb=(128, 128, 128)):
+    """A plain 8-bit RGB PNG of any size, written a row at a time (no imaging library here)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    pack = zlib.compressobj(9)
+    body = b"".join(pack.compress(row) for _ in range(height)) + pack.flush()
+    with open(path, "wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                  + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+def test_photo_200_megapixels(ctx):
+    """A 200 MP photo (16000 x 12500, as a phone's largest mode gives) opens: it is searched at a
+    reduced size instead of being refused over the 100 MP limit (a face count, not the error
+    page), shown fitted at its full size, and the app's peak memory stays far below what the
+    full image would need (600 MB for its RGB pixels alone)."""
+    import streaming_tests
+    home, env = own_folders("tribelens-gui-200mp-")
+    try:
+        photo = os.path.join(home, "phone-200mp.png")
+        write_solid_png(photo, 16000, 12500)
+        app = ctx.start([photo], "photo-200-megapixels", env=env)
+        expect(face_count(app, timeout=60), "No faces", "the 200 MP photo's face count (no error page)")
+        # Fitted at the photo's own size: 16000 px wide in a window of about 1000 gives 5-6%.
+        fit = wait_zoom(app, lambda n: n.startswith("Zoom ") and "fitted" in n, "fitted")
+        if not percent_of(fit) <= 10:
+            raise AssertionError("a 16000 px photo fitted at %r: the view does not know its full size" % fit)
+        ctx.shot("photo-200-megapixels")
+        peak = streaming_tests.peak_rss_mib(app.process.pid)
+        ctx.note("200 MP photo: %s, app peak RSS %.0f MiB" % (fit, peak))
+        if not peak < 600:
+            raise AssertionError("the app peaked at %.0f MiB on a 200 MP photo (limit 600)" % peak)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+TESTS = [test_photo_zoom, test_photo_200_megapixels, test_photo_strip_home_end_remove, test_correction_find_stranger_undo, test_export_show_in_folder,
          test_training_vgg16_choose_weights_file]
