@@ -143,6 +143,19 @@ def expected_name(index, face, script="romaji"):
     return "Face %d: unknown" % (index + 1)
 
 
+def export_to(app, target):
+    """Export → the save dialog → `target` typed (its folder made here) and Return, by real keys."""
+    at.click(at.wait_for(app.accessible, "the Export button", role="push button", name="Export annotated photo"))
+    at.wait_for(app.accessible, "the save dialog", role="push button", predicate=lambda node: node.name.endswith("Cancel"))
+    os.makedirs(os.path.dirname(target))
+    box = window_geometry("^Export Annotated Photo$")
+    xdotool("mousemove", box[0] + box[2] // 2, box[1] + box[3] // 2)
+    time.sleep(0.3)
+    xdotool("key", "ctrl+a")
+    xdotool("type", "--delay", "20", target)
+    xdotool("key", "Return")
+
+
 def face_buttons(app, count, labelled=True, timeout=30.0):
     """The face targets' names, once `count` of them are there (and named by the model)."""
     deadline = time.monotonic() + timeout
@@ -421,16 +434,8 @@ def test_export_png(ctx):
     photo = os.path.join(ctx.shared, "data/group-photos/test1.jpg")
     app = ctx.start([photo], "export", env=m.env)
     face_buttons(app, 2)
-    at.click(at.wait_for(app.accessible, "the Export button", role="push button", name="Export annotated photo"))
-    at.wait_for(app.accessible, "the save dialog", role="push button", predicate=lambda node: node.name.endswith("Cancel"))
     target = os.path.join(ctx.scratch, "exported", "test1-names.png")
-    os.makedirs(os.path.dirname(target))
-    box = window_geometry("^Export Annotated Photo$")
-    xdotool("mousemove", box[0] + box[2] // 2, box[1] + box[3] // 2)
-    time.sleep(0.3)
-    xdotool("key", "ctrl+a")
-    xdotool("type", "--delay", "20", target)
-    xdotool("key", "Return")
+    export_to(app, target)
     deadline = time.monotonic() + 20
     while not os.path.exists(target) and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -23,7 +23,6 @@ import argparse
 import base64
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import layers  # noqa: E402
+
+import safetensors_file  # noqa: E402  (beside this script)
 
 
 def writeup_cnn(shape, classes):
@@ -53,19 +54,6 @@ def writeup_cnn(shape, classes):
 
 def weights(model):
     return {f"{l.name}/{w.name}": np.array(w.numpy(), dtype=np.float32) for l in model.layers for w in l.weights}
-
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name], dtype="<f4")
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
-        offset += a.nbytes
-        blobs.append(a.tobytes())
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
 def orders_for(n, epochs, seed):
@@ -152,7 +140,7 @@ def run(a):
     y, y_val = np.eye(classes, dtype=np.float32)[y_idx], np.eye(classes, dtype=np.float32)[yv_idx]
     keras.utils.set_random_seed(a.seed)
     model = writeup_cnn(x.shape[1:], classes)
-    write_safetensors(os.path.join(out, "init.safetensors"), weights(model))
+    safetensors_file.write(os.path.join(out, "init.safetensors"), weights(model))
     orders = orders_for(len(x), a.epochs, a.seed)
     np.save(os.path.join(out, "orders.npy"), orders)
     t = time.time()

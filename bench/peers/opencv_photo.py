@@ -11,37 +11,21 @@ process (models loaded once, one warm-up run, median of --repeats). One JSON obj
 import argparse
 import json
 import os
-import struct
 import sys
 import time
 
 import cv2
 import numpy as np
 
+import safetensors_file  # beside this script
+
 WORK_LONGEST_SIDE = 1280  # as TribeLens' YuNetDetector
-
-
-def read_safetensors(path):
-    """{name: float32 array} from a safetensors file (8-byte header length, JSON, raw data)."""
-    with open(path, "rb") as f:
-        (length,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(length))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        if info["dtype"] != "F32":
-            raise SystemExit("%s: %s is %s, expected F32" % (path, name, info["dtype"]))
-        start, end = info["data_offsets"]
-        out[name] = np.frombuffer(data[start:end], dtype=np.float32).reshape(info["shape"])
-    return out
 
 
 def load_classifier(model_dir):
     with open(os.path.join(model_dir, "model.json")) as f:
         manifest = json.load(f)
-    prototypes = read_safetensors(os.path.join(model_dir, "prototypes.safetensors"))["prototypes"]
+    prototypes = safetensors_file.read(os.path.join(model_dir, "prototypes.safetensors"))["prototypes"]
     open_set = manifest.get("open_set") or manifest.get("openSet") or {}
     return manifest["classes"], prototypes, open_set.get("similarity")
 
