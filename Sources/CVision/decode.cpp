@@ -572,11 +572,23 @@ std::string one_line(std::string text) {
 
 using namespace cvision;
 
-// What both decode entry points report once the libraries are done: an allocation failure as its
-// own status, every message on one line (the caller prints one line per file), and OpenCV's own
-// stderr output as a warning when the decode still succeeded.
-static int finish_decode(int status, Messages &messages, char *warning, size_t warning_len,
-                         int32_t *warning_count, char *err, size_t err_len) {
+// What both decode entry points share: the outputs reset, the libraries' messages captured while
+// `body` runs (C++ exceptions turned into a status), and then an allocation failure reported as
+// its own status, every message on one line (the caller prints one line per file), and OpenCV's
+// own stderr output counted as a warning when the decode still succeeded.
+template <typename Body>
+static int run_decode(int32_t width, int32_t height, int32_t *found_width, int32_t *found_height, char *warning,
+                      size_t warning_len, int32_t *warning_count, char *err, size_t err_len, Body body) {
+    Messages messages;
+    *found_width = width;
+    *found_height = height;
+    *warning_count = 0;
+    if (warning && warning_len) warning[0] = 0;
+    int status;
+    {
+        CaptureScope scope(messages);
+        status = guarded(err, err_len, [&]() -> int { return body(messages); });
+    }
     if (status == CVISION_DECODE_FAILED && err && err_len && std::strstr(err, "out of memory"))
         status = CVISION_DECODE_NO_MEMORY;
     if (status != CVISION_DECODE_OK && err && err_len) std::snprintf(err, err_len, "%s", one_line(err).c_str());
@@ -592,15 +604,8 @@ extern "C" int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t 
                                    size_t out_len, int32_t *found_width, int32_t *found_height,
                                    char *warning, size_t warning_len, int32_t *warning_count,
                                    char *err, size_t err_len) {
-    Messages messages;
-    *found_width = width;
-    *found_height = height;
-    *warning_count = 0;
-    if (warning && warning_len) warning[0] = 0;
-    int status;
-    {
-        CaptureScope scope(messages);
-        status = guarded(err, err_len, [&]() -> int {
+    return run_decode(width, height, found_width, found_height, warning, warning_len, warning_count, err, err_len,
+                      [&](Messages &messages) -> int {
             if (width <= 0 || height <= 0 || !bytes || !out) return fail(err, err_len, "empty image");
             if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8)
                 return fail(err, err_len, "reduction must be 1, 2, 4 or 8");
@@ -620,8 +625,6 @@ extern "C" int cvision_decode_into(const uint8_t *bytes, size_t length, int32_t 
                 }
             }
         });
-    }
-    return finish_decode(status, messages, warning, warning_len, warning_count, err, err_len);
 }
 
 extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32_t format, int32_t width,
@@ -629,15 +632,8 @@ extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32
                                       int32_t count, int32_t *found_width, int32_t *found_height,
                                       char *warning, size_t warning_len, int32_t *warning_count,
                                       char *err, size_t err_len) {
-    Messages messages;
-    *found_width = width;
-    *found_height = height;
-    *warning_count = 0;
-    if (warning && warning_len) warning[0] = 0;
-    int status;
-    {
-        CaptureScope scope(messages);
-        status = guarded(err, err_len, [&]() -> int {
+    return run_decode(width, height, found_width, found_height, warning, warning_len, warning_count, err, err_len,
+                      [&](Messages &messages) -> int {
             if (width <= 0 || height <= 0 || !bytes) return fail(err, err_len, "empty image");
             if (count <= 0 || !regions) return fail(err, err_len, "no regions to decode");
             const bool swapped = orientation >= 5 && orientation <= 8;
@@ -659,8 +655,6 @@ extern "C" int cvision_decode_regions(const uint8_t *bytes, size_t length, int32
                     return decode_other(bytes, length, width, height, sink, found_width, found_height, messages, err, err_len);
             }
         });
-    }
-    return finish_decode(status, messages, warning, warning_len, warning_count, err, err_len);
 }
 
 extern "C" int cvision_file_is_virtual(int fd) {
