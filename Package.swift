@@ -54,8 +54,9 @@ let package = Package(
             name: "CVision",
             path: "Sources/CVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
-            // libjpeg and libpng directly too: CVision decodes JPEG and PNG itself (decode.cpp).
-            linkerSettings: (openCVModules + ["jpeg", "png16"]).map { .linkedLibrary($0) }
+            // libjpeg and libpng directly too: CVision decodes JPEG and PNG itself (decode.cpp);
+            // oneDNN (on GNU OpenMP) runs SFace's network (sface_chain.cpp).
+            linkerSettings: (openCVModules + ["jpeg", "png16", "dnnl", "gomp"]).map { .linkedLibrary($0) }
         ),
 
         // Replacing a file safely (temporary file, fsync, rename, fsync the folder): the one

@@ -66,12 +66,38 @@ final class SFacePluginTests: XCTestCase {
             let cosine = dot / (a.squareRoot() * b.squareRoot())
             XCTAssertGreaterThan(cosine, 0.9999, "the batched embedding must be FaceRecognizerSF::feature's")
         }
+        // Several crops in one call run one per core (SFaceChain's lanes): the same embeddings.
+        var crops: [UInt8] = [], singles: [Float] = []
+        for (image, face, _) in faces {
+            let crop = try FaceCrops.crop(.aligned112, face: face, in: image)
+            crops += crop
+            var one = [Float](repeating: 0, count: 128)
+            XCTAssertEqual(cvision_sface_embed(sface, crop, 1, 112, &one, &message, 512), 0)
+            singles += one
+        }
+        var batch = [Float](repeating: 0, count: 128 * faces.count)
+        XCTAssertEqual(cvision_sface_embed(sface, crops, Int32(faces.count), 112, &batch, &message, 512), 0)
+        XCTAssertEqual(zip(batch, singles).map { abs($0 - $1) }.max()!, 0, accuracy: 1e-5)
         // A crop shifted by 5 px is visibly different: the comparison above can fail.
         var moved = faces[0].face
         moved.landmarks = moved.landmarks!.map { $0 + 5 }
         let shifted = try FaceCrops.crop(.aligned112, face: moved, in: faces[0].image)
         let original = try FaceCrops.crop(.aligned112, face: faces[0].face, in: faces[0].image)
         XCTAssertGreaterThan(zip(shifted, original).map { abs(Int($0) - Int($1)) }.max()!, 20)
+    }
+
+    /// The shipped SFace file runs on oneDNN (sface_chain.cpp: the test above holds it to OpenCV's
+    /// FaceRecognizerSF); a network of another layout keeps OpenCV's own pass and says why.
+    func testSFaceRunsOnOneDNNAndOtherNetworksKeepOpenCV() throws {
+        let (sfacePath, yunetPath) = try Self.models()
+        var message = [CChar](repeating: 0, count: 512)
+        let sface = try XCTUnwrap(cvision_sface_open(sfacePath.path, &message, 512))
+        defer { cvision_sface_close(sface) }
+        XCTAssertEqual(String(cString: cvision_sface_engine(sface)), "oneDNN")
+        let other = try XCTUnwrap(cvision_sface_open(yunetPath.path, &message, 512))
+        defer { cvision_sface_close(other) }
+        XCTAssertTrue(String(cString: cvision_sface_engine(other)).hasPrefix("OpenCV DNN (not the SFace chain: "),
+                      String(cString: cvision_sface_engine(other)))
     }
 
     func testTrainsFarAboveTheScratchCNNReloadsIdenticallyAndCallsStrangersUnknown() throws {

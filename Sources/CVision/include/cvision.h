@@ -85,8 +85,10 @@ int cvision_align_face(const uint8_t *rgb, int32_t width, int32_t height, const 
 
 /// The rectangle (x, y, width, height, in the photo's pixels, not clamped to it) that
 /// cvision_align_face reads for these landmarks: a crop from a photo's region covering it equals
-/// the crop from the whole photo, with the landmarks shifted by the region's origin.
-int cvision_align_face_source(const float landmarks[10], int32_t side, int32_t rect[4], char *err, size_t err_len);
+/// the crop from the whole photo, with the landmarks shifted by the region's origin. `scale`: the
+/// photo's pixels per crop pixel (above 1 the crop shrinks the face).
+int cvision_align_face_source(const float landmarks[10], int32_t side, int32_t rect[4], double *scale,
+                              char *err, size_t err_len);
 
 /// Where `cvision_align_face` puts the five landmarks in a crop of `side` pixels (x, y pairs).
 void cvision_face_template(int32_t side, float out[10]);
@@ -98,8 +100,12 @@ typedef struct cvision_sface cvision_sface;
 cvision_sface *cvision_sface_open(const char *model_path, char *err, size_t err_len);
 void cvision_sface_close(cvision_sface *sface);
 
+/// What runs the network: "oneDNN" (sface_chain.cpp), or "OpenCV DNN (why)" when the file is
+/// not the chain oneDNN runs or disagreed with OpenCV's pass at open.
+const char *cvision_sface_engine(const cvision_sface *sface);
+
 /// 128-d embeddings (not normalised) of `count` aligned RGB crops of side * side, into
-/// `out[count * 128]`, in one batched forward pass. Not thread-safe per handle.
+/// `out[count * 128]`. Not thread-safe per handle.
 int cvision_sface_embed(cvision_sface *sface, const uint8_t *rgb_crops, int32_t count, int32_t side,
                         float *out, char *err, size_t err_len);
 

@@ -13,39 +13,49 @@ public enum FaceCrops {
     }
 
     /// The same images from full-size pixels that may be decoded region by region
-    /// (`PhotoRegions`): each face's crop reads only the rectangle `sourceRect` gives, so a crop
-    /// of that region equals the crop of the whole photo.
+    /// (`PhotoRegions`): each face's crop reads only the rectangle `source` gives, so a crop of
+    /// that region equals the crop of the whole photo. A face the reduced decode (the detector's)
+    /// already holds at the crop's resolution or finer is cut from that instead: the full-size
+    /// pixels would only be shrunk further, and decoding the regions of five faces spread over a
+    /// 12 MP photo costs more than the detector's whole decode did.
     public static func make(_ spec: InputSpec, faces: [FaceBox], from pixels: any FullSizePixels) throws -> [UInt8] {
         if let image = pixels as? RGBImage { return try make(spec, faces: faces, in: image) }
-        let rects = try faces.map { try sourceRect(spec, face: $0).clamped(width: pixels.fullWidth, height: pixels.fullHeight) }
-        var decoded = try pixels.regions(rects.filter { !$0.isEmpty })[...]
+        let sources = try faces.map { try source(spec, face: $0) }
+        let reduced = pixels.reducedDecode.flatMap { $0.reduction > 1 ? $0 : nil }
+        let fromReduced = sources.map { source in reduced.map { source.scale >= Double($0.reduction) } ?? false }
+        let rects = sources.map { $0.rect.clamped(width: pixels.fullWidth, height: pixels.fullHeight) }
+        var decoded = try pixels.regions(zip(rects, fromReduced).filter { !$0.0.isEmpty && !$0.1 }.map { $0.0 })[...]
         var out: [UInt8] = []
         out.reserveCapacity(faces.count * spec.bytes)
-        for (face, rect) in zip(faces, rects) {
-            guard !rect.isEmpty else {
+        for (i, face) in faces.enumerated() {
+            if let reduced, fromReduced[i] {
+                out += try crop(spec, face: reduced.reducedBox(face), in: reduced.image)
+            } else if rects[i].isEmpty {
                 // Nothing of the photo under it: as on the whole photo (an empty box crop is an
                 // error, an aligned crop of nothing is black).
                 out += spec.kind == .aligned ? [UInt8](repeating: 0, count: spec.bytes)
                     : try crop(spec, face: face, in: RGBImage(width: 0, height: 0, pixels: []))
-                continue
+            } else {
+                out += try crop(spec, face: face.shifted(dx: -rects[i].x, dy: -rects[i].y), in: decoded.removeFirst())
             }
-            out += try crop(spec, face: face.shifted(dx: -rect.x, dy: -rect.y), in: decoded.removeFirst())
         }
         return out
     }
 
-    /// The rectangle of the photo `crop` reads for `face` (not clamped to the photo).
-    public static func sourceRect(_ spec: InputSpec, face: FaceBox) throws -> PixelRect {
+    /// What `crop` reads for `face`: the rectangle of the photo (not clamped to it), and how many
+    /// of the photo's pixels go into one pixel of the crop (above 1 the crop shrinks the face).
+    public static func source(_ spec: InputSpec, face: FaceBox) throws -> (rect: PixelRect, scale: Double) {
         switch spec.kind {
         case .boxCrop:
-            return PixelRect(face)
+            return (PixelRect(face), Double(min(face.width, face.height)) / Double(spec.side))
         case .aligned:
             let points = face.landmarks ?? estimatedLandmarks(of: face)
             var rect = [Int32](repeating: 0, count: 4)
+            var scale = 0.0
             try VisionCall.status { err, len in
-                points.withUnsafeBufferPointer { cvision_align_face_source($0.baseAddress, Int32(spec.side), &rect, err, len) }
+                points.withUnsafeBufferPointer { cvision_align_face_source($0.baseAddress, Int32(spec.side), &rect, &scale, err, len) }
             }
-            return PixelRect(x: Int(rect[0]), y: Int(rect[1]), width: Int(rect[2]), height: Int(rect[3]))
+            return (PixelRect(x: Int(rect[0]), y: Int(rect[1]), width: Int(rect[2]), height: Int(rect[3])), scale)
         }
     }
 

@@ -2,7 +2,8 @@
 /// `predict`, dataset extraction, the app's analysis): decoded at the size the detector works at
 /// (`FaceDetector.workingLongSide`: JPEG by DCT scaling, other formats reduced once, EXIF
 /// orientation applied), searched there, and the boxes and landmarks given in full-size upright
-/// pixels; the crops then read full-size pixels around each face only (`pixels`).
+/// pixels; the crops then come from that decode where it holds a face at the crop's resolution,
+/// else from full-size pixels around each face only (`pixels`, `FaceCrops`).
 public struct FoundFaces {
     /// The decode the detector searched (`decoded.reduction` a side smaller than the photo).
     public var decoded: DecodedPhoto

@@ -254,6 +254,21 @@ public struct DecodedPhoto: Sendable {
         out.landmarks = box.landmarks.map { $0.map { ($0 + 0.5) * Float(r) - 0.5 } }
         return out
     }
+
+    /// `box` (in the file's upright pixels) in `image`'s pixels: the inverse of `fullSizeBox`,
+    /// edges rounded outwards.
+    public func reducedBox(_ box: FaceBox) -> FaceBox {
+        guard reduction > 1 else { return box }
+        let r = reduction
+        // Boxes may start left of or above the photo: round towards minus infinity.
+        func floor(_ a: Int) -> Int { a >= 0 ? a / r : -((r - 1 - a) / r) }
+        var out = box
+        out.x = floor(box.x); out.y = floor(box.y)
+        out.width = -floor(-(box.x + box.width)) - out.x
+        out.height = -floor(-(box.y + box.height)) - out.y
+        out.landmarks = box.landmarks.map { $0.map { ($0 + 0.5) / Float(r) - 0.5 } }
+        return out
+    }
 }
 
 extension Double {

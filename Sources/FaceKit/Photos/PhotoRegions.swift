@@ -14,6 +14,7 @@ public struct PhotoRegions: FullSizePixels, Sendable {
 
     public var fullWidth: Int { reduced.fullWidth }
     public var fullHeight: Int { reduced.fullHeight }
+    public var reducedDecode: DecodedPhoto? { reduced }
 
     public func regions(_ rects: [PixelRect]) throws -> [RGBImage] {
         guard !rects.isEmpty else { return [] }

@@ -6,7 +6,7 @@ import Foundation
 /// from drop to boxes and to names inside one warm process (the model, its network and the
 /// detector loaded once, a warm-up run, then the median of `--repeats`), and folders in photos/s
 /// on both cores. Each photo goes the way `tribelens-cli detect` and `predict` take it
-/// (`FoundFaces`: decoded at the detector's size, crops from full-size regions; the model's
+/// (`FoundFaces`: decoded at the detector's size, crops from that decode or full-size regions; the model's
 /// detector; all faces of a photo in one batch to the model). `bench/photo.sh` runs it next to the same pipeline in Python's OpenCV.
 struct PhotoBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -97,7 +97,7 @@ struct PhotoBenchCommand: ParsableCommand {
             try FoundFaces.find(in: try loader.open(url), loader: loader, detector: detector).faces
         }
 
-        /// As `tribelens-cli predict` does (`FoundFaces`, crops from full-size regions), with the
+        /// As `tribelens-cli predict` does (`FoundFaces`, `FaceCrops`), with the
         /// labelling serialised on `lock`.
         func names(_ url: URL, lock: NSLock) throws -> [(box: FaceBox, label: FaceLabel)] {
             let found = try FoundFaces.find(in: try loader.open(url), loader: loader, detector: detector)

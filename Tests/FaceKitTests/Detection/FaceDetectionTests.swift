@@ -21,6 +21,36 @@ final class FaceDetectionTests: XCTestCase {
         }
     }
 
+    /// 40 LFW photos shrunk to 64 px in a 1472x1120 grid: faces of about 25 px. YuNet's coarse
+    /// search (640 px) alone finds few of them; its fine search, which small faces trigger, finds them.
+    func testYuNetSearchesFinerWhenFacesAreSmall() throws {
+        let files = PhotoFiles.collect([try SharedData.url("data/lfw-dev38")]).sorted { $0.path < $1.path }
+        let picked = files.enumerated().filter { ($0.offset + 1) % 7 == 0 }.prefix(40).map(\.element)
+        XCTAssertEqual(picked.count, 40)
+        var canvas = RGBImage(width: 1472, height: 1120, pixels: [UInt8](repeating: 102, count: 1472 * 1120 * 3))
+        for (i, url) in picked.enumerated() {
+            let tile = try loader.load(url).resized(width: 64, height: 64)
+            let x0 = (i % 8) * 184 + 60, y0 = (i / 8) * 224 + 80
+            for row in 0..<64 {
+                let dst = ((y0 + row) * canvas.width + x0) * 3
+                canvas.pixels.replaceSubrange(dst ..< dst + 64 * 3, with: tile.pixels[row * 64 * 3 ..< (row + 1) * 64 * 3])
+            }
+        }
+        let yunet = try YuNetDetector(modelPath: try SharedData.yunetModel)
+        let coarse = try yunet.detect(in: canvas.resized(width: 640, height: 487))
+        let found = try yunet.detect(in: canvas)
+        XCTAssertLessThan(coarse.count, 34, "the coarse search alone misses small faces")
+        XCTAssertGreaterThanOrEqual(found.count, 36)
+        XCTAssertLessThanOrEqual(found.count, 44)
+        // The fine search's faces and the coarse one's are merged, not added up (an LFW photo may
+        // show a second person, so a tile can hold two faces, but never two boxes on one).
+        for (i, a) in found.enumerated() {
+            for b in found[(i + 1)...] { XCTAssertLessThan(a.iou(b), 0.3, "\(a) and \(b)") }
+        }
+        let cells = (0..<40).map { FaceBox(x: ($0 % 8) * 184 + 60, y: ($0 / 8) * 224 + 80, width: 64, height: 64) }
+        XCTAssertGreaterThanOrEqual(cells.filter { cell in found.contains { $0.iou(cell) > 0.1 } }.count, 36)
+    }
+
     func testYuNetGivesScoresAndHaarDoesNot() throws {
         let photo = try loader.load(try SharedData.url("data/group-photos/test1.jpg"))
         let yunet = try YuNetDetector(modelPath: try SharedData.yunetModel)

@@ -74,6 +74,32 @@ final class RegionDecodingTests: XCTestCase {
         }
     }
 
+    /// A face the reduced decode already holds at the crop's resolution is cut from it (no
+    /// region decode; the crop is the full-size one up to resampling), a smaller face still
+    /// reads full-size pixels.
+    func testFacesTheReducedDecodeHoldsFinelyEnoughAreCutFromIt() throws {
+        let url = try temporaryFolder(self).appendingPathComponent("photo.jpg")
+        let upright = try picture()
+        try upright.write(to: url)
+        let full = try loader.load(url)
+        let photo = try loader.open(url)
+        let reduced = try loader.decode(photo, minimumLongSide: 550)
+        XCTAssertEqual(reduced.reduction, 2)
+        let pixels = loader.fullSizePixels(reduced, of: photo)
+        // 400 px: 6 (boxes) or 3.6 (aligned) photo pixels per crop pixel; 100 px: 1.6 and 0.9.
+        let big = FaceBox(x: 300, y: 200, width: 400, height: 400), small = FaceBox(x: 700, y: 500, width: 100, height: 100)
+        for spec in [InputSpec.legacy, .aligned112] {
+            let made = try FaceCrops.make(spec, faces: [big, small], from: pixels)
+            let n = spec.bytes
+            XCTAssertEqual(Array(made[..<n]), try FaceCrops.crop(spec, face: reduced.reducedBox(big), in: reduced.image), "\(spec)")
+            let fullBig = try FaceCrops.crop(spec, face: big, in: full)
+            let mean = Double(zip(made[..<n], fullBig).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(n)
+            XCTAssertLessThan(mean, 4, "\(spec): the same face, resampled from the reduced decode")
+            XCTAssertLessThanOrEqual(Self.maxDifference(Array(made[n...]), try FaceCrops.crop(spec, face: small, in: full)),
+                                     spec == .legacy ? 0 : 2, "\(spec): the small face from full-size pixels")
+        }
+    }
+
     static func maxDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
         guard a.count == b.count else { return Int.max }
         return zip(a, b).reduce(0) { max($0, abs(Int($1.0) - Int($1.1))) }
