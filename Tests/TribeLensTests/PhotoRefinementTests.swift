@@ -162,10 +162,9 @@ final class PhotoRefinementTests: XCTestCase {
 
     override func tearDown() { if let home { try? FileManager.default.removeItem(at: home) } }
 
-    /// A 4000x3000 JPEG of one-pixel stripes (columns alternate `a` and `b`): detail a preview
-    /// averages away and only the full-size decode keeps.
-    private func stripes(_ name: String, _ a: UInt8, _ b: UInt8) throws -> URL {
-        let width = 4000, height = 3000
+    /// A JPEG (4000x3000 by default) of one-pixel stripes (columns alternate `a` and `b`):
+    /// detail a preview averages away and only the full-size decode keeps.
+    private func stripes(_ name: String, _ a: UInt8, _ b: UInt8, width: Int = 4000, height: Int = 3000) throws -> URL {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for y in 0..<height {
             for x in 0..<width {
@@ -190,20 +189,46 @@ final class PhotoRefinementTests: XCTestCase {
         return true
     }
 
+    /// The window's pipeline with the real analyzer (over `loader`) and a detector that finds nothing.
+    @MainActor
+    private static func pipeline(home: URL, loader: PhotoLoader = PhotoLoader()) -> PhotoPipeline {
+        let analyzer = PhotoAnalyzer(loader: loader, thumbnails: ThumbnailStore(folder: home.appendingPathComponent("thumbnails")),
+                                     makeDetector: { FakeFaceDetector { _ in [] } },
+                                     makeModelDetector: { _ in FakeFaceDetector { _ in [] } })
+        let recognizer = Recognizer(store: ModelStore(root: home.appendingPathComponent("models")),
+                                    storage: DatasetStorage(cacheRoot: home.appendingPathComponent("cache"),
+                                                            dataRoot: home.appendingPathComponent("data"))) { ([], PluginReport(backends: [])) }
+        let state = RecognitionState(recognizer: recognizer, settings: SettingsStore(file: home.appendingPathComponent("settings.ini")),
+                                     environment: [:])
+        return PhotoPipeline(analyzer: analyzer, recognition: state)
+    }
+
+    func testAPhotoTooLargeForFullSizeIsRefinedToTheLargestThatFitsAndSaysSo() throws {
+        // 6000x4000 with a 7 MP decode limit: the analysis decodes 1/2 (3000x2000), the preview
+        // is 1500x1000; 100 % asks for full size (24 MP) and gets 1/2 back, and says so.
+        let url = try stripes("big.jpg", 0, 255, width: 6000, height: 4000)
+        let home = self.home!
+        try MainActor.assumeIsolated {
+            let pipeline = Self.pipeline(home: home, loader: PhotoLoader(maxPixels: 7_000_000))
+            pipeline.open([url])
+            XCTAssertTrue(Self.pump { pipeline.session.current.map { pipeline.preview(for: $0) != nil } ?? false })
+            let photo = try XCTUnwrap(pipeline.session.current)
+            XCTAssertEqual(pipeline.preview(for: photo)?.width, 1500)
+            XCTAssertNil(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1))
+            XCTAssertTrue(Self.pump { pipeline.refined(for: photo) != nil })
+            XCTAssertEqual(pipeline.refined(for: photo).map { [$0.width, $0.height] }, [3000, 2000])
+            XCTAssertEqual(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1), 2)
+            XCTAssertNil(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 0.5))  // 1/2 is all 50 % needs
+            XCTAssertNotNil(pipeline.refined(for: photo))
+        }
+    }
+
     func testHundredPercentShowsTheFullSizePixelsAndALeftPhotosRefineIsNeverShown() throws {
         let first = try stripes("first.jpg", 0, 255)
         let second = try stripes("second.jpg", 60, 200)
         let home = self.home!
         try MainActor.assumeIsolated {
-            let analyzer = PhotoAnalyzer(thumbnails: ThumbnailStore(folder: home.appendingPathComponent("thumbnails")),
-                                         makeDetector: { FakeFaceDetector { _ in [] } },
-                                         makeModelDetector: { _ in FakeFaceDetector { _ in [] } })
-            let recognizer = Recognizer(store: ModelStore(root: home.appendingPathComponent("models")),
-                                        storage: DatasetStorage(cacheRoot: home.appendingPathComponent("cache"),
-                                                                dataRoot: home.appendingPathComponent("data"))) { ([], PluginReport(backends: [])) }
-            let state = RecognitionState(recognizer: recognizer, settings: SettingsStore(file: home.appendingPathComponent("settings.ini")),
-                                         environment: [:])
-            let pipeline = PhotoPipeline(analyzer: analyzer, recognition: state)
+            let pipeline = Self.pipeline(home: home)
             pipeline.open([first, second])
             let session = pipeline.session
             @MainActor func ready(_ index: Int) -> Bool {
