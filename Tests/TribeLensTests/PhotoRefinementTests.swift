@@ -248,9 +248,16 @@ final class PhotoRefinementTests: XCTestCase {
             XCTAssertTrue(Self.pump { pipeline.refined(for: photo) != nil })
             let refined = try XCTUnwrap(pipeline.refined(for: photo))
             XCTAssertEqual([refined.width, refined.height], [4000, 3000])
-            let reference = PreviewImage(try PhotoLoader().load(first), maxSide: .max)
-            XCTAssertEqual(refined.bgrx, reference.bgrx)
-            XCTAssertGreaterThan(Int(refined.bgrx[4]) - Int(refined.bgrx[0]), 200)  // the stripes are there
+            // The loader's own full-size pixels, each one (B, G, R, x in memory).
+            let reference = try PhotoLoader().load(first)
+            XCTAssertEqual(refined.stride, 16000)
+            let rows = refined.bytes.bindMemory(to: UInt8.self)
+            var mismatches = 0
+            for i in 0..<(4000 * 3000) where rows[i * 4] != reference.pixels[i * 3 + 2] || rows[i * 4 + 1] != reference.pixels[i * 3 + 1]
+                || rows[i * 4 + 2] != reference.pixels[i * 3] { mismatches += 1 }
+            XCTAssertEqual(mismatches, 0)
+            XCTAssertEqual(reference.pixels[3 * 4001 ..< 3 * 4001 + 3].map { $0 }, refined.rgb(x: 1, y: 1))
+            XCTAssertGreaterThan(Int(refined.rgb(x: 1, y: 0)[0]) - Int(refined.rgb(x: 0, y: 0)[0]), 200)  // the stripes are there
             XCTAssertEqual(pipeline.preview(for: photo)?.width, 2000)  // the preview stays for fit
 
             // Back at fit: let go.
@@ -274,8 +281,8 @@ final class PhotoRefinementTests: XCTestCase {
             XCTAssertNil(pipeline.refined(for: left))
             let shown = try XCTUnwrap(pipeline.refined(for: photo))
             // The second photo's stripes (60 and 200, give or take JPEG's rounding).
-            XCTAssertLessThan(abs(Int(shown.bgrx[0]) - 60), 30)
-            XCTAssertLessThan(abs(Int(shown.bgrx[4]) - 200), 30)
+            XCTAssertLessThan(abs(Int(shown.rgb(x: 0, y: 0)[0]) - 60), 30)
+            XCTAssertLessThan(abs(Int(shown.rgb(x: 1, y: 0)[0]) - 200), 30)
         }
     }
 }

@@ -34,7 +34,7 @@ final class PhotoAnalyzer: Sendable {
     private let latestRefine = LatestToken()
     private let loader: PhotoLoader
     /// The loader for refined images: its budget counts the BGRX copy made while the decode is
-    /// held and the canvas' cairo surface made from it (4 + 4 bytes a pixel).
+    /// held (4 bytes a pixel), which is what the canvas then draws from.
     private let refineLoader: PhotoLoader
     private let thumbnails: ThumbnailStore
 
@@ -54,7 +54,7 @@ final class PhotoAnalyzer: Sendable {
          lanes: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.loader = loader
         var refineLoader = loader
-        refineLoader.budget = DecodeBudget(workBytesPerPixel: 8)
+        refineLoader.budget = DecodeBudget(workBytesPerPixel: 4)
         self.refineLoader = refineLoader
         self.thumbnails = thumbnails
         self.lanes = max(1, lanes)
@@ -116,7 +116,7 @@ final class PhotoAnalyzer: Sendable {
 
     /// A refined image: the photo decoded at 1/`reduction` a side, not shrunk afterwards.
     struct Refined: Sendable {
-        let image: PreviewImage
+        let image: RefinedImage
         let reduction: Int
     }
 
@@ -137,7 +137,7 @@ final class PhotoAnalyzer: Sendable {
                 let longest = max(photo.header.width, photo.header.height)
                 // The BGRX copy is made while the decode's memory is still reserved.
                 return try refineLoader.withPhoto(photo, minimumLongSide: PhotoRefinement.longSide(longest, reduction: reduction)) {
-                    Refined(image: PreviewImage($0.image, maxSide: .max), reduction: $0.reduction)
+                    Refined(image: RefinedImage($0.image), reduction: $0.reduction)
                 }
             }
             MainLoop.post { deliver(result) }

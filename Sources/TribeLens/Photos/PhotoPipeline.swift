@@ -26,7 +26,7 @@ final class PhotoPipeline {
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
     private var labelling: Int?              // id of the photo the model is labelling
     private var refinement = PhotoRefinement()
-    private var refinedImage: PreviewImage?  // the shown photo's, when zoomed past its preview
+    private var refinedImage: RefinedImage?  // the shown photo's, when zoomed past its preview
     private let recognition: RecognitionState
 
     /// A photo could not be opened, or an opened folder held no photos.
@@ -92,7 +92,7 @@ final class PhotoPipeline {
     func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
 
     /// The larger image the zoom asked for, when it has come and `photo` is still shown zoomed.
-    func refined(for photo: Photo) -> PreviewImage? {
+    func refined(for photo: Photo) -> RefinedImage? {
         refinement.refined?.photo == photo.id ? refinedImage : nil
     }
 

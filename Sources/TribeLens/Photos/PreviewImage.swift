@@ -19,23 +19,14 @@ struct PreviewImage: Sendable {
         self.bgrx = bgrx
     }
 
-    /// Shrinks by area averaging so that the longer side is at most `maxSide` (`.max`: the
-    /// image's own pixels, a refined image of the zoomed view); never enlarges.
+    /// Shrinks by area averaging so that the longer side is at most `maxSide`; never enlarges.
     init(_ image: RGBImage, maxSide: Int = PreviewImage.defaultMaxSide) {
-        let longest = max(image.width, image.height)
-        let factor = longest <= maxSide ? 1 : max(1, (longest + maxSide - 1) / maxSide)
+        let factor = max(1, (max(image.width, image.height) + maxSide - 1) / maxSide)
         let width = max(1, image.width / factor), height = max(1, image.height / factor)
         var out = [UInt8](repeating: 255, count: width * height * 4)
         let inStride = image.width * 3, count = factor * factor
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                if factor == 1 {
-                    // A refined image is 12 MP or more: one pass, no averaging loops.
-                    for i in 0..<(width * height) {
-                        dst[i * 4] = src[i * 3 + 2]; dst[i * 4 + 1] = src[i * 3 + 1]; dst[i * 4 + 2] = src[i * 3]
-                    }
-                    return
-                }
                 for y in 0..<height {
                     for x in 0..<width {
                         var r = 0, g = 0, b = 0

@@ -13,11 +13,10 @@ final class PhotoCanvas {
     let widget: Widget
     private var surface: OpaquePointer?  // cairo_surface_t of the preview
     private var scaled: OpaquePointer?   // the preview resampled to the shown size, in device pixels
-    private var refinedSurface: OpaquePointer?  // the refined image, drawn when zoomed
+    private var refinedSurface: OpaquePointer?  // drawing from `refined`'s bytes in place, when zoomed
     private var analysis: PhotoAnalysis?
     private var preview: PreviewImage?
-    private var refined: PreviewImage?
-    private var refinedKey: RefinedKey?
+    private var refined: RefinedImage?
     private var shown: (photo: Int, hasPreview: Bool, hasAnalysis: Bool)?
     private var described = ""
     /// What to write on each face (same order as the analysis' faces); empty: plain boxes.
@@ -44,7 +43,7 @@ final class PhotoCanvas {
     /// Shows photo `id`'s `preview` (and, zoomed, its `refined` image when there is one) with the
     /// faces of `analysis` (nil: nothing), described for assistive technology as `description`.
     /// Cheap when nothing changed.
-    func show(_ id: Int?, _ analysis: PhotoAnalysis?, preview: PreviewImage?, refined: PreviewImage? = nil, description: String) {
+    func show(_ id: Int?, _ analysis: PhotoAnalysis?, preview: PreviewImage?, refined: RefinedImage? = nil, description: String) {
         tl_accessible_set_label(widget, description)
         let preview = analysis == nil ? nil : preview
         let refined = preview == nil ? nil : refined
@@ -62,12 +61,15 @@ final class PhotoCanvas {
             self.preview = preview
             gtk_widget_queue_draw(widget)
         }
-        let refinedKey = id.flatMap { id in refined.map { RefinedKey(photo: id, width: $0.width, height: $0.height) } }
-        if refinedKey != self.refinedKey {
-            if let refinedSurface { cairo_surface_destroy(refinedSurface) }
+        if refined !== self.refined {
+            if let refinedSurface {
+                // Finished first: cairo copies the bytes into any snapshot still held (a frame's
+                // recording) and never reads them again, so the image may go.
+                cairo_surface_finish(refinedSurface)
+                cairo_surface_destroy(refinedSurface)
+            }
             refinedSurface = refined.map(Self.makeSurface)
             self.refined = refined
-            self.refinedKey = refinedKey
             if !zoom.isFit { gtk_widget_queue_draw(widget) }
         }
         describe()
@@ -90,26 +92,27 @@ final class PhotoCanvas {
     }
 
     /// The image drawn at the current zoom: the refined one when zoomed and it has come.
-    private var drawn: (image: PreviewImage, surface: OpaquePointer)? {
-        if !zoom.isFit, let refined, let refinedSurface { return (refined, refinedSurface) }
-        if let preview, let surface { return (preview, surface) }
+    private var drawn: (width: Int, height: Int, surface: OpaquePointer)? {
+        if !zoom.isFit, let refined, let refinedSurface { return (refined.width, refined.height, refinedSurface) }
+        if let preview, let surface { return (preview.width, preview.height, surface) }
         return nil
     }
 
     /// The accessible description says how many pixels the shown image has (the GUI tests read
     /// it to see the refined image arrive).
     private func describe() {
-        let text = drawn.map { L10n.format(L10n.tr("Shown from an image of %1$d×%2$d pixels"), $0.image.width, $0.image.height) } ?? ""
+        let text = drawn.map { L10n.format(L10n.tr("Shown from an image of %1$d×%2$d pixels"), $0.width, $0.height) } ?? ""
         guard text != described else { return }
         described = text
         tl_accessible_set_description(widget, text)
     }
 
-    /// Which refined image the canvas holds (a new one for the same photo is larger).
-    private struct RefinedKey: Equatable {
-        let photo: Int
-        let width: Int
-        let height: Int
+    /// A surface over `image`'s own bytes (no copy); `image` must outlive it.
+    private static func makeSurface(_ image: RefinedImage) -> OpaquePointer {
+        precondition(Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(image.width))) == image.stride,
+                     "cairo's RGB24 rows are 4 bytes a pixel")
+        return cairo_image_surface_create_for_data(image.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24,
+                                                   Int32(image.width), Int32(image.height), Int32(image.stride))!
     }
 
     private static func makeSurface(_ preview: PreviewImage) -> OpaquePointer {
@@ -144,7 +147,7 @@ final class PhotoCanvas {
             cairo_rectangle(cr, 0, 0, width, height)
             cairo_clip(cr)
             cairo_translate(cr, left, top)
-            cairo_scale(cr, shownWidth / Double(drawn.image.width), shownHeight / Double(drawn.image.height))
+            cairo_scale(cr, shownWidth / Double(drawn.width), shownHeight / Double(drawn.height))
             cairo_set_source_surface(cr, drawn.surface, 0, 0)
             cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR)
             cairo_paint(cr)
