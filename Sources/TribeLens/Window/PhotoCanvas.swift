@@ -109,8 +109,8 @@ final class PhotoCanvas {
 
     /// A surface over `image`'s own bytes (no copy); `image` must outlive it.
     private static func makeSurface(_ image: RefinedImage) -> OpaquePointer {
-        precondition(Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(image.width))) == image.stride,
-                     "cairo's RGB24 rows are 4 bytes a pixel")
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(image.width)))
+        precondition(stride == image.stride, "cairo's RGB24 rows are 4 bytes a pixel")
         return cairo_image_surface_create_for_data(image.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24,
                                                    Int32(image.width), Int32(image.height), Int32(image.stride))!
     }
