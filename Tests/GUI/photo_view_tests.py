@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -506,5 +507,133 @@ def test_photo_200_megapixels(ctx):
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
-TESTS = [test_photo_zoom, test_photo_200_megapixels, test_photo_strip_home_end_remove, test_correction_find_stranger_undo, test_export_show_in_folder,
+
+def shown_pixels(canvas):
+    """The size of the image the canvas draws from, read from its accessible description
+    ("Shown from an image of 4000×3000 pixels"); None before it has one."""
+    match = re.search(r"(\d+)\D+?(\d+)", at.safe(lambda: canvas.description) or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def pixel_detail(ctx, canvas, name):
+    """How much neighbouring screen pixels differ in the middle of the canvas (0-1: the mean
+    grey difference between each pixel and the one right of it), from a screenshot."""
+    path = os.path.join(ctx.artifacts, "gui-%s.png" % name)
+    subprocess.run(["import", "-window", "root", path], check=True, timeout=20,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    x, y, w, h = extents(canvas)
+    crop = "300x200+%d+%d" % (x + w // 2 - 150, y + h // 2 - 150)
+    out = subprocess.run(["convert", path, "-crop", crop, "+repage", "-colorspace", "gray",
+                          "(", "+clone", "-roll", "+1+0", ")", "-compose", "difference", "-composite",
+                          "-crop", "298x200+1+0", "-format", "%[fx:mean]", "info:"],
+                         capture_output=True, text=True, check=True, timeout=30).stdout
+    return float(out)
+
+
+def test_photo_zoom_refines(ctx):
+    """Issue 17 item 1: a 4000x3000 JPEG with one-pixel detail is shown from a screen-sized
+    preview (2000x1500); at 100 % (a real Ctrl+1) the canvas swaps in the full-size decode
+    (4000x3000) without moving the view (the zoom level and face 1's target stay), and the
+    one-pixel checkerboard is on the screen (neighbouring screen pixels differ several times
+    more than at fit). While it decodes the window answers every read within 0.5 s. Zoomed
+    further it keeps the refined image; back at fit (Ctrl+0) it draws the preview; Ctrl+1 and
+    at once Ctrl+0 leave the preview (the late decode is dropped)."""
+    import streaming_tests
+    home, env = own_folders("tribelens-gui-refine-")
+    try:
+        photo = os.path.join(home, "detail-12mp.jpg")
+        # test1.jpg enlarged (its two faces stay findable) with a one-pixel checkerboard laid
+        # over it: detail a 2000 px preview averages away.
+        subprocess.run(["convert", os.path.join(ctx.shared, "data/group-photos/test1.jpg"), "-resize", "4000x3000!",
+                        "(", "-size", "4000x3000", "pattern:gray50", ")", "-compose", "blend",
+                        "-define", "compose:args=25", "-composite", "-quality", "92", photo], check=True, timeout=120)
+        app = ctx.start([photo], "photo-zoom-refines", env=env)
+        faces = face_count(app, timeout=60)
+        fit = wait_zoom(app, lambda n: n.startswith("Zoom ") and "fitted" in n, "fitted")
+        for _ in range(20):
+            time.sleep(0.3)
+            again = wait_zoom(app, lambda n: n.startswith("Zoom ") and "fitted" in n, "fitted")
+            if again == fit:
+                break
+            fit = again
+        canvas = at.wait_for(app.accessible, "the photo", role="image",
+                             predicate=lambda n: n.name.startswith("detail-12mp.jpg"))
+        deadline = time.monotonic() + 20
+        while shown_pixels(canvas) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            at.fresh(app.accessible)
+        expect(shown_pixels(canvas), (2000, 1500), "the image drawn at fit (the preview)")
+        keys_to("TribeLens$")
+        detail_fit = pixel_detail(ctx, canvas, "photo-zoom-refines-fit")
+        peak_fit = streaming_tests.peak_rss_mib(app.process.pid)
+
+        # Ctrl+1, then the canvas' description read as fast as it answers (one D-Bus call a
+        # read, served by the GTK thread) until the full-size image is drawn.
+        pressed = time.monotonic()
+        xdotool("key", "ctrl+1")
+        reads, refined_after, first = [], None, None
+        while time.monotonic() - pressed < 30:
+            started = time.monotonic()
+            at.fresh(app.accessible)
+            size = shown_pixels(canvas)
+            reads.append(time.monotonic() - started)
+            if size == (4000, 3000):
+                refined_after = time.monotonic() - pressed
+                break
+            if first is None and len(reads) >= 3:
+                # Where the view is before the refined image comes (it may come first).
+                first = (zoom_level(app).name, extents(face_target(app, 1)) if faces != "No faces" else None, size)
+        if refined_after is None:
+            raise AssertionError("at 100%% the canvas still draws from %r" % (shown_pixels(canvas),))
+        # And for a second after it came: the canvas copies it into a cairo surface and draws it.
+        after = time.monotonic()
+        while time.monotonic() - after < 1.0:
+            started = time.monotonic()
+            at.fresh(app.accessible)
+            shown_pixels(canvas)
+            reads.append(time.monotonic() - started)
+            time.sleep(0.01)
+        level = wait_zoom(app, lambda n: n.startswith("Zoom 100%"), "100%")
+        compared = first is not None and first[2] != (4000, 3000)
+        if compared:
+            expect(level, first[0], "the zoom level after the refined image came")
+            if first[1] is not None:
+                expect(extents(face_target(app, 1)), first[1], "face 1's target after the refined image came")
+        ctx.note("zoom level and face target read before the refined image came: %s" % ("yes" if compared else "no (it came first)"))
+        detail_full = pixel_detail(ctx, canvas, "photo-zoom-refined")
+        ctx.note("refined to 4000x3000 %.2f s after Ctrl+1; %d reads then and in the second after, median %.3f s, max %.3f s; "
+                 "neighbouring-pixel difference %.3f at fit, %.3f at 100%%"
+                 % (refined_after, len(reads), sorted(reads)[len(reads) // 2], max(reads), detail_fit, detail_full))
+        if max(reads) > 0.5:
+            raise AssertionError("the window froze while refining: a read took %.2f s" % max(reads))
+        if not detail_full > 4 * detail_fit:
+            raise AssertionError("the one-pixel detail is not on the screen at 100%%: %.3f against %.3f at fit"
+                                 % (detail_full, detail_fit))
+
+        # Zoomed in further, the refined image stays (it already has every pixel).
+        xdotool("key", "ctrl+plus")
+        wait_zoom(app, lambda n: n.startswith("Zoom 150%"), "150%")
+        at.fresh(app.accessible)
+        expect(shown_pixels(canvas), (4000, 3000), "the image drawn at 150%")
+
+        # Back at fit: the preview again.
+        xdotool("key", "ctrl+0")
+        wait_zoom(app, lambda n: "fitted" in n, "fitted again")
+        at.fresh(app.accessible)
+        expect(shown_pixels(canvas), (2000, 1500), "the image drawn at fit again")
+
+        # 100 % and straight back to fit: the decode asked for is dropped when it comes.
+        xdotool("key", "ctrl+1", "ctrl+0")
+        wait_zoom(app, lambda n: "fitted" in n, "fitted after Ctrl+1, Ctrl+0")
+        time.sleep(max(2.0, 3 * refined_after))
+        at.fresh(app.accessible)
+        expect(shown_pixels(canvas), (2000, 1500), "the image drawn at fit after a dropped refine")
+        peak = streaming_tests.peak_rss_mib(app.process.pid)
+        ctx.note("12 MP photo: app peak RSS %.0f MiB before Ctrl+1, %.0f MiB after refining" % (peak_fit, peak))
+        if not app.alive():
+            raise AssertionError("the app exited")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+TESTS = [test_photo_zoom, test_photo_zoom_refines, test_photo_200_megapixels, test_photo_strip_home_end_remove, test_correction_find_stranger_undo, test_export_show_in_folder,
          test_training_vgg16_choose_weights_file]

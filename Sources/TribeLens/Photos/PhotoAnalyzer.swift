@@ -8,7 +8,8 @@ import Foundation
 /// photo memory (`PhotoLoader.withPhoto`), so two 12 MP photos wait for each other rather than
 /// pass the ceiling. Thumbnails come from reduced decodes on their own queue (`ThumbnailStore`),
 /// ahead of the analyses; previews of already analysed photos are re-made on a third queue so
-/// that going back to a photo never waits behind a long list of analyses. Detectors are built on
+/// that going back to a photo never waits behind a long list of analyses, and the zoomed view's
+/// larger decodes (`refine`) run on a fourth, so neither waits for the other. Detectors are built on
 /// first use (loading a cascade or a network takes time): the Preferences' one, and those
 /// active models name.
 final class PhotoAnalyzer: Sendable {
@@ -29,7 +30,12 @@ final class PhotoAnalyzer: Sendable {
     private let freeLanes: LanePool
     private let previewQueue = DispatchQueue(label: "io.github.tribelens.preview", qos: .userInteractive)
     private let thumbnailQueue = DispatchQueue(label: "io.github.tribelens.thumbnails", qos: .utility)
+    private let refineQueue = DispatchQueue(label: "io.github.tribelens.refine", qos: .userInitiated)
+    private let latestRefine = LatestToken()
     private let loader: PhotoLoader
+    /// The loader for refined images: its budget counts the BGRX copy made while the decode is
+    /// held (4 bytes a pixel), which is what the canvas then draws from.
+    private let refineLoader: PhotoLoader
     private let thumbnails: ThumbnailStore
 
     /// `makeDetector`: the detector used while no model is active (the Preferences' choice).
@@ -47,6 +53,9 @@ final class PhotoAnalyzer: Sendable {
          makeModelDetector: @escaping PreparedDetectorFactory,
          lanes: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.loader = loader
+        var refineLoader = loader
+        refineLoader.budget = DecodeBudget(workBytesPerPixel: 4)
+        self.refineLoader = refineLoader
         self.thumbnails = thumbnails
         self.lanes = max(1, lanes)
         analysisLanes = (0..<self.lanes).map { index in
@@ -104,6 +113,39 @@ final class PhotoAnalyzer: Sendable {
             MainLoop.post { deliver(preview) }
         }
     }
+
+    /// A refined image: the photo decoded at 1/`reduction` a side, not shrunk afterwards.
+    struct Refined: Sendable {
+        let image: RefinedImage
+        let reduction: Int
+    }
+
+    /// Decodes `url` at 1/`reduction` a side for the zoomed view (more reduced if that does not
+    /// fit the photo memory or the pixel limit: `PhotoLoader`). Skipped (nil) when another refine
+    /// was asked for, or `cancelRefine` called, before it starts: a decode already under way runs
+    /// to its end and the pipeline drops it.
+    func refine(_ url: URL, reduction: Int, token: Int,
+                then deliver: @escaping @MainActor @Sendable (Result<Refined, any Error>?) -> Void) {
+        latestRefine.set(token)
+        refineQueue.async { [refineLoader, latestRefine] in
+            guard latestRefine.is(token) else {
+                MainLoop.post { deliver(nil) }
+                return
+            }
+            let result = Result { () throws -> Refined in
+                let photo = try refineLoader.open(url)
+                let longest = max(photo.header.width, photo.header.height)
+                // The BGRX copy is made while the decode's memory is still reserved.
+                return try refineLoader.withPhoto(photo, minimumLongSide: PhotoRefinement.longSide(longest, reduction: reduction)) {
+                    Refined(image: RefinedImage($0.image), reduction: $0.reduction)
+                }
+            }
+            MainLoop.post { deliver(result) }
+        }
+    }
+
+    /// No refine asked for so far is wanted any more (the view went back to fit or to another photo).
+    func cancelRefine() { latestRefine.set(0) }
 
     private static func analyze(_ url: URL, loader: PhotoLoader, detectors: DetectorCache, preparation: FacePreparation?,
                                 preview makePreview: Bool, thumbnail makeThumbnail: Bool) -> Outcome {
@@ -166,6 +208,24 @@ private final class LanePool: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if !idle.contains(index) { idle.append(index) }
+    }
+}
+
+/// The newest refine asked for; those queued before it are skipped.
+private final class LatestToken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var token = 0
+
+    func set(_ value: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        token = value
+    }
+
+    func `is`(_ value: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return token == value
     }
 }
 

@@ -5,8 +5,10 @@ import Foundation
 /// photo on screen first, then the ones after it, as many at once as the analyzer has lanes)
 /// and what to label, streams the strip's thumbnails ahead of the analyses, keeps the shown
 /// photos' previews cached (only those: a folder of a thousand keeps a thousand thumbnails, not
-/// a thousand screen-sized images), stops analysing on `cancelAnalysis`, and reports every
-/// change and failure. The window shows `session` and `preview(for:)`; it never
+/// a thousand screen-sized images), refines the shown photo for a zoom past its preview
+/// (`zoomed`: one larger decode at a time, kept for that photo only, `PhotoRefinement`), stops
+/// analysing on `cancelAnalysis`, and reports every change and failure. The window shows
+/// `session`, `preview(for:)` and `refined(for:)`; it never
 /// calls the analyzer itself. No GTK here (results come back through the GLib main loop), so the
 /// unit tests drive it with a fake detector and a fake backend.
 @MainActor
@@ -23,6 +25,8 @@ final class PhotoPipeline {
     private(set) var analysisStopped = false
     private var previewing: Set<Int> = []    // ids whose preview is being re-made
     private var labelling: Int?              // id of the photo the model is labelling
+    private var refinement = PhotoRefinement()
+    private var refinedImage: RefinedImage?  // the shown photo's, when zoomed past its preview
     private let recognition: RecognitionState
 
     /// A photo could not be opened, or an opened folder held no photos.
@@ -86,6 +90,57 @@ final class PhotoPipeline {
     }
 
     func thumbnail(for photo: Photo) -> PreviewImage? { thumbnails[photo.id] }
+
+    /// The larger image the zoom asked for, when it has come and `photo` is still shown zoomed.
+    func refined(for photo: Photo) -> RefinedImage? {
+        refinement.refined?.photo == photo.id ? refinedImage : nil
+    }
+
+    /// The photo view shows photo `photoID` (nil: none) at `pixelsPerPhotoPixel` device pixels per
+    /// full-size photo pixel (nil: fitted). Asks for the decode the zoom needs when the preview
+    /// is too small for it, and lets go of the refined image at fit or for another photo. Returns
+    /// the reduction (2: half a side) the view stays at when the photo is too large to give
+    /// what the zoom needs (nil: it gets it).
+    @discardableResult
+    func zoomed(photoID: Int?, pixelsPerPhotoPixel: Double?) -> Int? {
+        let photo = session.current.flatMap { $0.id == photoID ? $0 : nil }
+        let analysis: PhotoAnalysis? = photo.flatMap { if case .analyzed(let analysis) = $0.state { return analysis } else { return nil } }
+        let preview = photo.flatMap { previews[$0.id] }
+        let decision = refinement.zoomed(photo: analysis == nil ? nil : photo?.id,
+                                         fullLongSide: analysis.map { max($0.width, $0.height) } ?? 0,
+                                         previewLongSide: preview.map { max($0.width, $0.height) },
+                                         pixelsPerPhotoPixel: pixelsPerPhotoPixel)
+        if decision.dropRefined {
+            refinedImage = nil
+            if let photo { session.touch(photo.id) }  // the canvas lets go of its copy
+        }
+        if refinement.pending == nil { analyzer.cancelRefine() }
+        if let request = decision.start, let photo { refine(photo, request) }
+        return decision.limitedTo
+    }
+
+    private func refine(_ photo: Photo, _ request: PhotoRefinement.Request) {
+        let started = DispatchTime.now()
+        analyzer.refine(photo.url, reduction: request.reduction, token: request.token) { [weak self] result in
+            guard let self, let result else { return }  // nil: skipped, a newer request came first
+            switch result {
+            case .success(let made):
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                let kept = self.refinement.arrived(request, reduction: made.reduction)
+                FileHandle.standardError.write(Data(String(
+                    format: "tribelens: %@: refined to %dx%d (1/%d, asked 1/%d) in %.2f s, %@\n", photo.fileName,
+                    made.image.width, made.image.height, made.reduction, request.reduction, seconds,
+                    kept ? "shown" : "dropped").utf8))
+                guard kept else { return }
+                self.refinedImage = made.image
+                self.session.touch(photo.id)
+            case .failure(let error):
+                // The preview stays; the zoom simply shows it enlarged.
+                self.refinement.failed(request)
+                FileHandle.standardError.write(Data("tribelens: \(photo.fileName): not refined: \(error)\n".utf8))
+            }
+        }
+    }
 
     /// Takes photo `index` out of the window: its thumbnail and preview go, the file is not
     /// touched. An analysis or labelling under way for it finishes and is dropped (the session

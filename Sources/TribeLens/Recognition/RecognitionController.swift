@@ -35,6 +35,9 @@ final class RecognitionController {
         modelButton = ModelMenuButton(state: naming.state)
         targets = FaceTargets(canvas: canvas)
         zoom = PhotoZoomController(window: window, canvas: canvas, targets: targets)
+        // Zoomed past the preview, the pipeline decodes more of the photo (the canvas gets it
+        // through the window's refresh).
+        zoom.onZoom = { [weak pipeline] id, scale in pipeline?.zoomed(photoID: id, pixelsPerPhotoPixel: scale) }
         popover = FacePopover(parent: targets.layer)
         exportButton = Gtk.iconButton("document-save-as-symbolic", name: L10n.tr("Export annotated photo"),
                                       action: "win.export-annotated")

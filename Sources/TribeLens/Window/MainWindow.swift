@@ -156,7 +156,7 @@ final class MainWindow {
             let preview = pipeline.preview(for: photo)
             let description = preview == nil ? L10n.format(L10n.tr("%s, %s, loading"), photo.fileName, photo.faceCountText)
                 : "\(photo.fileName), \(photo.faceCountText)"
-            canvas.show(photo.id, analysis, preview: preview, description: description)
+            canvas.show(photo.id, analysis, preview: preview, refined: pipeline.refined(for: photo), description: description)
             gtk_stack_set_visible_child_name(stack.opaque, "photo")
             badge.show(photo.faceCountText, busy: false)
         case .failed(let message):

@@ -4,14 +4,21 @@ import FaceKit
 /// The photo, scaled to fit the window (small photos are enlarged too), with a box around
 /// every face. Drawn with cairo from a screen-sized preview made off the GTK thread; the
 /// preview is resampled once per shown size (cairo's good filter is too slow to run per frame).
+/// Zoomed past the preview's resolution, a refined image (the photo decoded at 1/4, 1/2 or full
+/// size, `PhotoRefinement`) is drawn instead once it comes; the zoom is in full-size photo
+/// pixels, so swapping images moves neither the view nor the face boxes. At fit the preview is
+/// drawn, never the refined image.
 @MainActor
 final class PhotoCanvas {
     let widget: Widget
     private var surface: OpaquePointer?  // cairo_surface_t of the preview
     private var scaled: OpaquePointer?   // the preview resampled to the shown size, in device pixels
+    private var refinedSurface: OpaquePointer?  // drawing from `refined`'s bytes in place, when zoomed
     private var analysis: PhotoAnalysis?
     private var preview: PreviewImage?
+    private var refined: RefinedImage?
     private var shown: (photo: Int, hasPreview: Bool, hasAnalysis: Bool)?
+    private var described = ""
     /// What to write on each face (same order as the analysis' faces); empty: plain boxes.
     private var annotations: [FaceAnnotation] = []
     private var highlighted: Int?
@@ -33,20 +40,39 @@ final class PhotoCanvas {
         }, box, { data in Unmanaged<AnyObject>.fromOpaque(data!).release() })
     }
 
-    /// Shows photo `id`'s `preview` with the faces of `analysis` (nil: nothing), described for
-    /// assistive technology as `description`. Cheap when nothing changed.
-    func show(_ id: Int?, _ analysis: PhotoAnalysis?, preview: PreviewImage?, description: String) {
+    /// Shows photo `id`'s `preview` (and, zoomed, its `refined` image when there is one) with the
+    /// faces of `analysis` (nil: nothing), described for assistive technology as `description`.
+    /// Cheap when nothing changed.
+    func show(_ id: Int?, _ analysis: PhotoAnalysis?, preview: PreviewImage?, refined: RefinedImage? = nil, description: String) {
         tl_accessible_set_label(widget, description)
         let preview = analysis == nil ? nil : preview
+        let refined = preview == nil ? nil : refined
         let key = id.map { (photo: $0, hasPreview: preview != nil, hasAnalysis: analysis != nil) }
-        if let key, let shown, key == shown { return }
-        shown = key
-        for old in [surface, scaled] { if let old { cairo_surface_destroy(old) } }
-        surface = preview.map(Self.makeSurface)
-        scaled = nil
-        self.analysis = analysis
-        self.preview = preview
-        gtk_widget_queue_draw(widget)
+        let unchanged: Bool = {
+            guard let key, let shown else { return false }
+            return key == shown
+        }()
+        if !unchanged {
+            shown = key
+            for old in [surface, scaled] { if let old { cairo_surface_destroy(old) } }
+            surface = preview.map(Self.makeSurface)
+            scaled = nil
+            self.analysis = analysis
+            self.preview = preview
+            gtk_widget_queue_draw(widget)
+        }
+        if refined !== self.refined {
+            if let refinedSurface {
+                // Finished first: cairo copies the bytes into any snapshot still held (a frame's
+                // recording) and never reads them again, so the image may go.
+                cairo_surface_finish(refinedSurface)
+                cairo_surface_destroy(refinedSurface)
+            }
+            refinedSurface = refined.map(Self.makeSurface)
+            self.refined = refined
+            if !zoom.isFit { gtk_widget_queue_draw(widget) }
+        }
+        describe()
     }
 
     /// Names and colours for the faces (from the model and the user's corrections).
@@ -62,6 +88,31 @@ final class PhotoCanvas {
         guard zoom != self.zoom else { return }
         self.zoom = zoom
         gtk_widget_queue_draw(widget)
+        describe()
+    }
+
+    /// The image drawn at the current zoom: the refined one when zoomed and it has come.
+    private var drawn: (width: Int, height: Int, surface: OpaquePointer)? {
+        if !zoom.isFit, let refined, let refinedSurface { return (refined.width, refined.height, refinedSurface) }
+        if let preview, let surface { return (preview.width, preview.height, surface) }
+        return nil
+    }
+
+    /// The accessible description says how many pixels the shown image has (the GUI tests read
+    /// it to see the refined image arrive).
+    private func describe() {
+        let text = drawn.map { L10n.format(L10n.tr("Shown from an image of %1$d×%2$d pixels"), $0.width, $0.height) } ?? ""
+        guard text != described else { return }
+        described = text
+        tl_accessible_set_description(widget, text)
+    }
+
+    /// A surface over `image`'s own bytes (no copy); `image` must outlive it.
+    private static func makeSurface(_ image: RefinedImage) -> OpaquePointer {
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(image.width)))
+        precondition(stride == image.stride, "cairo's RGB24 rows are 4 bytes a pixel")
+        return cairo_image_surface_create_for_data(image.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24,
+                                                   Int32(image.width), Int32(image.height), Int32(image.stride))!
     }
 
     private static func makeSurface(_ preview: PreviewImage) -> OpaquePointer {
@@ -82,21 +133,22 @@ final class PhotoCanvas {
     }
 
     private func draw(_ cr: OpaquePointer, width: Double, height: Double) {
-        guard let analysis, let preview, let surface else { return }
+        guard let analysis, let preview, let surface, let drawn else { return }
         guard let geometry = PhotoGeometry(widgetWidth: width, widgetHeight: height,
                                            photoWidth: analysis.width, photoHeight: analysis.height, zoom: zoom) else { return }
         let scale = geometry.scale, left = geometry.left, top = geometry.top
         let shownWidth = Double(analysis.width) * scale, shownHeight = Double(analysis.height) * scale
 
         if !zoom.isFit {
-            // Zoomed: the preview drawn straight through a transform, bilinear (cheap enough per
-            // frame while scrolling; the resampled copy below would be as large as the zoom).
+            // Zoomed: the refined image (else the preview) drawn straight through a transform,
+            // bilinear (cheap enough per frame while scrolling; a resampled copy would be as
+            // large as the zoom). Both span the photo's full size, so they land on the same place.
             cairo_save(cr)
             cairo_rectangle(cr, 0, 0, width, height)
             cairo_clip(cr)
             cairo_translate(cr, left, top)
-            cairo_scale(cr, shownWidth / Double(preview.width), shownHeight / Double(preview.height))
-            cairo_set_source_surface(cr, surface, 0, 0)
+            cairo_scale(cr, shownWidth / Double(drawn.width), shownHeight / Double(drawn.height))
+            cairo_set_source_surface(cr, drawn.surface, 0, 0)
             cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR)
             cairo_paint(cr)
             cairo_restore(cr)

@@ -5,9 +5,15 @@ import Foundation
 /// Ctrl+plus / Ctrl+minus / Ctrl+0 (fit) / Ctrl+1 (100 %), Ctrl+scroll and pinch about the
 /// pointer; when zoomed, scrolling and dragging move the photo. The state is a `PhotoZoom`
 /// (GTK-free); the canvas and the face targets are told every change, so the boxes and their
-/// click targets stay on the faces. A new photo starts fitted.
+/// click targets stay on the faces. A new photo starts fitted. Every change is also reported
+/// through `onZoom`, so the pipeline can decode more of the photo than the preview has.
 @MainActor
 final class PhotoZoomController {
+    /// The shown photo (nil: none) and how many device pixels a full-size photo pixel takes
+    /// (nil: fitted). Returns the reduction the photo stays at when it is too large to be shown
+    /// as the zoom asks (2: half a side), for the pill to say so; nil otherwise.
+    var onZoom: (_ photoID: Int?, _ pixelsPerPhotoPixel: Double?) -> Int? = { _, _ in nil }
+
     /// The photo view: the canvas with its face targets, and the zoom pill over them.
     let view: Widget
     private let canvas: PhotoCanvas
@@ -65,8 +71,11 @@ final class PhotoZoomController {
         canvas.setZoom(zoom)
         targets.setZoom(zoom)
         let frame = self.frame
-        controls.update(percent: frame.map { zoom.percentText(in: $0) } ?? "100%", fit: zoom.isFit, visible: frame != nil)
         let scale = frame.flatMap { zoom.scale(in: $0) }
+        let deviceScale = Double(gtk_widget_get_scale_factor(canvas.widget))
+        let limited = onZoom(photo?.id, zoom.isFit ? nil : scale.map { $0 * deviceScale })
+        controls.update(percent: frame.map { zoom.percentText(in: $0) } ?? "100%", fit: zoom.isFit, visible: frame != nil,
+                        reducedTo: limited)
         setEnabled("zoom-in", scale.map { $0 < PhotoZoom.maximum } ?? false)
         setEnabled("zoom-out", frame != nil && !zoom.isFit)
         setEnabled("zoom-fit", frame != nil && !zoom.isFit)
