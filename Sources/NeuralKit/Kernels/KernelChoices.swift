@@ -142,13 +142,15 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         }
     }
 
+    /// On one thread in the float mode shards run in (`Parallel.shards`).
     private static func race(_ probes: [Probe], reps: Int = 6) -> [Double?] {
-        omp_set_num_threads(1)
         var alive = probes.map { _ in true }
-        for r in 0..<(reps + 1) {
-            for (i, p) in probes.enumerated() where alive[i] {
-                do { try p.run() } catch { alive[i] = false }
-                if r == 0 { p.best = .infinity }  // warm-up: first-touch and JIT
+        Parallel.shards(1) { _ in
+            for r in 0..<(reps + 1) {
+                for (i, p) in probes.enumerated() where alive[i] {
+                    do { try p.run() } catch { alive[i] = false }
+                    if r == 0 { p.best = .infinity }  // warm-up: first-touch and JIT
+                }
             }
         }
         return probes.enumerated().map { alive[$0.offset] ? $0.element.best : nil }
