@@ -44,16 +44,21 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             + "decided by \(decidedBy)"
     }
 
+    /// The model name with family, model and stepping (a VM's name can be as bare as "Intel(R)
+    /// Xeon(R) Processor"), and the first CPU's flags.
     static func cpuInfo() -> (model: String, flags: Set<String>) {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return ("unknown", []) }
-        var model = "unknown", flags = Set<String>()
+        var fields: [String: String] = [:], flags = Set<String>()
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            if parts[0] == "model name", model == "unknown" { model = parts[1] }
+            if fields[parts[0]] == nil { fields[parts[0]] = parts[1] }
             if parts[0] == "flags", flags.isEmpty { flags = Set(parts[1].split(separator: " ").map(String.init)) }
         }
-        return (model, flags)
+        guard let name = fields["model name"] else { return ("unknown", flags) }
+        let signature = [("family", "cpu family"), ("model", "model"), ("stepping", "stepping")]
+            .compactMap { label, key in fields[key].map { "\(label) \($0)" } }.joined(separator: " ")
+        return (signature.isEmpty ? name : "\(name) (\(signature))", flags)
     }
 
     static func l2Size() -> Int {
@@ -74,7 +79,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
 
     static func measure() -> KernelChoices {
         let (model, flags) = cpuInfo()
-        let features = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"].filter(flags.contains)
+        let features = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16"].filter(flags.contains)
         let l2 = l2Size()
         let env = ProcessInfo.processInfo.environment
         var decided: [String] = []
