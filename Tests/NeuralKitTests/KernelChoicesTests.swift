@@ -12,11 +12,19 @@ final class KernelChoicesTests: XCTestCase {
     }
 
     func testCalibrationTimesBothConvolutionAlgorithms() throws {
-        let (winograd, direct) = KernelChoices.timeConvAlgorithms()
+        let (winograd, direct, ratio) = KernelChoices.timeConvAlgorithms()
         let d = try XCTUnwrap(direct, "the direct kernel was not timed")
         XCTAssertGreaterThan(d, 0)
         // oneDNN 2.6 offers Winograd on AVX-512 CPUs only.
-        if KernelChoices.cpuInfo().flags.contains("avx512f") { XCTAssertGreaterThan(try XCTUnwrap(winograd), 0) }
+        if KernelChoices.cpuInfo().flags.contains("avx512f") {
+            let w = try XCTUnwrap(winograd)
+            XCTAssertGreaterThan(w, 0)
+            // The choice is made on this: the median of the rounds' direct/Winograd ratios.
+            let r = try XCTUnwrap(ratio, "no per-round ratio")
+            XCTAssertGreaterThan(r, 0)
+        } else {
+            XCTAssertNil(ratio)
+        }
         let chunks = KernelChoices.timeConvPoolChunks([1, 2, 4, 8])
         XCTAssertEqual(Set(chunks.keys), [1, 2, 4, 8])
         XCTAssertTrue(chunks.values.allSatisfy { $0 > 0 })
@@ -26,8 +34,8 @@ final class KernelChoicesTests: XCTestCase {
         let c = KernelChoices.current
         XCTAssertTrue(c.description.contains(c.cpuModel))
         guard c.decidedBy == "measurement" else { return }
-        if let w = c.winogradMs, let d = c.directMs {
-            XCTAssertEqual(c.winograd3x3, d > w * (1 - KernelChoices.margin), c.description)
+        if let r = c.directOverWinograd {
+            XCTAssertEqual(c.winograd3x3, r > 1 - KernelChoices.margin, c.description)
         }
         let imageBytes = 4 * 64 * 64 * 32
         XCTAssertTrue([1, 2, 4, 8].map { $0 * imageBytes }.contains(c.convPoolBudget), c.description)

@@ -30,4 +30,13 @@ int nk_avx512_enabled(void);
 /// For tests: 0 runs the portable versions even on an AVX-512 CPU; 1 allows AVX-512 again.
 void nk_set_avx512_allowed(int allowed);
 
+/// Denormal floats flushed to zero on the calling thread (x86-64: MXCSR's FTZ and DAZ), as
+/// TensorFlow runs Keras' ops; returns the previous state for `nk_flush_denormals_end`. Some cores
+/// take a microcode assist for every denormal operand (measured 25x slower FMAs on an Intel Xeon),
+/// and saturated sigmoids' gradients are full of them.
+unsigned nk_flush_denormals_begin(void);
+void nk_flush_denormals_end(unsigned saved);
+/// 1 when the calling thread flushes denormals (tests).
+int nk_flushing_denormals(void);
+
 #endif

@@ -1,4 +1,5 @@
 import CDNNL
+import CNeuralKernels
 import Dispatch
 import Foundation
 
@@ -7,6 +8,12 @@ import Foundation
 // then has a single join instead of a barrier inside every primitive, which keeps both cores busy
 // even when other processes compete for them (spinning OpenMP barriers collapse under such load;
 // measured in docs/neuralkit.md).
+//
+// The layers' arithmetic and the SGD update run inside `shards` or `chunks`, and there denormal floats
+// are flushed to zero, as TensorFlow does for Keras' ops: saturated sigmoids make the scratch CNN's
+// gradients denormal, and on the Intel Xeon this project met each such operand cost a microcode
+// assist (a step took 2.5x as long; docs/neuralkit.md). The thread's previous mode is put back
+// after each body, so the app's and plugins' own code keeps whatever mode it had.
 enum Parallel {
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -14,14 +21,14 @@ enum Parallel {
     static func shards(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             omp_set_num_threads(1)
-            body(0)
+            flushingDenormals { body(0) }
             return
         }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
             DispatchQueue.concurrentPerform(iterations: count) { i in
                 omp_set_num_threads(1)
-                work(i)
+                flushingDenormals { work(i) }
             }
         }
     }
@@ -31,7 +38,7 @@ enum Parallel {
     static func chunks(_ count: Int, minimumPerChunk: Int = 32_768, _ body: (Range<Int>) -> Void) {
         let n = min(workers, max(1, count / minimumPerChunk))
         if n <= 1 {
-            body(0..<count)
+            flushingDenormals { body(0..<count) }
             return
         }
         // Chunks are disjoint and concurrentPerform returns only when all are done, so sharing the
@@ -39,9 +46,16 @@ enum Parallel {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
             DispatchQueue.concurrentPerform(iterations: n) { i in
-                work(count * i / n..<count * (i + 1) / n)
+                flushingDenormals { work(count * i / n..<count * (i + 1) / n) }
             }
         }
+    }
+
+    /// `body` with denormals flushed to zero on this thread (FTZ and DAZ), the mode restored after.
+    static func flushingDenormals<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = nk_flush_denormals_begin()
+        defer { nk_flush_denormals_end(saved) }
+        return try body()
     }
 
     /// Splits n items into `parts` contiguous ranges of near-equal size (empty parts dropped).

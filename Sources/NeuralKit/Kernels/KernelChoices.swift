@@ -11,7 +11,11 @@ import Foundation
 /// - the chunk of images a convolution and its max-pool run in (`ConvPoolKernel`): the fastest of
 ///   1, 2, 4 and 8 images on the scratch CNN's first convolution, kept as a byte budget.
 /// A candidate replaces the default the EPYC was tuned with (Winograd, 2 images) only when it is
-/// more than 5% faster, so that near-ties do not flip from one process to the next.
+/// more than 5% faster, so that near-ties do not flip from one process to the next. Winograd
+/// against direct is decided on the median of the rounds' direct/Winograd ratios, not on the two
+/// best times: a round's two runs are adjacent in time, so load hits both alike (on the Xeon a
+/// pair of best times once said direct, 6.81 against 8.21 ms, where direct makes the step 1.3x
+/// slower).
 /// The calibration runs once per process, the first time a network is built, alternating the
 /// candidates and keeping each one's best thread CPU time, so that load from other processes
 /// hits them alike and hardly moves the figures. It is not cached on disk: NeuralKit runs inside plugins, which keep no files
@@ -25,6 +29,8 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
     public let winograd3x3: Bool
     /// Best CPU milliseconds of the calibration pass: Winograd, direct (nil: not measured or not offered).
     public let winogradMs: Double?, directMs: Double?
+    /// Median over the calibration's rounds of direct's time over Winograd's in the same round.
+    public let directOverWinograd: Double?
     public let convPoolBudget: Int
     /// Best CPU milliseconds per chunk size (images) of the conv + pool calibration.
     public let chunkMs: [Int: Double]
@@ -39,21 +45,27 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let f = { (x: Double?) in x.map { String(format: "%.2f ms", $0) } ?? "n/a" }
         let chunks = chunkMs.keys.sorted().map { "\($0): \(String(format: "%.2f", chunkMs[$0]!))" }.joined(separator: ", ")
         return "CPU: \(cpuModel) [\(features.joined(separator: " "))], L2 \(l2Bytes / 1024) KiB; "
-            + "3x3 convolutions: \(winograd3x3 ? "Winograd" : "direct") (Winograd \(f(winogradMs)), direct \(f(directMs))); "
+            + "3x3 convolutions: \(winograd3x3 ? "Winograd" : "direct") (Winograd \(f(winogradMs)), direct \(f(directMs)), "
+            + "direct/Winograd \(directOverWinograd.map { String(format: "%.2f", $0) } ?? "n/a")); "
             + "conv+pool chunk budget \(convPoolBudget / 1024) KiB (ms by images per chunk: \(chunks.isEmpty ? "n/a" : chunks)); "
             + "decided by \(decidedBy)"
     }
 
+    /// The model name with family, model and stepping (a VM's name can be as bare as "Intel(R)
+    /// Xeon(R) Processor"), and the first CPU's flags.
     static func cpuInfo() -> (model: String, flags: Set<String>) {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return ("unknown", []) }
-        var model = "unknown", flags = Set<String>()
+        var fields: [String: String] = [:], flags = Set<String>()
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            if parts[0] == "model name", model == "unknown" { model = parts[1] }
+            if fields[parts[0]] == nil { fields[parts[0]] = parts[1] }
             if parts[0] == "flags", flags.isEmpty { flags = Set(parts[1].split(separator: " ").map(String.init)) }
         }
-        return (model, flags)
+        guard let name = fields["model name"] else { return ("unknown", flags) }
+        let signature = [("family", "cpu family"), ("model", "model"), ("stepping", "stepping")]
+            .compactMap { label, key in fields[key].map { "\(label) \($0)" } }.joined(separator: " ")
+        return (signature.isEmpty ? name : "\(name) (\(signature))", flags)
     }
 
     static func l2Size() -> Int {
@@ -74,19 +86,19 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
 
     static func measure() -> KernelChoices {
         let (model, flags) = cpuInfo()
-        let features = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"].filter(flags.contains)
+        let features = ["avx2", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16"].filter(flags.contains)
         let l2 = l2Size()
         let env = ProcessInfo.processInfo.environment
         var decided: [String] = []
-        var winograd = true, wMs: Double?, dMs: Double?
+        var winograd = true, wMs: Double?, dMs: Double?, ratio: Double?
         if let forced = env["NEURALKIT_WINOGRAD"] {
             winograd = forced != "0"
             decided.append("NEURALKIT_WINOGRAD=\(forced)")
         } else {
-            (wMs, dMs) = timeConvAlgorithms()
+            (wMs, dMs, ratio) = timeConvAlgorithms()
             // Winograd (the choice the EPYC was tuned with) unless direct is clearly faster: two
             // candidates within a few percent swap places from run to run.
-            if let w = wMs, let d = dMs { winograd = d > w * (1 - margin) } else { winograd = wMs != nil }
+            if let r = ratio { winograd = r > 1 - margin } else { winograd = wMs != nil }
         }
         let imageBytes = 4 * 64 * 64 * 32
         var budget = 2 * imageBytes, chunkMs: [Int: Double] = [:]
@@ -101,7 +113,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             }
         }
         return KernelChoices(cpuModel: model, features: features, l2Bytes: l2, winograd3x3: winograd, winogradMs: wMs,
-                             directMs: dMs, convPoolBudget: budget, chunkMs: chunkMs,
+                             directMs: dMs, directOverWinograd: ratio, convPoolBudget: budget, chunkMs: chunkMs,
                              decidedBy: decided.isEmpty ? "measurement" : decided.joined(separator: ", ") + (decided.count < 2 ? " and measurement" : ""))
     }
 
@@ -112,7 +124,9 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let x: FloatBuffer, y: FloatBuffer, g: FloatBuffer
         let params: [FloatBuffer], grads: [FloatBuffer]
         let dx: FloatBuffer?
-        var best = Double.infinity
+        /// CPU milliseconds of each timed round (the warm-up dropped).
+        var times: [Double] = []
+        var best: Double { times.min() ?? .infinity }
 
         init(_ kernel: any LayerKernel, inputCount: Int, outputCount: Int, parameterCounts: [Int], inputGrad: Bool) {
             self.kernel = kernel
@@ -138,29 +152,32 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             try kernel.forward(input: x.pointer, output: y.pointer, parameters: params.map(\.pointer))
             try kernel.backward(input: x.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
                                 inputGrad: dx?.pointer, parameters: params.map(\.pointer), parameterGrads: grads.map(\.pointer))
-            best = min(best, (Self.cpuNanoseconds() - t) / 1e6)
+            times.append((Self.cpuNanoseconds() - t) / 1e6)
         }
     }
 
-    private static func race(_ probes: [Probe], reps: Int = 6) -> [Double?] {
-        omp_set_num_threads(1)
+    /// On one thread in the float mode shards run in (`Parallel.shards`).
+    private static func race(_ probes: [Probe], reps: Int = 6) -> [[Double]?] {
         var alive = probes.map { _ in true }
-        for r in 0..<(reps + 1) {
-            for (i, p) in probes.enumerated() where alive[i] {
-                do { try p.run() } catch { alive[i] = false }
-                if r == 0 { p.best = .infinity }  // warm-up: first-touch and JIT
+        Parallel.shards(1) { _ in
+            for r in 0..<(reps + 1) {
+                for (i, p) in probes.enumerated() where alive[i] {
+                    do { try p.run() } catch { alive[i] = false }
+                    if r == 0 { p.times = [] }  // warm-up: first-touch and JIT
+                }
             }
         }
-        return probes.enumerated().map { alive[$0.offset] ? $0.element.best : nil }
+        return probes.enumerated().map { alive[$0.offset] ? $0.element.times : nil }
     }
 
     /// The scratch CNN's conv2 (3x3, 32 -> 32 channels on 32x32, 16 images: one core's shard),
     /// Winograd reading and writing nChw16c as in the network, direct reading NHWC and writing
     /// nChw16c as the network lays it out then.
-    static func timeConvAlgorithms() -> (winograd: Double?, direct: Double?) {
+    /// Best times of each and the median of the rounds' direct/Winograd ratios.
+    static func timeConvAlgorithms() -> (winograd: Double?, direct: Double?, directOverWinograd: Double?) {
         let conv = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, name: "calibration")
         let shape = [32, 32, 32], batch = 16, n = batch * 32 * 32 * 32
-        guard let resources = try? KernelResources() else { return (nil, nil) }
+        guard let resources = try? KernelResources() else { return (nil, nil, nil) }
         let counts = [3 * 3 * 32 * 32, 32]
         let w = try? ConvKernel(config: conv, input: shape, output: shape, batch: batch, training: true,
                                 resources: resources, layouts: (.blocked16, .blocked16), winograd: true)
@@ -169,10 +186,14 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         var probes: [Probe] = [], which: [Bool] = []
         if let w, w.winograd { probes.append(Probe(w, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(true) }
         if let d { probes.append(Probe(d, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(false) }
-        let times = race(probes)
-        var out: (Double?, Double?) = (nil, nil)
-        for (t, isW) in zip(times, which) { if isW { out.0 = t } else { out.1 = t } }
-        return out
+        var wTimes: [Double]?, dTimes: [Double]?
+        for (t, isW) in zip(race(probes), which) { if isW { wTimes = t } else { dTimes = t } }
+        var ratio: Double?
+        if let wt = wTimes, let dt = dTimes, wt.count == dt.count, !wt.isEmpty {
+            let r = zip(dt, wt).map { $0 / $1 }.sorted()
+            ratio = r.count % 2 == 1 ? r[r.count / 2] : (r[r.count / 2 - 1] + r[r.count / 2]) / 2
+        }
+        return (wTimes?.min(), dTimes?.min(), ratio)
     }
 
     /// The scratch CNN's conv1 + pool (64x64x3 -> 32 channels -> 32x32) for 16 images in chunks.
@@ -190,7 +211,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             sizes.append(c)
         }
         var out: [Int: Double] = [:]
-        for (t, c) in zip(race(probes), sizes) { if let t { out[c] = t } }
+        for (t, c) in zip(race(probes), sizes) { if let t = t?.min() { out[c] = t } }
         return out
     }
 }
