@@ -110,7 +110,7 @@ final class PhotoPipelineTests: XCTestCase {
 
     /// Runs the GLib main loop (no display) until `done`, for at most 30 s.
     @MainActor
-    private static func pump(_ done: () -> Bool) -> Bool {
+    static func pump(_ done: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(30)
         while !done() {
             guard Date() < deadline else { return false }

@@ -178,17 +178,6 @@ final class PhotoRefinementTests: XCTestCase {
         return url
     }
 
-    @MainActor
-    private static func pump(_ done: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(30)
-        while !done() {
-            guard Date() < deadline else { return false }
-            _ = g_main_context_iteration(nil, 0)
-            usleep(1000)
-        }
-        return true
-    }
-
     /// The window's pipeline with the real analyzer (over `loader`) and a detector that finds nothing.
     @MainActor
     private static func pipeline(home: URL, loader: PhotoLoader = PhotoLoader()) -> PhotoPipeline {
@@ -211,11 +200,11 @@ final class PhotoRefinementTests: XCTestCase {
         try MainActor.assumeIsolated {
             let pipeline = Self.pipeline(home: home, loader: PhotoLoader(maxPixels: 7_000_000))
             pipeline.open([url])
-            XCTAssertTrue(Self.pump { pipeline.session.current.map { pipeline.preview(for: $0) != nil } ?? false })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.session.current.map { pipeline.preview(for: $0) != nil } ?? false })
             let photo = try XCTUnwrap(pipeline.session.current)
             XCTAssertEqual(pipeline.preview(for: photo)?.width, 1500)
             XCTAssertNil(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1))
-            XCTAssertTrue(Self.pump { pipeline.refined(for: photo) != nil })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.refined(for: photo) != nil })
             XCTAssertEqual(pipeline.refined(for: photo).map { [$0.width, $0.height] }, [3000, 2000])
             XCTAssertEqual(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1), 2)
             XCTAssertNil(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 0.5))  // 1/2 is all 50 % needs
@@ -235,9 +224,9 @@ final class PhotoRefinementTests: XCTestCase {
                 guard session.photos.count == 2, case .analyzed = session.photos[index].state else { return false }
                 return pipeline.thumbnail(for: session.photos[index]) != nil
             }
-            XCTAssertTrue(Self.pump { ready(0) && ready(1) })
+            XCTAssertTrue(PhotoPipelineTests.pump { ready(0) && ready(1) })
             var photo = try XCTUnwrap(session.current)
-            XCTAssertTrue(Self.pump { pipeline.preview(for: photo) != nil })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.preview(for: photo) != nil })
             let preview = try XCTUnwrap(pipeline.preview(for: photo))
             XCTAssertEqual([preview.width, preview.height], [2000, 1500])
             // The preview averaged the stripes into one grey (JPEG leaves a little ripple).
@@ -245,7 +234,7 @@ final class PhotoRefinementTests: XCTestCase {
 
             // 100 %: the full-size decode replaces it.
             XCTAssertNil(pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1))
-            XCTAssertTrue(Self.pump { pipeline.refined(for: photo) != nil })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.refined(for: photo) != nil })
             let refined = try XCTUnwrap(pipeline.refined(for: photo))
             XCTAssertEqual([refined.width, refined.height], [4000, 3000])
             // The loader's own full-size pixels, each one (B, G, R, x in memory).
@@ -273,9 +262,9 @@ final class PhotoRefinementTests: XCTestCase {
             photo = try XCTUnwrap(session.current)
             pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: nil)
             let leftRevision = try XCTUnwrap(session.photos.first { $0.id == left.id }).revision
-            XCTAssertTrue(Self.pump { pipeline.preview(for: photo) != nil })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.preview(for: photo) != nil })
             pipeline.zoomed(photoID: photo.id, pixelsPerPhotoPixel: 1)
-            XCTAssertTrue(Self.pump { pipeline.refined(for: photo) != nil })
+            XCTAssertTrue(PhotoPipelineTests.pump { pipeline.refined(for: photo) != nil })
             XCTAssertEqual(try XCTUnwrap(session.photos.first { $0.id == left.id }).revision, leftRevision,
                            "the left photo's refine was taken")
             XCTAssertNil(pipeline.refined(for: left))
