@@ -3,8 +3,9 @@
 import PackageDescription
 
 // OpenCV 4.6 headers live under /usr/include/opencv4 on Debian. We link only the modules we use
-// (platform notes: linking all 56 via pkg-config costs 0.5 s start-up and 55 MB RSS).
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
+// (platform notes: linking all 56 via pkg-config costs 0.5 s start-up and 55 MB RSS). imgcodecs is
+// not linked but loaded on first use (Sources/CVision/codecs.hpp: its dependencies cost 0.1 s).
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"]
 
 // Plugin contract (issue 5): the C header every backend implements, and the C test plugins the
 // host is tested with (Tests/Plugins; real .so files, built next to the test bundle, which the

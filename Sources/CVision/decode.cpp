@@ -18,6 +18,7 @@
 #include <sys/vfs.h>
 #include <jpeglib.h>
 #include <png.h>
+#include "codecs.hpp"
 #include "cvision_decode.h"
 #include "cvision_support.hpp"
 
@@ -542,7 +543,7 @@ int decode_other(const uint8_t *bytes, size_t length, int32_t width, int32_t hei
                  int32_t *found_w, int32_t *found_h, Messages &messages, char *err, size_t err_len) {
     if (length > static_cast<size_t>(INT32_MAX)) return fail(err, err_len, "file too large for OpenCV's decoders");
     const cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
-    const cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+    const cv::Mat decoded = codecs::imdecode(buffer, cv::IMREAD_UNCHANGED);
     if (decoded.empty()) {
         std::string why = "not a decodable image";
         const std::string said = decoder_complaint(messages.cerr_text);

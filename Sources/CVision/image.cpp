@@ -2,6 +2,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <cstdlib>
+#include "codecs.hpp"
 #include "cvision_support.hpp"
 
 namespace cvision {
@@ -96,22 +97,12 @@ int finish_decode(const cv::Mat &decoded, int orientation, int64_t max_pixels, c
 
 using namespace cvision;
 
-extern "C" int cvision_decode_file(const char *path, int orientation, int64_t max_pixels,
-                                   cvision_image *out, char *err, size_t err_len) {
-    return guarded(err, err_len, [&] {
-        // IMREAD_UNCHANGED keeps 16-bit depth and alpha; orientation is applied by us from the
-        // header FaceKit parsed, since UNCHANGED makes OpenCV ignore EXIF.
-        cv::Mat decoded = cv::imread(path, cv::IMREAD_UNCHANGED);
-        return finish_decode(decoded, orientation, max_pixels, out, err, err_len);
-    });
-}
-
 extern "C" int cvision_decode_memory(const uint8_t *bytes, size_t length, int orientation,
                                      int64_t max_pixels, cvision_image *out, char *err,
                                      size_t err_len) {
     return guarded(err, err_len, [&] {
         cv::Mat buffer(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t *>(bytes));
-        cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        cv::Mat decoded = codecs::imdecode(buffer, cv::IMREAD_UNCHANGED);
         return finish_decode(decoded, orientation, max_pixels, out, err, err_len);
     });
 }
@@ -139,7 +130,7 @@ extern "C" int cvision_write_file(const char *path, const uint8_t *rgb, int32_t 
     return guarded(err, err_len, [&] {
         cv::Mat bgr;
         cv::cvtColor(wrap_rgb(rgb, width, height), bgr, cv::COLOR_RGB2BGR);
-        if (!cv::imwrite(path, bgr)) return fail(err, err_len, "could not encode or write the image");
+        if (!codecs::imwrite(path, bgr)) return fail(err, err_len, "could not encode or write the image");
         return 0;
     });
 }

@@ -26,14 +26,10 @@ typedef struct cvision_box {
     int32_t has_landmarks;
 } cvision_box;
 
-/// Decodes an image file into RGB. 16-bit samples are scaled to 8 bits, grey is expanded, alpha is
-/// composited over white, and `orientation` (EXIF 1-8; 1 = as stored) is applied. The caller has
-/// already checked the header's size against its pixel limit; `max_pixels` is checked again here
-/// against what the decoder actually produced.
-int cvision_decode_file(const char *path, int orientation, int64_t max_pixels, cvision_image *out,
-                        char *err, size_t err_len);
-
-/// Decodes an encoded image held in memory (same rules as cvision_decode_file).
+/// Decodes an encoded image held in memory into RGB (OpenCV's decoders). 16-bit samples are scaled
+/// to 8 bits, grey is expanded, alpha is composited over white, and `orientation` (EXIF 1-8; 1 = as
+/// stored) is applied. The caller has already checked the header's size against its pixel limit;
+/// `max_pixels` is checked again here against what the decoder actually produced.
 int cvision_decode_memory(const uint8_t *bytes, size_t length, int orientation, int64_t max_pixels,
                           cvision_image *out, char *err, size_t err_len);
 

@@ -53,7 +53,7 @@ public struct PluginProbe: Sendable {
         let stored = cache?.load() ?? [:]
         var entries = stored
         var results: [Checked?] = Array(repeating: nil, count: urls.count)
-        var pending: [(index: Int, key: String, status: PluginVerdictCache.FileStatus)] = []
+        var pending: [(index: Int, key: String, status: FileStatus)] = []
         for (index, url) in urls.enumerated() {
             let path = url.path
             guard let info = PluginFileType.status(path) else {
@@ -66,7 +66,7 @@ public struct PluginProbe: Sendable {
                 continue
             }
             let key = url.resolvingSymlinksInPath().path
-            let status = PluginVerdictCache.FileStatus(info)
+            let status = FileStatus(info)
             if let entry = entries[key], entry.status == status {
                 results[index] = Checked(url: url, verdict: entry.verdict, probed: false)
                 continue

@@ -8,28 +8,11 @@ import Glibc
 /// so that a plugin is checked in a child process once, not at every start, and a file that
 /// crashed the check once costs one check, not every start.
 ///
-/// An entry is keyed by the file's real path and holds what identifies its bytes: device, inode,
-/// size, modification and status-change times (to the nanosecond; a program cannot set ctime
-/// back) and the SHA-256. Unchanged status: the verdict holds without reading the file. Changed
+/// An entry is keyed by the file's real path and holds what identifies its bytes: its FileStatus
+/// and the SHA-256. Unchanged status: the verdict holds without reading the file. Changed
 /// status but the same size and SHA-256 (a copy, a `touch`): it still holds. Anything else: the
 /// file is checked again. The whole cache is void when the probe or the host's ABI changed.
 public struct PluginVerdictCache: Sendable {
-    struct FileStatus: Codable, Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var modified: [Int]
-        var changed: [Int]
-
-        init(_ info: stat) {
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-            size = Int64(info.st_size)
-            modified = [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-            changed = [Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
-        }
-    }
-
     struct Entry: Codable, Equatable {
         var status: FileStatus
         var sha256: String

@@ -100,7 +100,7 @@ public enum FaceModels {
         (byteCount(url) ?? 0) < 5_000_000 ? .yunet : .sface
     }
 
-    static let cache = FileDigestCache()
+    static let cache = FileDigestCache(store: { FileDigestCache.standardStore })
 
     private static func checkExplicit(_ url: URL, kind: FaceModelKind, allowUnverified: Bool) throws -> URL {
         guard FileManager.default.fileExists(atPath: url.path) else {

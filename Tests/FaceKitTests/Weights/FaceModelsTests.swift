@@ -171,9 +171,9 @@ final class FaceModelsTests: XCTestCase {
         XCTAssertEqual(YuNetModelLocator.find(), inDetectors.path)
         // weights/ comes first; the SFace file there is skipped for YuNet, without reading it.
         _ = try copy(try sharedSFace, to: weightsFolder, as: "a.onnx")
-        let digestsBefore = FaceModels.cache.count
+        let digestsBefore = FaceModels.cache.filesHashed
         XCTAssertEqual(YuNetModelLocator.find(), inDetectors.path)
-        XCTAssertEqual(FaceModels.cache.count, digestsBefore, "the SFace-sized file was hashed while looking for YuNet")
+        XCTAssertEqual(FaceModels.cache.filesHashed, digestsBefore, "the SFace-sized file was hashed while looking for YuNet")
         let inWeights = try copy(try sharedYuNet, to: weightsFolder, as: "z.onnx")
         XCTAssertEqual(YuNetModelLocator.find(), inWeights.path)
         // A symbolic link to a model kept elsewhere is followed.
