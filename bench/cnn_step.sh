@@ -23,11 +23,14 @@ run() {  # label
     winograd) NEURALKIT_WINOGRAD=1 "$cli" bench cnn-step --batches 30 --json ;;
     direct) NEURALKIT_WINOGRAD=0 "$cli" bench cnn-step --batches 30 --json ;;
     before) "$BEFORE/tribelens-cli" bench cnn-step --batches 30 --json ;;
+    bf16) NEURALKIT_BF16=1 "$cli" bench cnn-step --batches 30 --json ;;
     keras) (cd "$here/peers" && "$py" keras_bench.py cnn-step --batches 30) 2>/dev/null ;;
   esac | grep '^{' | sed "s/^{/{\"label\": \"$1\", /" >> "$results"
 }
 labels=(chosen winograd direct keras)
 [ -n "${BEFORE:-}" ] && labels+=(before)
+# The opt-in bf16 convolutions, where the CPU has bf16 instructions.
+grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && labels+=(bf16)
 n=${#labels[@]}
 for r in $(seq 1 "$rounds"); do
   for k in $(seq 0 $((n - 1))); do run "${labels[$(( (k + r) % n ))]}"; done
@@ -39,7 +42,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 med = {l: statistics.median([r["ms_per_batch"] for r in rows if r["label"] == l]) for l in {r["label"] for r in rows}}
 rng = {l: (min(v), max(v)) for l in med for v in [[r["ms_per_batch"] for r in rows if r["label"] == l]]}
-for l in ["chosen", "winograd", "direct", "before", "keras"]:
+for l in ["chosen", "winograd", "direct", "bf16", "before", "keras"]:
     if l in med:
         print(f"{l:<9} {med[l]:7.1f} ms per batch of 32 (rounds {rng[l][0]:.1f}-{rng[l][1]:.1f})"
               + (f"   {med[l] / med['keras']:.2f}x Keras" if l != "keras" and "keras" in med else ""))

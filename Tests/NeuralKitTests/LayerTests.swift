@@ -67,6 +67,44 @@ final class LayerTests: XCTestCase {
         }
     }
 
+    /// bf16 mode (opt-in): the convolutions see bf16-rounded inputs, weights and output gradients
+    /// and accumulate in float32, so they match the naive loops run on the rounded values, and
+    /// differ from the float32 result by about bf16's precision (which shows the rounding ran).
+    func testBF16ConvolutionsMatchNaiveLoopsOnRoundedValues() throws {
+        guard KernelChoices.current.hasBF16 else {
+            throw XCTSkip("no bf16 instructions on this CPU (\(KernelChoices.current.cpuModel))")
+        }
+        func bf16(_ v: [Float]) -> [Float] {  // round to nearest even, as oneDNN's reorder does
+            v.map { let b = $0.bitPattern; return Float(bitPattern: (b &+ 0x7FFF &+ ((b >> 16) & 1)) & 0xFFFF_0000) }
+        }
+        for (ci, c) in convCases.enumerated() {
+            let layer = Conv2D(filters: c.cout, kernelSize: (c.kh, c.kw), padding: c.padding, name: "b\(ci)")
+            guard !SmallMapWinogradKernel.applies(to: layer, input: [c.h, c.w, c.cin]) else { continue }
+            let n = 2
+            let kernel = try ConvKernel(config: layer, input: [c.h, c.w, c.cin], output: try layer.outputShape(for: [c.h, c.w, c.cin]),
+                                        batch: n, training: true, resources: try KernelResources(), bf16: true)
+            XCTAssertTrue(kernel.bf16 && !kernel.winograd, "\(kernel.implementations)")
+            let h = try LayerHarness(layer, input: [c.h, c.w, c.cin], batch: n, kernel: kernel)
+            let x = randomFloats(h.inputCount, seed: UInt64(ci))
+            let k = randomFloats(c.kh * c.kw * c.cin * c.cout, seed: UInt64(ci + 100))
+            let b = randomFloats(c.cout, seed: UInt64(ci + 200))
+            let r = randomFloats(h.outputCount, seed: UInt64(ci + 300))
+            let same = c.padding == .same
+            let rounded = Naive.conv(bf16(x), n: n, h: c.h, w: c.w, cin: c.cin, kernel: bf16(k), kh: c.kh, kw: c.kw,
+                                     cout: c.cout, bias: b, same: same)
+            let exact = Naive.conv(x, n: n, h: c.h, w: c.w, cin: c.cin, kernel: k, kh: c.kh, kw: c.kw, cout: c.cout, bias: b, same: same)
+            let y = try h.forward(x, [k, b])
+            assertClose(y, rounded.y, absolute: 1e-4, relative: 1e-4, "bf16 conv case \(ci) forward")
+            XCTAssertGreaterThan(zip(y, exact.y).map { abs($0 - $1) }.max() ?? 0, 1e-4, "case \(ci): no bf16 rounding seen")
+            let refB = Naive.convBackward(bf16(x), n: n, h: c.h, w: c.w, cin: c.cin, kernel: bf16(k), kh: c.kh, kw: c.kw,
+                                          cout: c.cout, same: same, g: bf16(r))
+            let (dx, dp) = try h.backward(x, [k, b], r: r)
+            assertClose(dx, refB.dx, absolute: 1e-4, relative: 1e-4, "bf16 conv case \(ci) dx")
+            assertClose(dp[0], refB.dk, absolute: 1e-4, relative: 1e-4, "bf16 conv case \(ci) dkernel")
+            assertClose(dp[1], refB.db, absolute: 1e-4, relative: 1e-4, "bf16 conv case \(ci) dbias")
+        }
+    }
+
     func testConvGradientsMatchFiniteDifferences() throws {
         for (ci, c) in convCases.prefix(4).enumerated() {
             let layer = Conv2D(filters: c.cout, kernelSize: (c.kh, c.kw), padding: c.padding, activation: .sigmoid, name: "c\(ci)")

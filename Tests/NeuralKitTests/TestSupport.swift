@@ -30,6 +30,17 @@ struct LayerHarness {
         specs = layer.parameterSpecs(for: input)
     }
 
+    /// A kernel the test built itself (forced choices), seen through the same arrays.
+    init(_ layer: any Layer, input: [Int], batch: Int, kernel: any LayerKernel) throws {
+        self.layer = layer
+        inputShape = input
+        self.batch = batch
+        layouts = (.nhwc, .nhwc)
+        self.kernel = kernel
+        outputShape = try layer.outputShape(for: input)
+        specs = layer.parameterSpecs(for: input)
+    }
+
     var inputCount: Int { batch * inputShape.reduce(1, *) }
     var outputCount: Int { batch * outputShape.reduce(1, *) }
 

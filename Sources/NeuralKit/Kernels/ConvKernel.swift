@@ -7,6 +7,11 @@ import CDNNL
 /// oneDNN's blocked layouts: `LayoutBridge`s reorder into and out of them around each call (cheap
 /// next to the 2-2.5x fewer multiplications). Weights in a blocked layout are reordered once per
 /// parameter change; weight gradients are reordered back to HWIO.
+///
+/// In bf16 mode (`KernelChoices.bf16Convolutions`, opt-in) the primitives read bf16 copies of
+/// the input, the weights and the output gradient, made by the same bridges, and write float32
+/// outputs, input gradients and weight gradients: the master weights and everything outside the
+/// convolutions stay float32. Winograd has no bf16 form, so those convolutions run direct.
 final class ConvKernel: LayerKernel {
     let batch: Int
     let activation: Activation
@@ -14,6 +19,7 @@ final class ConvKernel: LayerKernel {
     let engine: DNNLEngine
     let stream: DNNLStream
     let winograd: Bool
+    let bf16: Bool
     let implementations: [String]
 
     // Forward.
@@ -39,13 +45,17 @@ final class ConvKernel: LayerKernel {
     private var backwardWeightsFresh = false
 
     init(config: Conv2D, input: [Int], output: [Int], batch: Int, training: Bool, resources: KernelResources,
-         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc), winograd forced: Bool? = nil) throws {
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc), winograd forced: Bool? = nil,
+         bf16: Bool = false) throws {
         engine = resources.engine
         stream = resources.stream
         self.batch = batch
         activation = config.activation
         outputChannels = output[2]
         outputCount = batch * output.reduce(1, *)
+        // Passed in, not read from KernelChoices.current: the calibration that makes it builds kernels.
+        self.bf16 = bf16
+        let low = bf16 ? dnnl_bf16 : dnnl_f32
         let (kh, kw) = config.kernelSize
         let srcDims = [batch, input[2], input[0], input[1]], dstDims = [batch, output[2], output[0], output[1]]
         let wDims = [output[2], input[2], kh, kw]
@@ -71,8 +81,8 @@ final class ConvKernel: LayerKernel {
         let engine = self.engine
         /// Forward primitive descriptor for an algorithm, or nil if oneDNN has no implementation.
         func forwardPD(_ alg: dnnl_alg_kind_t, srcTag: dnnl_format_tag_t, dstTag: dnnl_format_tag_t) throws -> DNNLPrimitiveDesc? {
-            var s = try dnnlDesc(srcDims, srcTag), d = try dnnlDesc(dstDims, dstTag)
-            var w = try dnnlDesc(wDims, dnnl_format_tag_any)
+            var s = try dnnlDesc(srcDims, srcTag, low), d = try dnnlDesc(dstDims, dstTag)
+            var w = try dnnlDesc(wDims, dnnl_format_tag_any, low)
             var desc = dnnl_convolution_desc_t()
             guard dnnl_convolution_forward_desc_init(
                 &desc, training ? dnnl_forward_training : dnnl_forward_inference, alg,
@@ -82,7 +92,7 @@ final class ConvKernel: LayerKernel {
             return DNNLPrimitiveDesc(pd)
         }
         // `forced`: KernelChoices' calibration, which decides what usesWinograd says.
-        let useWinograd = forced ?? config.usesWinograd(inputChannels: input[2])
+        let useWinograd = !bf16 && (forced ?? config.usesWinograd(inputChannels: input[2]))
         let any = dnnl_format_tag_any
         var fpd: DNNLPrimitiveDesc? = useWinograd ? try forwardPD(dnnl_convolution_winograd, srcTag: any, dstTag: any) : nil
         winograd = fpd != nil
@@ -108,19 +118,23 @@ final class ConvKernel: LayerKernel {
         if training {
             let attr = try dnnlUserScratchpadAttributes()  // no post-ops for backward
             defer { dnnl_primitive_attr_destroy(attr) }
-            // The forward's data layouts, so that its blocked source copy can be reused.
-            var s = winograd ? try dnnlDesc(srcDims, any) : forward.md(dnnl_query_src_md)
-            var d = winograd ? try dnnlDesc(dstDims, any) : forward.md(dnnl_query_dst_md)
-            var w = try dnnlDesc(wDims, dnnl_format_tag_any)
+            // The forward's data layouts, so that its blocked source copy can be reused. In bf16
+            // the gradients' types differ from the forward's (bf16 in, float32 out), so oneDNN
+            // picks their layouts.
+            var s = winograd || bf16 ? try dnnlDesc(srcDims, any, low) : forward.md(dnnl_query_src_md)
+            var d = winograd || bf16 ? try dnnlDesc(dstDims, any, low) : forward.md(dnnl_query_dst_md)
+            var w = try dnnlDesc(wDims, dnnl_format_tag_any, low)
+            var diffS = bf16 ? try dnnlDesc(srcDims, any) : s
+            var diffW = bf16 ? try dnnlDesc(wDims, any) : w
             var bdDesc = dnnl_convolution_desc_t()
-            try dnnlCheck(dnnl_convolution_backward_data_desc_init(&bdDesc, alg, &s, &w, &d, strides, padL, padR),
+            try dnnlCheck(dnnl_convolution_backward_data_desc_init(&bdDesc, alg, &diffS, &w, &d, strides, padL, padR),
                           "backward_data_desc_init")
             var bpd: dnnl_primitive_desc_t?
             try dnnlCheck(dnnl_primitive_desc_create(&bpd, &bdDesc, attr, engine.handle, forward.handle),
                           "convolution backward data (\(config.name))")
             let dataPD = DNNLPrimitiveDesc(bpd!)
             var bwDesc = dnnl_convolution_desc_t()
-            try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&bwDesc, alg, &s, &w, &biasMD, &d, strides, padL, padR),
+            try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&bwDesc, alg, &s, &diffW, &biasMD, &d, strides, padL, padR),
                           "backward_weights_desc_init")
             var wpd: dnnl_primitive_desc_t?
             try dnnlCheck(dnnl_primitive_desc_create(&wpd, &bwDesc, attr, engine.handle, forward.handle),

@@ -45,7 +45,8 @@ final class ConvPoolKernel: LayerKernel {
     }
 
     init(conv config: Conv2D, pool poolConfig: MaxPool2D, input: [Int], batch: Int, chunk: Int, training: Bool,
-         resources: KernelResources, layouts: (input: ActivationLayout, between: ActivationLayout, output: ActivationLayout)) throws {
+         resources: KernelResources, layouts: (input: ActivationLayout, between: ActivationLayout, output: ActivationLayout),
+         bf16: Bool = false) throws {
         precondition(chunk >= 1 && chunk <= batch)
         let convShape = try config.outputShape(for: input)
         let poolShape = try poolConfig.outputShape(for: convShape)
@@ -57,7 +58,7 @@ final class ConvPoolKernel: LayerKernel {
         channels = convShape[2]
         func makeConv(images: Int) throws -> ConvKernel {
             try ConvKernel(config: config, input: input, output: convShape, batch: images, training: training,
-                           resources: resources, layouts: (layouts.input, layouts.between))
+                           resources: resources, layouts: (layouts.input, layouts.between), bf16: bf16)
         }
         conv = try makeConv(images: chunk)
         lastConv = batch % chunk == 0 ? nil : try makeConv(images: batch % chunk)

@@ -27,6 +27,9 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
     public let features: [String]
     public let l2Bytes: Int
     public let winograd3x3: Bool
+    /// Convolutions on bf16 copies of their inputs (`NEURALKIT_BF16=1`, opt-in, and only on a CPU
+    /// with bf16 instructions; ConvKernel): float32 master weights and outputs.
+    public let bf16Convolutions: Bool
     /// Best CPU milliseconds of the calibration pass: Winograd, direct (nil: not measured or not offered).
     public let winogradMs: Double?, directMs: Double?
     /// Median over the calibration's rounds of direct's time over Winograd's in the same round.
@@ -45,6 +48,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let f = { (x: Double?) in x.map { String(format: "%.2f ms", $0) } ?? "n/a" }
         let chunks = chunkMs.keys.sorted().map { "\($0): \(String(format: "%.2f", chunkMs[$0]!))" }.joined(separator: ", ")
         return "CPU: \(cpuModel) [\(features.joined(separator: " "))], L2 \(l2Bytes / 1024) KiB; "
+            + (bf16Convolutions ? "convolutions in bf16 (float32 master weights); " : "")
             + "3x3 convolutions: \(winograd3x3 ? "Winograd" : "direct") (Winograd \(f(winogradMs)), direct \(f(directMs)), "
             + "direct/Winograd \(directOverWinograd.map { String(format: "%.2f", $0) } ?? "n/a")); "
             + "conv+pool chunk budget \(convPoolBudget / 1024) KiB (ms by images per chunk: \(chunks.isEmpty ? "n/a" : chunks)); "
@@ -91,7 +95,14 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let env = ProcessInfo.processInfo.environment
         var decided: [String] = []
         var winograd = true, wMs: Double?, dMs: Double?, ratio: Double?
-        if let forced = env["NEURALKIT_WINOGRAD"] {
+        let hasBF16 = features.contains("avx512_bf16") || features.contains("amx_bf16")
+        let bf16 = env["NEURALKIT_BF16"] == "1" && hasBF16
+        if let asked = env["NEURALKIT_BF16"] {
+            decided.append(asked == "1" && !hasBF16 ? "NEURALKIT_BF16=1 (ignored: no bf16 instructions)" : "NEURALKIT_BF16=\(asked)")
+        }
+        if bf16 {
+            winograd = false  // no bf16 Winograd in oneDNN
+        } else if let forced = env["NEURALKIT_WINOGRAD"] {
             winograd = forced != "0"
             decided.append("NEURALKIT_WINOGRAD=\(forced)")
         } else {
@@ -106,13 +117,13 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             budget = b
             decided.append("NEURALKIT_CONVPOOL_BUDGET=\(forced)")
         } else {
-            chunkMs = timeConvPoolChunks([1, 2, 4, 8])
+            chunkMs = timeConvPoolChunks([1, 2, 4, 8], bf16: bf16)
             if let best = chunkMs.min(by: { $0.value < $1.value }) {
                 let incumbent = chunkMs[2].map { $0 * (1 - margin) <= best.value } ?? false
                 budget = (incumbent ? 2 : best.key) * imageBytes
             }
         }
-        return KernelChoices(cpuModel: model, features: features, l2Bytes: l2, winograd3x3: winograd, winogradMs: wMs,
+        return KernelChoices(cpuModel: model, features: features, l2Bytes: l2, winograd3x3: winograd, bf16Convolutions: bf16, winogradMs: wMs,
                              directMs: dMs, directOverWinograd: ratio, convPoolBudget: budget, chunkMs: chunkMs,
                              decidedBy: decided.isEmpty ? "measurement" : decided.joined(separator: ", ") + (decided.count < 2 ? " and measurement" : ""))
     }
@@ -196,8 +207,9 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         return (wTimes?.min(), dTimes?.min(), ratio)
     }
 
-    /// The scratch CNN's conv1 + pool (64x64x3 -> 32 channels -> 32x32) for 16 images in chunks.
-    static func timeConvPoolChunks(_ chunks: [Int]) -> [Int: Double] {
+    /// The scratch CNN's conv1 + pool (64x64x3 -> 32 channels -> 32x32) for 16 images in chunks,
+    /// in the precision the network will run.
+    static func timeConvPoolChunks(_ chunks: [Int], bf16: Bool = false) -> [Int: Double] {
         let conv = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, name: "calibration")
         let pool = MaxPool2D(name: "calibration_pool")
         let batch = 16
@@ -205,7 +217,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         var probes: [Probe] = [], sizes: [Int] = []
         for c in chunks where c <= batch {
             guard let k = try? ConvPoolKernel(conv: conv, pool: pool, input: [64, 64, 3], batch: batch, chunk: c, training: true,
-                                              resources: resources, layouts: (.nhwc, .blocked16, .blocked16)) else { continue }
+                                              resources: resources, layouts: (.nhwc, .blocked16, .blocked16), bf16: bf16) else { continue }
             probes.append(Probe(k, inputCount: batch * 64 * 64 * 3, outputCount: batch * 32 * 32 * 32,
                                 parameterCounts: [3 * 3 * 3 * 32, 32], inputGrad: false))
             sizes.append(c)

@@ -65,7 +65,7 @@ public struct Conv2D: Layer, BlockedLayoutLayer {
             return try SmallMapWinogradKernel(config: self, input: input, batch: batch, training: training, resources: resources)
         }
         return try ConvKernel(config: self, input: input, output: out, batch: batch, training: training,
-                              resources: resources, layouts: layouts)
+                              resources: resources, layouts: layouts, bf16: KernelChoices.current.bf16Convolutions)
     }
 
     /// Blocked input only where Winograd runs (it computes in that layout; a direct convolution

@@ -46,7 +46,8 @@ final class ExecutionPlan {
                let chunk = try ConvPoolKernel.chunk(conv: conv, input: inputs[i], batch: batch, forced: convPoolChunk) {
                 stages.append(Stage(layers: i..<i + 2, kernel: try ConvPoolKernel(
                     conv: conv, pool: pool, input: inputs[i], batch: batch, chunk: chunk, training: train,
-                    resources: resources, layouts: (layouts[i], layouts[i + 1], layouts[i + 2]))))
+                    resources: resources, layouts: (layouts[i], layouts[i + 1], layouts[i + 2]),
+                    bf16: KernelChoices.current.bf16Convolutions)))
                 i += 2
                 continue
             }
