@@ -16,26 +16,23 @@ struct LayerHarness {
 
     init(_ layer: any Layer, input: [Int], batch: Int,
          layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) throws {
-        self.layer = layer
-        inputShape = input
-        self.batch = batch
-        self.layouts = layouts
+        let kernel: any LayerKernel
         if layouts == (.nhwc, .nhwc) {
             kernel = try layer.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources())
         } else {
             let l = try XCTUnwrap(layer as? any BlockedLayoutLayer, "\(layer.name) has no blocked layouts")
             kernel = try l.makeKernel(input: input, batch: batch, training: true, resources: try KernelResources(), layouts: layouts)
         }
-        outputShape = try layer.outputShape(for: input)
-        specs = layer.parameterSpecs(for: input)
+        try self.init(layer, input: input, batch: batch, kernel: kernel, layouts: layouts)
     }
 
     /// A kernel the test built itself (forced choices), seen through the same arrays.
-    init(_ layer: any Layer, input: [Int], batch: Int, kernel: any LayerKernel) throws {
+    init(_ layer: any Layer, input: [Int], batch: Int, kernel: any LayerKernel,
+         layouts: (input: ActivationLayout, output: ActivationLayout) = (.nhwc, .nhwc)) throws {
         self.layer = layer
         inputShape = input
         self.batch = batch
-        layouts = (.nhwc, .nhwc)
+        self.layouts = layouts
         self.kernel = kernel
         outputShape = try layer.outputShape(for: input)
         specs = layer.parameterSpecs(for: input)

@@ -42,7 +42,9 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
 
     public static let current = KernelChoices.measure()
 
-    public var hasBF16: Bool { features.contains("avx512_bf16") || features.contains("amx_bf16") }
+    public var hasBF16: Bool { Self.hasBF16(features) }
+
+    static func hasBF16(_ features: [String]) -> Bool { features.contains("avx512_bf16") || features.contains("amx_bf16") }
 
     public var description: String {
         let f = { (x: Double?) in x.map { String(format: "%.2f ms", $0) } ?? "n/a" }
@@ -95,7 +97,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let env = ProcessInfo.processInfo.environment
         var decided: [String] = []
         var winograd = true, wMs: Double?, dMs: Double?, ratio: Double?
-        let hasBF16 = features.contains("avx512_bf16") || features.contains("amx_bf16")
+        let hasBF16 = Self.hasBF16(features)
         let bf16 = env["NEURALKIT_BF16"] == "1" && hasBF16
         if let asked = env["NEURALKIT_BF16"] {
             decided.append(asked == "1" && !hasBF16 ? "NEURALKIT_BF16=1 (ignored: no bf16 instructions)" : "NEURALKIT_BF16=\(asked)")
