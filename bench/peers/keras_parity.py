@@ -10,7 +10,7 @@ validation data, for up to 50 epochs. Then loss, val_loss, the learning rate and
 are compared epoch by epoch.
 
     bench/.venv/bin/python bench/peers/keras_parity.py run --cli .build/release/tribelens-cli \
-        --data EXPORT_DIR [--seed 1] [--epochs 50] [--out DIR] [--every N]
+        --data EXPORT_DIR [--seed 1] [--epochs 50] [--out DIR] [--every N] [--init keras|neuralkit]
         EXPORT_DIR: `tribelens-cli dataset export` output (x_train.npy, y_train.npy, x_test.npy, ...)
     bench/.venv/bin/python bench/peers/keras_parity.py fixture OUT.json
         the small version for NeuralKitTests (8x8x3 images, 3 classes, a few epochs); its initial
@@ -140,6 +140,8 @@ def run(a):
     y, y_val = np.eye(classes, dtype=np.float32)[y_idx], np.eye(classes, dtype=np.float32)[yv_idx]
     keras.utils.set_random_seed(a.seed)
     model = writeup_cnn(x.shape[1:], classes)
+    if a.init == "neuralkit":
+        neuralkit_init(model, a.seed)
     safetensors_file.write(os.path.join(out, "init.safetensors"), weights(model))
     orders = orders_for(len(x), a.epochs, a.seed)
     np.save(os.path.join(out, "orders.npy"), orders)
@@ -245,6 +247,9 @@ def main():
     r.add_argument("--lr", type=float, default=0.01)
     r.add_argument("--out")
     r.add_argument("--every", type=int, default=1, help="train on every Nth training image only")
+    r.add_argument("--init", choices=["keras", "neuralkit"], default="keras",
+                   help="whose draw both sides start from: Keras' glorot_uniform for --seed, or the one "
+                        "NeuralKit's original preset makes for that seed (SplitMix64)")
     f = sub.add_parser("fixture")
     f.add_argument("out")
     a = p.parse_args()
