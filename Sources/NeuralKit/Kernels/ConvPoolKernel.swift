@@ -23,8 +23,8 @@ final class ConvPoolKernel: LayerKernel {
     private let partialGrads: [FloatBuffer]?
     private let partialGradPointers: [UnsafeMutablePointer<Float>]?
 
-    /// A chunk's convolution output fills at most this many bytes: the chunk measured fastest on
-    /// this CPU (`KernelChoices`; 1 MiB, two images, on the EPYC with 1 MiB of L2 per core).
+    /// A chunk's convolution output fills at most this many bytes: the per-core L2, at most 1 MiB
+    /// (`KernelChoices`; two of the scratch CNN's conv1 maps on both CPU kinds measured).
     static var cacheBudget: Int { KernelChoices.current.convPoolBudget }
 
     /// Images per chunk for a convolution followed by a max-pool, or nil to run the two apart.

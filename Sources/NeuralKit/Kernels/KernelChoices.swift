@@ -8,16 +8,21 @@ import Foundation
 /// - 3x3 convolutions with 16-multiple channels: oneDNN's Winograd or its direct kernel, whichever
 ///   runs the scratch CNN's second convolution (32x32x32, 16 images, forward and both backward
 ///   passes, one thread as a shard runs) faster here;
-/// - the chunk of images a convolution and its max-pool run in (`ConvPoolKernel`): the fastest of
-///   1, 2, 4 and 8 images on the scratch CNN's first convolution, kept as a byte budget.
-/// A candidate replaces the default the EPYC was tuned with (Winograd, 2 images) only when it is
-/// more than 5% faster, so that near-ties do not flip from one process to the next. Winograd
+/// - the chunk of images a convolution and its max-pool run in (`ConvPoolKernel`), as a byte budget
+///   for the chunk's output: the per-core L2, at most 1 MiB (two of the scratch CNN's conv1 maps).
+///   Not timed: its candidates are within a few percent of each other on both CPU kinds measured
+///   (so a timed choice flipped between processes under load, 5 of 40 on the Xeon), and each
+///   size sums the weight gradients in another order, so the same seed trained differently from
+///   one process to the next. 4 and 8 images were 3-20% slower on the Xeon's 2 MiB L2, hence the
+///   cap.
+/// Direct replaces the Winograd default the EPYC was tuned with only when it is more than 5%
+/// faster, so that a near-tie would not flip from one process to the next. Winograd
 /// against direct is decided on the median of the rounds' direct/Winograd ratios, not on the two
 /// best times: a round's two runs are adjacent in time, so load hits both alike (on the Xeon a
 /// pair of best times once said direct, 6.81 against 8.21 ms, where direct makes the step 1.3x
 /// slower).
 /// The calibration runs once per process, the first time a network is built, alternating the
-/// candidates and keeping each one's best thread CPU time, so that load from other processes
+/// two and keeping each one's best thread CPU time, so that load from other processes
 /// hits them alike and hardly moves the figures. It is not cached on disk: NeuralKit runs inside plugins, which keep no files
 /// of their own. `NEURALKIT_WINOGRAD=0|1` and `NEURALKIT_CONVPOOL_BUDGET=BYTES` skip the
 /// measurement (tests, and comparing choices).
@@ -35,9 +40,8 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
     /// Median over the calibration's rounds of direct's time over Winograd's in the same round.
     public let directOverWinograd: Double?
     public let convPoolBudget: Int
-    /// Best CPU milliseconds per chunk size (images) of the conv + pool calibration.
-    public let chunkMs: [Int: Double]
-    /// "measured", or the environment variables that decided.
+    /// "measurement" (of Winograd against direct; the chunk budget follows the L2), or the
+    /// environment variables that decided.
     public let decidedBy: String
 
     public static let current = KernelChoices.measure()
@@ -48,12 +52,11 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
 
     public var description: String {
         let f = { (x: Double?) in x.map { String(format: "%.2f ms", $0) } ?? "n/a" }
-        let chunks = chunkMs.keys.sorted().map { "\($0): \(String(format: "%.2f", chunkMs[$0]!))" }.joined(separator: ", ")
         return "CPU: \(cpuModel) [\(features.joined(separator: " "))], L2 \(l2Bytes / 1024) KiB; "
             + (bf16Convolutions ? "convolutions in bf16 (float32 master weights); " : "")
             + "3x3 convolutions: \(winograd3x3 ? "Winograd" : "direct") (Winograd \(f(winogradMs)), direct \(f(directMs)), "
             + "direct/Winograd \(directOverWinograd.map { String(format: "%.2f", $0) } ?? "n/a")); "
-            + "conv+pool chunk budget \(convPoolBudget / 1024) KiB (ms by images per chunk: \(chunks.isEmpty ? "n/a" : chunks)); "
+            + "conv+pool chunk budget \(convPoolBudget / 1024) KiB; "
             + "decided by \(decidedBy)"
     }
 
@@ -113,22 +116,18 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             // candidates within a few percent swap places from run to run.
             if let r = ratio { winograd = r > 1 - margin } else { winograd = wMs != nil }
         }
-        let imageBytes = 4 * 64 * 64 * 32
-        var budget = 2 * imageBytes, chunkMs: [Int: Double] = [:]
+        var budget = convPoolBudget(l2: l2)
         if let forced = env["NEURALKIT_CONVPOOL_BUDGET"], let b = Int(forced), b > 0 {
             budget = b
             decided.append("NEURALKIT_CONVPOOL_BUDGET=\(forced)")
-        } else {
-            chunkMs = timeConvPoolChunks([1, 2, 4, 8], bf16: bf16)
-            if let best = chunkMs.min(by: { $0.value < $1.value }) {
-                let incumbent = chunkMs[2].map { $0 * (1 - margin) <= best.value } ?? false
-                budget = (incumbent ? 2 : best.key) * imageBytes
-            }
         }
         return KernelChoices(cpuModel: model, features: features, l2Bytes: l2, winograd3x3: winograd, bf16Convolutions: bf16, winogradMs: wMs,
-                             directMs: dMs, directOverWinograd: ratio, convPoolBudget: budget, chunkMs: chunkMs,
-                             decidedBy: decided.isEmpty ? "measurement" : decided.joined(separator: ", ") + (decided.count < 2 ? " and measurement" : ""))
+                             directMs: dMs, directOverWinograd: ratio, convPoolBudget: budget,
+                             decidedBy: decided.isEmpty ? "measurement" : decided.joined(separator: ", ") + (wMs != nil || dMs != nil ? " and measurement" : ""))
     }
+
+    /// The conv + pool chunk's output budget for a per-core L2 of `l2` bytes (see the type's notes).
+    static func convPoolBudget(l2: Int) -> Int { min(l2, 1 << 20) }
 
     /// A forward and backward pass of `kernel` on fixed data: the best of `reps` after a warm-up,
     /// interleaved with the other candidates by the caller.
@@ -207,25 +206,5 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             ratio = r.count % 2 == 1 ? r[r.count / 2] : (r[r.count / 2 - 1] + r[r.count / 2]) / 2
         }
         return (wTimes?.min(), dTimes?.min(), ratio)
-    }
-
-    /// The scratch CNN's conv1 + pool (64x64x3 -> 32 channels -> 32x32) for 16 images in chunks,
-    /// in the precision the network will run.
-    static func timeConvPoolChunks(_ chunks: [Int], bf16: Bool = false) -> [Int: Double] {
-        let conv = Conv2D(filters: 32, kernelSize: (3, 3), padding: .same, name: "calibration")
-        let pool = MaxPool2D(name: "calibration_pool")
-        let batch = 16
-        guard let resources = try? KernelResources() else { return [:] }
-        var probes: [Probe] = [], sizes: [Int] = []
-        for c in chunks where c <= batch {
-            guard let k = try? ConvPoolKernel(conv: conv, pool: pool, input: [64, 64, 3], batch: batch, chunk: c, training: true,
-                                              resources: resources, layouts: (.nhwc, .blocked16, .blocked16), bf16: bf16) else { continue }
-            probes.append(Probe(k, inputCount: batch * 64 * 64 * 3, outputCount: batch * 32 * 32 * 32,
-                                parameterCounts: [3 * 3 * 3 * 32, 32], inputGrad: false))
-            sizes.append(c)
-        }
-        var out: [Int: Double] = [:]
-        for (t, c) in zip(race(probes), sizes) { if let t = t?.min() { out[c] = t } }
-        return out
     }
 }
