@@ -25,7 +25,9 @@ for seed in "${seeds[@]}"; do
   bench/.venv/bin/python bench/peers/keras_parity.py run --cli "$cli" --data "$work/npy-$seed" --seed "$seed" \
       --init "${INIT:-neuralkit}" --out "$out" | tee "$work/table-$seed.txt" | tail -1 | python3 -c '
 import json, sys; r = json.loads(sys.stdin.read())
-print("seed %s: Keras %.1f%% (%d epochs), NeuralKit %.1f%% (%d epochs), loss within %.1e, val_loss within %.1e, same lr schedule: %s" % (
-    sys.argv[1], 100 * r["keras_test_accuracy"], r["keras_epochs"], 100 * r["neuralkit_test_accuracy"], r["neuralkit_epochs"],
-    r["max_rel_loss"], r["max_rel_val_loss"], r["lr_schedule_same"]))' "$seed"
+part = ("learning-rate schedules part at epoch %d" % r["lr_parts_at_epoch"]) if r["lr_parts_at_epoch"] else "same schedule"
+print("seed %s: Keras %.1f%% (%d epochs), NeuralKit %.1f%% (%d epochs); %s, loss within %.1e and val_loss within %.1e before it "
+      "(whole run: %.1e, %.1e)" % (
+    sys.argv[1], 100 * r["keras_test_accuracy"], r["keras_epochs"], 100 * r["neuralkit_test_accuracy"], r["neuralkit_epochs"], part,
+    r["max_rel_loss_before"], r["max_rel_val_loss_before"], r["max_rel_loss"], r["max_rel_val_loss"]))' "$seed"
 done

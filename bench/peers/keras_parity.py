@@ -105,17 +105,24 @@ def compare(keras_rows, nk_rows, keras_end, nk_end):
           f"{'keras lr':>10} {'NK lr':>10}")
     worst_loss = worst_val = 0.0
     lr_same = True
+    # Until the schedules part, the curves measure the arithmetic; after it, two different runs.
+    parted_at, before = None, (0.0, 0.0)
     for k, n in zip(keras_rows, nk_rows):
         rl = abs(n["loss"] - k["loss"]) / abs(k["loss"])
         rv = abs(n["val_loss"] - k["val_loss"]) / abs(k["val_loss"])
-        worst_loss, worst_val = max(worst_loss, rl), max(worst_val, rv)
         same = np.float32(k["lr"]) == np.float32(n["lr"])
+        if not same and parted_at is None:
+            parted_at, before = k["epoch"], (worst_loss, worst_val)
+        worst_loss, worst_val = max(worst_loss, rl), max(worst_val, rv)
         lr_same &= bool(same)
         print(f"{k['epoch']:>5} {k['loss']:>11.5f} {n['loss']:>11.5f} {rl:>8.1e} {k['val_loss']:>11.5f} {n['val_loss']:>11.5f} "
               f"{rv:>8.1e} {k['lr']:>10.3g} {n['lr']:>10.3g}{'' if same else '  <- lr differs'}")
     summary = {"keras_epochs": keras_end["epochs"], "neuralkit_epochs": nk_end["epochs"],
                "keras_stopped_epoch": keras_end["stopped_epoch"], "neuralkit_stopped_epoch": nk_end["stopped_epoch"],
                "max_rel_loss": worst_loss, "max_rel_val_loss": worst_val, "lr_schedule_same": lr_same,
+               "lr_parts_at_epoch": parted_at,
+               "max_rel_loss_before": before[0] if parted_at else worst_loss,
+               "max_rel_val_loss_before": before[1] if parted_at else worst_val,
                "keras_test_accuracy": keras_end["test_accuracy"], "neuralkit_test_accuracy": nk_end["test_accuracy"]}
     print(json.dumps(summary))
     return summary
