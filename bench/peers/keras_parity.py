@@ -11,6 +11,7 @@ are compared epoch by epoch.
 
     bench/.venv/bin/python bench/peers/keras_parity.py run --cli .build/release/tribelens-cli \
         --data EXPORT_DIR [--seed 1] [--epochs 50] [--out DIR] [--every N] [--init keras|neuralkit]
+        [--floatx float64 --keras-only]   (a float64 reference for the same start)
         EXPORT_DIR: `tribelens-cli dataset export` output (x_train.npy, y_train.npy, x_test.npy, ...)
     bench/.venv/bin/python bench/peers/keras_parity.py fixture OUT.json
         the small version for NeuralKitTests (8x8x3 images, 3 classes, a few epochs); its initial
@@ -146,6 +147,7 @@ def run(a):
     classes = int(max(y_idx.max(), yv_idx.max())) + 1
     y, y_val = np.eye(classes, dtype=np.float32)[y_idx], np.eye(classes, dtype=np.float32)[yv_idx]
     keras.utils.set_random_seed(a.seed)
+    keras.config.set_floatx(a.floatx)
     model = writeup_cnn(x.shape[1:], classes)
     if a.init == "neuralkit":
         neuralkit_init(model, a.seed)
@@ -155,6 +157,12 @@ def run(a):
     t = time.time()
     keras_rows, keras_end = keras_run(model, x, y, x_val, y_val, orders, a.batch, a.epochs, a.lr)
     print(f"keras: {len(keras_rows)} epochs in {time.time() - t:.0f} s", file=sys.stderr)
+    if a.keras_only:
+        # A reference run (float64: what float32 rounding on either side is measured against).
+        json.dump({"keras": keras_rows, "keras_end": keras_end, "floatx": a.floatx}, open(os.path.join(out, "curves.json"), "w"), indent=1)
+        for r in keras_rows:
+            print(json.dumps(r))
+        return
     t = time.time()
     p = subprocess.run([a.cli, "bench", "parity", "--data", data, "--weights", os.path.join(out, "init.safetensors"),
                         "--orders", os.path.join(out, "orders.npy"), "--epochs", str(a.epochs),
@@ -257,6 +265,9 @@ def main():
     r.add_argument("--init", choices=["keras", "neuralkit"], default="keras",
                    help="whose draw both sides start from: Keras' glorot_uniform for --seed, or the one "
                         "NeuralKit's original preset makes for that seed (SplitMix64)")
+    r.add_argument("--floatx", choices=["float32", "float64"], default="float32",
+                   help="Keras' precision (float64 with --init neuralkit starts from the same float32 draw)")
+    r.add_argument("--keras-only", action="store_true", help="only the Keras run; its curves to --out/curves.json")
     f = sub.add_parser("fixture")
     f.add_argument("out")
     a = p.parse_args()
