@@ -11,7 +11,7 @@ import Foundation
 /// - the chunk of images a convolution and its max-pool run in (`ConvPoolKernel`), as a byte budget
 ///   for the chunk's output: the per-core L2, at most 1 MiB (two of the scratch CNN's conv1 maps).
 ///   Not timed: its candidates are within a few percent of each other on both CPU kinds measured
-///   (so a timed choice flipped between processes under load, 5 of 40 on the Xeon), and each
+///   (so a timed choice flipped between processes under load: 3 of 20 on the Xeon), and each
 ///   size sums the weight gradients in another order, so the same seed trained differently from
 ///   one process to the next. 4 and 8 images were 3-20% slower on the Xeon's 2 MiB L2, hence the
 ///   cap.
@@ -24,8 +24,8 @@ import Foundation
 /// The calibration runs once per process, the first time a network is built, alternating the
 /// two and keeping each one's best thread CPU time, so that load from other processes
 /// hits them alike and hardly moves the figures. It is not cached on disk: NeuralKit runs inside plugins, which keep no files
-/// of their own. `NEURALKIT_WINOGRAD=0|1` and `NEURALKIT_CONVPOOL_BUDGET=BYTES` skip the
-/// measurement (tests, and comparing choices).
+/// of their own. `NEURALKIT_WINOGRAD=0|1` skips the measurement and `NEURALKIT_CONVPOOL_BUDGET=BYTES`
+/// overrides the budget (tests, and comparing choices).
 public struct KernelChoices: Sendable, CustomStringConvertible {
     public let cpuModel: String
     /// The flags of interest the CPU reports (avx512f, avx512_bf16, amx_bf16, ...).
