@@ -4,7 +4,7 @@
 # code start from the draw the original preset makes for that seed (INIT=keras: Keras' draw) and
 # see the same batches, so what is left between their accuracies is arithmetic, not the draw.
 #   bench/parity_seeds.sh BUILDDIR [SEEDS...]     needs bench/.venv with tensorflow-cpu
-# One seed takes about 13 minutes on 2 idle cores (Keras 8-9, NeuralKit 4).
+# One seed takes about 14 minutes on 2 cores (Keras 10, NeuralKit 3.5, on the Xeon of docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=$(cd "${1:-.build/release}" && pwd); shift || true
