@@ -135,14 +135,14 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let kernel: any LayerKernel
         let x: FloatBuffer, y: FloatBuffer, g: FloatBuffer
         let params: [FloatBuffer], grads: [FloatBuffer]
-        let dx: FloatBuffer?
+        let dx: FloatBuffer
         /// CPU milliseconds of each timed round (the warm-up dropped).
         var times: [Double] = []
         var best: Double { times.min() ?? .infinity }
 
-        init(_ kernel: any LayerKernel, inputCount: Int, outputCount: Int, parameterCounts: [Int], inputGrad: Bool) {
+        init(_ kernel: any LayerKernel, inputCount: Int, outputCount: Int, parameterCounts: [Int]) {
             self.kernel = kernel
-            dx = inputGrad ? FloatBuffer(count: inputCount) : nil
+            dx = FloatBuffer(count: inputCount)
             var gen = SeededGenerator(seed: 1)
             x = FloatBuffer((0..<inputCount).map { _ in gen.nextUnitFloat() })
             y = FloatBuffer(count: outputCount)
@@ -163,7 +163,7 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
             let t = Self.cpuNanoseconds()
             try kernel.forward(input: x.pointer, output: y.pointer, parameters: params.map(\.pointer))
             try kernel.backward(input: x.pointer, output: y.pointer, outputGrad: g.pointer, gradIsPreActivation: false,
-                                inputGrad: dx?.pointer, parameters: params.map(\.pointer), parameterGrads: grads.map(\.pointer))
+                                inputGrad: dx.pointer, parameters: params.map(\.pointer), parameterGrads: grads.map(\.pointer))
             times.append((Self.cpuNanoseconds() - t) / 1e6)
         }
     }
@@ -196,8 +196,8 @@ public struct KernelChoices: Sendable, CustomStringConvertible {
         let d = try? ConvKernel(config: conv, input: shape, output: shape, batch: batch, training: true,
                                 resources: resources, layouts: (.nhwc, .blocked16), winograd: false)
         var probes: [Probe] = [], which: [Bool] = []
-        if let w, w.winograd { probes.append(Probe(w, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(true) }
-        if let d { probes.append(Probe(d, inputCount: n, outputCount: n, parameterCounts: counts, inputGrad: true)); which.append(false) }
+        if let w, w.winograd { probes.append(Probe(w, inputCount: n, outputCount: n, parameterCounts: counts)); which.append(true) }
+        if let d { probes.append(Probe(d, inputCount: n, outputCount: n, parameterCounts: counts)); which.append(false) }
         var wTimes: [Double]?, dTimes: [Double]?
         for (t, isW) in zip(race(probes), which) { if isW { wTimes = t } else { dTimes = t } }
         var ratio: Double?
