@@ -129,6 +129,11 @@ def compare(keras_rows, nk_rows, keras_end, nk_end):
     return summary
 
 
+def write_curves(out, doc):
+    with open(os.path.join(out, "curves.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+
+
 def run(a):
     out = a.out or tempfile.mkdtemp(prefix="keras-parity-")
     os.makedirs(out, exist_ok=True)
@@ -159,7 +164,7 @@ def run(a):
     print(f"keras: {len(keras_rows)} epochs in {time.time() - t:.0f} s", file=sys.stderr)
     if a.keras_only:
         # A reference run (float64: what float32 rounding on either side is measured against).
-        json.dump({"keras": keras_rows, "keras_end": keras_end, "floatx": a.floatx}, open(os.path.join(out, "curves.json"), "w"), indent=1)
+        write_curves(out, {"keras": keras_rows, "keras_end": keras_end, "floatx": a.floatx})
         for r in keras_rows:
             print(json.dumps(r))
         return
@@ -173,8 +178,7 @@ def run(a):
     lines = [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
     print(f"neuralkit: {len(lines) - 1} epochs in {time.time() - t:.0f} s", file=sys.stderr)
     nk_rows, nk_end = lines[:-1], lines[-1]
-    json.dump({"keras": keras_rows, "keras_end": keras_end, "neuralkit": nk_rows, "neuralkit_end": nk_end},
-              open(os.path.join(out, "curves.json"), "w"), indent=1)
+    write_curves(out, {"keras": keras_rows, "keras_end": keras_end, "neuralkit": nk_rows, "neuralkit_end": nk_end})
     compare(keras_rows, nk_rows, keras_end, nk_end)
 
 
